@@ -1,0 +1,177 @@
+"""The interchange format: validating lines against the published schema, and writing an
+entry back out in that form. The schema file in docs/interchange/ is the contract."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from functools import cache
+
+import jsonschema
+from django.conf import settings
+
+from entries.markdown import html_to_markdown
+from entries.models import EntryPage
+from vocabulary.models import VOCABULARY_FACETS
+
+FORMAT_VERSION = 1
+TERM_FACETS = [facet.value for facet in VOCABULARY_FACETS]
+
+
+@cache
+def entry_schema() -> dict:
+    return json.loads((settings.INTERCHANGE_DIR / "entry.schema.json").read_text("utf-8"))
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        entry_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    path = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+    )
+    return path.lstrip(".") or "entry"
+
+
+def schema_errors(data: object) -> list[str]:
+    """Every way in which one decoded line breaks the schema, each naming the field."""
+    errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.path))
+    return [f"{_where(error)}: {error.message}" for error in errors]
+
+
+def parse_line(text: str) -> tuple[dict | None, list[str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, [f"not valid JSON ({error.msg} at column {error.colno})"]
+    problems = schema_errors(data)
+    if problems:
+        return None, problems
+    if data.get("started") and data.get("ended") and data["ended"] < data["started"]:
+        return None, ["ended: the end year comes before the start year"]
+    return data, []
+
+
+def _organisation(organisation) -> dict:
+    data = {"id": organisation.slug, "name": organisation.title}
+    if organisation.country:
+        data["country"] = organisation.country
+    if organisation.website:
+        data["url"] = organisation.website
+    return data
+
+
+def _terms(entry: EntryPage, facet: str) -> list[str]:
+    return [term.slug for term in sorted(getattr(entry, facet).all(), key=_term_order)]
+
+
+def _term_order(term) -> tuple:
+    return (term.sort_order, term.slug)
+
+
+def _text_fields(entry: EntryPage, names: list[str]) -> dict:
+    return {name: getattr(entry, name) for name in names if getattr(entry, name)}
+
+
+def entry_to_interchange(entry: EntryPage) -> dict:
+    """One entry as a line of the interchange format, valid against the schema.
+
+    Lists the format leaves unordered come out in a stable order (vocabulary order for
+    terms, ids for organisations), so that exports can be compared line by line.
+    """
+    data: dict = {
+        "format_version": FORMAT_VERSION,
+        "id": entry.slug,
+        "kind": entry.specific_class.kind,
+        "language": entry.language,
+    }
+    if entry.translation_of:
+        data["translation_of"] = entry.translation_of
+    data["title"] = entry.title
+    data["summary"] = entry.summary
+    if body := html_to_markdown(entry.body):
+        data["body"] = body
+    data["organisation"] = _organisation(entry.organisation)
+    if partners := sorted(entry.partners.all(), key=lambda partner: partner.slug):
+        data["partners"] = [_organisation(partner) for partner in partners]
+    if countries := sorted(term.slug for term in entry.countries.all()):
+        data["countries"] = countries
+    for facet in TERM_FACETS:
+        if terms := _terms(entry, facet):
+            data[facet] = terms
+    if tags := sorted(tag.name for tag in entry.tags.all()):
+        data["tags"] = tags
+    if entry.counsellor_choice is not None:
+        data["counsellor_choice"] = entry.counsellor_choice
+    data.update(_text_fields(entry, ["assessment", "evaluation", "status", "started"]))
+    if entry.ended is not None:
+        data["ended"] = entry.ended
+    data.update(_text_fields(entry, ["outcomes"]))
+    if metrics := list(entry.metrics.all()):
+        data["metrics"] = [_metric(metric) for metric in metrics]
+    data.update(_text_fields(entry, ["context", "what_worked", "what_did_not_work"]))
+    if recommendations := [item.text for item in entry.recommendations.all()]:
+        data["recommendations"] = recommendations
+    audience = [
+        name
+        for name, chosen in (
+            ("practitioners", entry.audience_practitioners),
+            ("policymakers", entry.audience_policymakers),
+        )
+        if chosen
+    ]
+    if audience:
+        data["audience"] = audience
+    data.update(_text_fields(entry, ["ethics", "safety"]))
+    if relations := list(entry.relations.all()):
+        data["related"] = [
+            relation.target_id
+            if relation.target_organisation == entry.organisation.slug
+            else f"{relation.target_organisation}/{relation.target_id}"
+            for relation in relations
+        ]
+    if links := list(entry.links.all()):
+        data["links"] = [
+            {"title": link.title, "url": link.url} if link.title else {"url": link.url}
+            for link in links
+        ]
+    source = {
+        "title": entry.source_title,
+        "date": entry.source_date.isoformat() if entry.source_date else "",
+        "url": entry.source_url,
+    }
+    if source := {key: value for key, value in source.items() if value}:
+        data["source"] = source
+    data["visibility"] = entry.visibility
+    if entry.published_date:
+        data["published"] = entry.published_date.isoformat()
+    if entry.updated_at:
+        data["updated"] = entry.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return data
+
+
+def _metric(metric) -> dict:
+    value = metric.value
+    data: dict = {"name": metric.name, "value": int(value) if value.is_integer() else value}
+    if metric.unit:
+        data["unit"] = metric.unit
+    if metric.note:
+        data["note"] = metric.note
+    return data
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+

@@ -1,0 +1,232 @@
+"""The entry: one page type shared by practices and lessons, and its ordered child items.
+
+Practices and lessons carry the same interchange fields (a practice may record what worked,
+a lesson may carry metrics), so they share one concrete model and differ in admin layout,
+template and kind. Queries across both kinds go through EntryPage.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from organisations.models import OrganisationPage, id_validator
+from vocabulary.models import Facet
+
+BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
+
+language_validator = RegexValidator(r"^[a-z]{2}$", "Use an ISO 639-1 code such as en, fr or de.")
+year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class Kind(models.TextChoices):
+    PRACTICE = "practice", "Practice"
+    LESSON = "lesson", "Lesson learned"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    MEMBERS = "members", "Members of any organisation"
+    ORGANISATION = "organisation", "Publishing organisation only"
+
+
+class Assessment(models.TextChoices):
+    GOOD = "good", "Good practice"
+    PROMISING = "promising", "Promising practice"
+    LESS_GOOD = "less-good", "Less good practice"
+
+
+class Evaluation(models.TextChoices):
+    NONE = "none", "Not evaluated"
+    INTERNAL = "internal", "Internal evaluation"
+    EXTERNAL = "external", "External evaluation"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PILOT = "pilot", "Pilot"
+    ENDED = "ended", "Ended"
+
+
+class EntryTag(TaggedItemBase):
+    content_object = ParentalKey("entries.EntryPage", related_name="tagged_items")
+
+
+def _terms(facet: Facet) -> ParentalManyToManyField:
+    return ParentalManyToManyField(
+        "vocabulary.Term",
+        blank=True,
+        related_name=f"{facet.value}_entries",
+        limit_choices_to={"facet": facet.value},
+        verbose_name=facet.label,
+    )
+
+
+class EntryPage(Page):
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.PROTECT, editable=False, related_name="entries"
+    )
+    language = models.CharField(max_length=2, default="en", validators=[language_validator])
+    translation_of = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[id_validator],
+        help_text="Id of the entry of the same organisation that this one translates.",
+    )
+    visibility = models.CharField(
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+        help_text="Who may read this entry. Safety and operational details stay with members.",
+    )
+    summary = models.TextField(
+        max_length=1500, help_text="Plain text for policymakers: what, for whom, what was learned."
+    )
+    body = RichTextField(features=BODY_FEATURES, blank=True)
+
+    partners = ParentalManyToManyField(
+        OrganisationPage, blank=True, related_name="partner_entries"
+    )
+    domains = _terms(Facet.DOMAINS)
+    formats = _terms(Facet.FORMATS)
+    approaches = _terms(Facet.APPROACHES)
+    target_groups = _terms(Facet.TARGET_GROUPS)
+    ideologies = _terms(Facet.IDEOLOGIES)
+    counsellor_profiles = _terms(Facet.COUNSELLOR_PROFILES)
+    platforms = _terms(Facet.PLATFORMS)
+    countries = _terms(Facet.COUNTRIES)
+    tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name="Free keywords")
+
+    counsellor_choice = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Clients can choose the type of counsellor (peer, age, gender, ...).",
+    )
+    assessment = models.CharField(max_length=16, choices=Assessment.choices, blank=True)
+    evaluation = models.CharField(max_length=16, choices=Evaluation.choices, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    started = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+    ended = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+
+    outcomes = models.TextField(blank=True)
+    context = models.TextField(blank=True, help_text="The situation the lesson comes from.")
+    what_worked = models.TextField(blank=True)
+    what_did_not_work = models.TextField(blank=True)
+    audience_practitioners = models.BooleanField("for practitioners", default=False)
+    audience_policymakers = models.BooleanField("for policymakers", default=False)
+    ethics = models.TextField(blank=True)
+    safety = models.TextField(
+        blank=True, help_text="Data security, confidentiality, physical safety, supervision."
+    )
+
+    source_title = models.CharField(max_length=500, blank=True)
+    source_date = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    published_date = models.DateField(
+        null=True, blank=True, help_text="When the publishing organisation first published it."
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    is_creatable = False
+    parent_page_types = ["organisations.OrganisationPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "entry"
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["visibility", "language"])]
+
+    kind: str = ""
+
+    @property
+    def entry_id(self) -> str:
+        return self.slug
+
+    def clean(self):
+        super().clean()
+        id_validator(self.slug)
+        if self.started and self.ended and self.ended < self.started:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"ended": "The end year comes before the start year."})
+
+    def save(self, *args, **kwargs):
+        # The publishing organisation is the parent page; keep the column in step with the
+        # tree so that listings and the (organisation, id) identity need no tree walk.
+        if self.path:
+            self.organisation_id = self.get_parent().pk
+        super().save(*args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        # The sitemap is public: it lists only what an anonymous visitor may read.
+        if self.visibility != Visibility.PUBLIC:
+            return []
+        return super().get_sitemap_urls(request)
+
+    def serve(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from entries.selectors import entry_is_visible
+        from entries.visibility import reader_for
+
+        if not entry_is_visible(reader=reader_for(request.user), entry=self):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from entries.selectors import entry_detail_context
+        from entries.visibility import reader_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(entry_detail_context(reader=reader_for(request.user), entry=self))
+        return context
+
+
+class EntryMetric(Orderable):
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=200)
+    value = models.FloatField()
+    unit = models.CharField(max_length=50, blank=True)
+    note = models.TextField(max_length=1000, blank=True)
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_value(self) -> str:
+        return f"{self.value:g}"
+
+
+class EntryLink(Orderable):
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=255, blank=True)
+    url = models.URLField(max_length=2000)
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class EntryRecommendation(Orderable):
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField(max_length=5000)
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class EntryRelation(Orderable):
+    """A related entry, named as the interchange format names it, so that an entry may
+    point to one that is imported later or lives in another portal."""
+
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="relations")
+    target_organisation = models.CharField(max_length=100, validators=[id_validator])
+    target_id = models.CharField("entry id", max_length=100, validators=[id_validator])
+
+    class Meta(Orderable.Meta):
+        indexes = [models.Index(fields=["target_organisation", "target_id"])]
+
+    def __str__(self):
+        return f"{self.target_organisation}/{self.target_id}"

@@ -1,0 +1,142 @@
+"""Reads of entries. Everything here filters through entries.visibility first."""
+
+from django.db.models import Count, Q, QuerySet
+
+from entries.kinds import PAGE_CLASSES
+from entries.models import EntryPage
+from entries.visibility import Reader, visible_q
+from organisations.models import OrganisationPage
+from vocabulary.models import Facet, Term
+
+ENTRY_ORDER = ["-published_date", "-first_published_at", "title"]
+
+
+def entries_visible(*, reader: Reader) -> QuerySet[EntryPage]:
+    return EntryPage.objects.live().filter(visible_q(reader))
+
+
+def entry_list(
+    *,
+    reader: Reader,
+    organisation: OrganisationPage | None = None,
+    partner: OrganisationPage | None = None,
+    kind: str | None = None,
+    language: str | None = None,
+) -> QuerySet[EntryPage]:
+    entries = entries_visible(reader=reader)
+    if organisation is not None:
+        entries = entries.filter(organisation=organisation)
+    if partner is not None:
+        entries = entries.filter(partners=partner)
+    if kind is not None:
+        entries = entries.type(PAGE_CLASSES[kind])
+    if language:
+        entries = entries.filter(language=language)
+    return entries.select_related("organisation").order_by(*ENTRY_ORDER)
+
+
+def entry_is_visible(*, reader: Reader, entry: EntryPage) -> bool:
+    return entries_visible(reader=reader).filter(pk=entry.pk).exists()
+
+
+def entry_get(*, reader: Reader, organisation_id: str, entry_id: str) -> EntryPage | None:
+    """The entry, or None when it does not exist or the caller may not see it: callers
+    answer both the same way."""
+    entry = (
+        entries_visible(reader=reader)
+        .filter(organisation__slug=organisation_id, slug=entry_id)
+        .select_related("organisation")
+        .first()
+    )
+    return entry.specific if entry else None
+
+
+def entry_translations(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
+    """The other language versions of an entry, the original included."""
+    original_id = entry.translation_of or entry.slug
+    return list(
+        entries_visible(reader=reader)
+        .filter(organisation=entry.organisation_id)
+        .filter(Q(slug=original_id) | Q(translation_of=original_id))
+        .exclude(pk=entry.pk)
+        .order_by("language")
+    )
+
+
+def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
+    """Entries this one names as related, and those that name it: a relation reads both
+    ways, whoever recorded it."""
+    named = Q(pk__in=[])
+    for relation in entry.relations.all():
+        named |= Q(organisation__slug=relation.target_organisation, slug=relation.target_id)
+    naming = Q(relations__target_organisation=entry.organisation.slug, relations__target_id=entry.slug)
+    return list(
+        entries_visible(reader=reader)
+        .filter(named | naming)
+        .exclude(pk=entry.pk)
+        .select_related("organisation")
+        .distinct()
+        .order_by("title")
+    )
+
+
+def entry_terms(entry: EntryPage) -> list[tuple[str, list[Term]]]:
+    """The entry's vocabulary, facet by facet, in the vocabulary's order."""
+    groups = []
+    for facet in Facet:
+        terms = list(getattr(entry, facet.value).all())
+        if terms:
+            groups.append((facet.label, sorted(terms, key=lambda term: term.sort_order)))
+    return groups
+
+
+def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
+    return {
+        "terms": entry_terms(entry),
+        "translations": entry_translations(reader=reader, entry=entry),
+        "related_entries": entry_related(reader=reader, entry=entry),
+        "partners": list(entry.partners.all().order_by("title")),
+    }
+
+
+def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:
+    """How many visible entries carry each term of the given facets, most used first."""
+    visible = entries_visible(reader=reader).values("pk")
+    counts = {}
+    for facet in facets:
+        relation = f"{facet}_entries"
+        terms = (
+            Term.objects.filter(facet=facet)
+            .annotate(count=Count(relation, filter=Q(**{f"{relation}__in": visible})))
+            .filter(count__gt=0)
+            .order_by("-count", "sort_order")
+        )
+        counts[facet] = [(term, term.count) for term in terms]
+    return counts
+
+
+# Facets of the public contract and the column each filters on. Several values of one
+# facet are OR-ed; facets are AND-ed.
+FILTER_FIELDS = {
+    **{facet.value: f"{facet.value}__slug__in" for facet in Facet},
+    "organisation": "organisation__slug__in",
+    "language": "language__in",
+    "assessment": "assessment__in",
+    "evaluation": "evaluation__in",
+    "status": "status__in",
+}
+FILTER_NAMES = [*FILTER_FIELDS, "kind"]
+
+
+def entries_filtered(entries: QuerySet[EntryPage], filters: dict[str, list[str]]):
+    for name, values in filters.items():
+        if not values:
+            continue
+        if name == "kind":
+            kinds = [PAGE_CLASSES[value] for value in values if value in PAGE_CLASSES]
+            entries = entries.type(*kinds) if kinds else entries.none()
+        else:
+            entries = entries.filter(
+                pk__in=EntryPage.objects.filter(**{FILTER_FIELDS[name]: values}).values("pk")
+            )
+    return entries

@@ -1,0 +1,48 @@
+"""The one rule for who may read which entry.
+
+Every read path (pages, listings, API, exports, feeds, search) asks this module, either for
+a queryset filter or, for the search engine, for the same rule as plain data.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from entries.models import Visibility
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What one caller may read: a value object that the search filter is built from too."""
+
+    sees_everything: bool = False
+    is_member: bool = False
+    organisation_ids: frozenset[str] = frozenset()
+
+    @property
+    def visibilities(self) -> list[str]:
+        return [Visibility.PUBLIC, Visibility.MEMBERS] if self.is_member else [Visibility.PUBLIC]
+
+
+ANONYMOUS = Reader()
+
+
+def reader_for(user) -> Reader:
+    """Until member organisations have memberships, only superusers read beyond public."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    if user.is_superuser:
+        return Reader(sees_everything=True, is_member=True)
+    return ANONYMOUS
+
+
+def visible_q(reader: Reader) -> Q:
+    if reader.sees_everything:
+        return Q()
+    rule = Q(visibility__in=reader.visibilities)
+    if reader.organisation_ids:
+        rule |= Q(visibility=Visibility.ORGANISATION, organisation__slug__in=reader.organisation_ids)
+    return rule
+
+# Server-side operations (the export command, the search index) read every entry.
+EVERYTHING = Reader(sees_everything=True, is_member=True)

@@ -1,0 +1,14 @@
+from entries.models import EntryPage, Kind
+from entries.panels import entry_edit_handler
+
+
+class LessonPage(EntryPage):
+    """A lesson learned: context, what worked, what did not, recommendations."""
+
+    kind = Kind.LESSON
+    edit_handler = entry_edit_handler(lesson=True)
+    template = "entries/entry_page.html"
+
+    class Meta:
+        verbose_name = "lesson learned"
+        verbose_name_plural = "lessons learned"

@@ -1,0 +1,78 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,99}$"
+id_validator = RegexValidator(
+    ID_PATTERN, "Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit."
+)
+country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code such as FR.")
+
+
+class OrganisationIndexPage(Page):
+    """/organisations/: the member organisations, and the parent of their pages."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["organisations.OrganisationPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from entries.visibility import reader_for
+        from organisations.selectors import organisation_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["organisations"] = organisation_list(reader=reader_for(request.user))
+        return context
+
+
+class OrganisationPage(Page):
+    """A member organisation. Its page lists its entries, which live below it in the tree.
+
+    The page slug is the organisation id of the interchange format, so an entry's URL is
+    /organisations/<organisation id>/<entry id>/ and entry ids need only be unique within
+    their organisation, as the format says.
+    """
+
+    country = models.CharField(max_length=2, blank=True, validators=[country_validator])
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("country"),
+        FieldPanel("website"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["organisations.OrganisationIndexPage"]
+    subpage_types = ["practices.PracticePage", "lessons.LessonPage"]
+    template = "organisations/organisation.html"
+
+    class Meta:
+        verbose_name = "member organisation"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        id_validator(self.slug)
+
+    def get_context(self, request, *args, **kwargs):
+        from entries.selectors import entry_list
+        from entries.visibility import reader_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = entry_list(reader=reader_for(request.user), organisation=self)
+        context["partner_entries"] = entry_list(reader=reader_for(request.user), partner=self)
+        return context

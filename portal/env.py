@@ -1,0 +1,78 @@
+"""The only place that reads the process environment.
+
+Every setting that differs between a laptop, CI and production comes from here, so
+that an operator can see in one file what the portal can be told from outside.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SEARCH_ENGINES = ("opensearch", "elasticsearch")
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    return [item.strip() for item in value.split(",") if item.strip()] or default
+
+
+@dataclass(frozen=True)
+class Environment:
+    debug: bool
+    secret_key: str | None
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    database_url: str
+    search_url: str | None
+    search_engine: str
+    search_index_prefix: str
+    search_timeout: float
+    base_url: str
+    media_root: Path
+    static_root: Path
+
+
+def read_environment() -> Environment:
+    search_engine = os.environ.get("SEARCH_ENGINE", "opensearch").strip().lower()
+    if search_engine not in SEARCH_ENGINES:
+        raise ConfigurationError(
+            f"SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}, not {search_engine!r}"
+        )
+    try:
+        search_timeout = float(os.environ.get("SEARCH_TIMEOUT", "5"))
+    except ValueError as error:
+        raise ConfigurationError("SEARCH_TIMEOUT must be a number of seconds") from error
+    return Environment(
+        debug=_bool("DEBUG", False),
+        secret_key=os.environ.get("SECRET_KEY") or None,
+        allowed_hosts=_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),
+        csrf_trusted_origins=_list("CSRF_TRUSTED_ORIGINS", []),
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        search_url=os.environ.get("SEARCH_URL") or None,
+        search_engine=search_engine,
+        search_index_prefix=os.environ.get("SEARCH_INDEX_PREFIX", "portal").strip() or "portal",
+        search_timeout=search_timeout,
+        base_url=os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        media_root=Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"),
+        static_root=Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "static"),
+    )
+
+
+ENV = read_environment()

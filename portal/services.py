@@ -1,0 +1,34 @@
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from organisations.models import OrganisationIndexPage
+from portal.models import HomePage
+
+HOME_TITLE = "Online exit work: practices and lessons"
+HOME_INTRO = (
+    "Member organisations of the network share what has worked online in helping people "
+    "leave violent extremism, what has not, and what they learned on the way."
+)
+
+
+@transaction.atomic
+def site_ensure() -> OrganisationIndexPage:
+    """Make sure the home page, the default site and /organisations/ exist; idempotent.
+
+    Wagtail's first migration leaves a placeholder page under the root; it is replaced by
+    the portal's home page the first time this runs.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Deleting the placeholder deletes its Site too; a new default one follows.
+        for placeholder in root.get_children().filter(slug="home"):
+            placeholder.delete()
+        home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO))
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    index = OrganisationIndexPage.objects.first()
+    if index is None:
+        index = home.add_child(
+            instance=OrganisationIndexPage(title="Member organisations", slug="organisations")
+        )
+    return index

@@ -1,0 +1,13 @@
+from entries.models import EntryPage, Kind
+from entries.panels import entry_edit_handler
+
+
+class PracticePage(EntryPage):
+    """A practice a member organisation runs or ran, good, promising or less good."""
+
+    kind = Kind.PRACTICE
+    edit_handler = entry_edit_handler(lesson=False)
+    template = "entries/entry_page.html"
+
+    class Meta:
+        verbose_name = "practice"

@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import get_language
+
+
+class Facet(models.TextChoices):
+    """The list-valued facets of an entry. Countries are terms too, keyed by ISO code."""
+
+    DOMAINS = "domains", "Domain"
+    FORMATS = "formats", "Format"
+    APPROACHES = "approaches", "Approach"
+    TARGET_GROUPS = "target_groups", "Target group"
+    IDEOLOGIES = "ideologies", "Ideology"
+    COUNSELLOR_PROFILES = "counsellor_profiles", "Counsellor profile"
+    PLATFORMS = "platforms", "Platform"
+    COUNTRIES = "countries", "Country"
+
+
+# The seven facets that vocabulary.json defines; countries come from ISO 3166.
+VOCABULARY_FACETS = [facet for facet in Facet if facet != Facet.COUNTRIES]
+
+
+class Term(models.Model):
+    facet = models.CharField(max_length=32, choices=Facet.choices, db_index=True)
+    slug = models.CharField(
+        max_length=100, help_text="Stable id used in the interchange format and in URLs."
+    )
+    label_en = models.CharField("English label", max_length=255)
+    label_fr = models.CharField("French label", max_length=255, blank=True)
+    label_de = models.CharField("German label", max_length=255, blank=True)
+    synonyms = models.TextField(
+        blank=True, help_text="One per line. Import, search and autocomplete understand them."
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["facet", "sort_order", "label_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "slug"], name="unique_term_per_facet")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_in(get_language() or "en")
+
+    def label_in(self, language: str) -> str:
+        return getattr(self, f"label_{language[:2]}", "") or self.label_en
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+    @property
+    def names(self) -> list[str]:
+        """Every string that means this term: id, labels in each language, synonyms."""
+        candidates = [self.slug, self.label_en, self.label_fr, self.label_de, *self.synonym_list]
+        return [name for name in candidates if name]

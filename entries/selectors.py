@@ -140,3 +140,10 @@ def entries_filtered(entries: QuerySet[EntryPage], filters: dict[str, list[str]]
                 pk__in=EntryPage.objects.filter(**{FILTER_FIELDS[name]: values}).values("pk")
             )
     return entries
+
+
+def entries_for_export(*, reader: Reader, filters: dict[str, list[str]]) -> QuerySet[EntryPage]:
+    """Visible entries in a stable order (organisation, then id), so that two exports of
+    the same content are the same file."""
+    entries = entries_filtered(entries_visible(reader=reader), filters)
+    return entries.select_related("organisation").order_by("organisation__slug", "slug")

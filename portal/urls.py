@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
+    path("entries/", entry_views.entry_index, name="entry_index"),
     path("practices/", entry_views.entry_index, {"kind": "practice"}, name="practice_index"),
     path("lessons/", entry_views.entry_index, {"kind": "lesson"}, name="lesson_index"),
     path("sitemap.xml", sitemap),

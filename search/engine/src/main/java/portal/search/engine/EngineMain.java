@@ -128,6 +128,10 @@ public final class EngineMain {
             } else {
                 settings.putList("discovery.seed_hosts", seedHosts);
                 settings.putList("cluster.initial_cluster_manager_nodes", "node-1");
+                // Nodes start one after another in this thread. On a restart with
+                // existing state node-1 alone has no quorum, and Node.start() would
+                // block 30s waiting for it; engine.sh waits for health instead.
+                settings.put("discovery.initial_state_timeout", "0s");
             }
         });
 

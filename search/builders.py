@@ -1,0 +1,209 @@
+"""Engine request bodies, built once with the Elasticsearch DSL and sent through whichever
+client is configured: the faceted search, autocomplete and related entries.
+
+Relevance: three kinds of evidence, summed.
+- the words, stemmed in each language and expanded with vocabulary synonyms, over the
+  entry's own text and the labels of its terms (in every language);
+- the same words with typo tolerance, over folded (unstemmed) text, weighted lower;
+- the words as a phrase, weighted higher.
+"""
+
+from __future__ import annotations
+
+from elasticsearch.dsl import Q, Search
+from elasticsearch.dsl.query import Query
+
+from entries.visibility import Reader
+from search.documents import LANGUAGES
+from search.facets import (
+    facet_aggregations,
+    selection_filters,
+    visibility_filter,
+    year_filters,
+)
+from search.query import SearchQuery
+
+# Field weights. The title says what an entry is; terms are curated by the publisher.
+BOOSTS = {
+    "title": 4.0,
+    "summary": 2.5,
+    "terms": 2.0,
+    "details": 1.0,
+    "body": 1.0,
+    "organisation_name": 1.5,
+    "tags": 1.5,
+}
+PHRASE_BOOST = 2.0
+FUZZY_BOOST = 0.5
+HIGHLIGHT_FIELDS = ("title", "summary", "body", "details")
+SOURCE_FIELDS = [
+    "page_id",
+    "id",
+    "organisation",
+    "organisation_name",
+    "kind",
+    "language",
+    "title",
+    "summary",
+    "url",
+    "assessment",
+    "published",
+]
+
+
+def _language_fields(names: tuple[str, ...]) -> list[str]:
+    return [f"{name}_{lang}^{BOOSTS[name]}" for name in names for lang in LANGUAGES]
+
+
+def stemmed_fields() -> list[str]:
+    return [
+        *_language_fields(("title", "summary", "body", "details")),
+        *(f"terms.{lang}^{BOOSTS['terms']}" for lang in LANGUAGES),
+        f"organisation_name^{BOOSTS['organisation_name']}",
+        f"tags^{BOOSTS['tags']}",
+    ]
+
+
+def folded_fields() -> list[str]:
+    names = ("title", "summary", "body", "details", "terms", "organisation_name", "tags")
+    return [f"{name}^{BOOSTS[name]}" for name in names]
+
+
+def text_query(text: str) -> Query:
+    return Q(
+        "bool",
+        should=[
+            Q("multi_match", query=text, type="most_fields", fields=stemmed_fields()),
+            Q(
+                "multi_match",
+                query=text,
+                type="most_fields",
+                fields=folded_fields(),
+                # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
+                analyzer="folded",
+                fuzziness="AUTO",
+                prefix_length=1,
+                max_expansions=20,
+                boost=FUZZY_BOOST,
+            ),
+            Q(
+                "multi_match",
+                query=text,
+                type="phrase",
+                slop=2,
+                fields=_language_fields(("title", "summary", "body", "details")),
+                boost=PHRASE_BOOST,
+            ),
+        ],
+        minimum_should_match=1,
+    )
+
+
+def _scope(reader: Reader, query: SearchQuery) -> list[Query]:
+    """Filters that apply to hits and to every count: who may see, and the years."""
+    rule = visibility_filter(reader)
+    return [*([rule] if rule is not None else []), *year_filters(query)]
+
+
+def _sort(query: SearchQuery) -> list:
+    newest = {"published": {"order": "desc", "missing": "_last"}}
+    tie = {"page_id": {"order": "desc"}}
+    if query.sort == "newest":
+        return [newest, "_score", tie]
+    return ["_score", newest, tie]
+
+
+def _did_you_mean(reader: Reader, text: str) -> dict:
+    """A phrase suggestion, kept only when it finds something the caller may see."""
+    rule = visibility_filter(reader)
+    collate = {"match": {"suggest": {"query": "{{suggestion}}", "operator": "and"}}}
+    if rule is not None:
+        collate = {"bool": {"must": [collate], "filter": [rule.to_dict()]}}
+    return {
+        "text": text,
+        "did_you_mean": {
+            "phrase": {
+                "field": "suggest",
+                "size": 1,
+                "max_errors": 2,
+                "confidence": 1.0,
+                "direct_generator": [
+                    {"field": "suggest", "suggest_mode": "always", "min_word_length": 3}
+                ],
+                "collate": {"query": {"source": collate}, "prune": False},
+            }
+        },
+    }
+
+
+def search_body(reader: Reader, query: SearchQuery) -> dict:
+    """The one request of a faceted search: hits, all facet counts, highlights and a
+    spelling suggestion."""
+    search = Search()
+    matcher = text_query(query.text) if query.text else Q("match_all")
+    search = search.query(Q("bool", must=[matcher], filter=_scope(reader, query)))
+    selections = selection_filters(query)
+    if selections:
+        search = search.post_filter(Q("bool", filter=selections))
+    for name, aggregation in facet_aggregations(query).items():
+        search.aggs[name] = aggregation
+    search = search.sort(*_sort(query)).source(SOURCE_FIELDS)
+    search = search.extra(from_=query.offset, size=query.page_size, track_total_hits=True)
+    if query.text:
+        search = search.highlight_options(
+            encoder="html",
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            fragment_size=160,
+            number_of_fragments=2,
+        )
+        fields = [name for base in HIGHLIGHT_FIELDS for name in (f"{base}_*", base)]
+        search = search.highlight(*fields)
+    body = search.to_dict()
+    if query.text:
+        body["suggest"] = _did_you_mean(reader, query.text)
+    return body
+
+
+def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:
+    """Titles that start with (or contain words starting with) what was typed."""
+    search = Search().query(
+        Q(
+            "bool",
+            must=[
+                Q(
+                    "multi_match",
+                    query=prefix,
+                    type="bool_prefix",
+                    fields=["title_complete", "title_complete._2gram", "title_complete._3gram"],
+                )
+            ],
+            filter=_scope(reader, SearchQuery()),
+        )
+    )
+    return search.source(["title", "url", "organisation", "id"]).extra(size=size).to_dict()
+
+
+def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
+    """Entries like this one (more like this), among those the caller may see."""
+    like = Q(
+        "more_like_this",
+        fields=[
+            *(f"{name}_{lang}" for name in ("title", "summary", "body", "details") for lang in LANGUAGES),
+            "terms.en",
+        ],
+        like=[{"_index": index, "_id": str(page_id)}],
+        min_term_freq=1,
+        min_doc_freq=1,
+        max_query_terms=40,
+        minimum_should_match="10%",
+    )
+    search = Search().query(
+        Q(
+            "bool",
+            must=[like],
+            filter=_scope(reader, SearchQuery()),
+            must_not=[Q("term", page_id=page_id)],
+        )
+    )
+    return search.source(SOURCE_FIELDS).extra(size=size).to_dict()

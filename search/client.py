@@ -1,0 +1,243 @@
+"""The connection to the search engine, chosen from settings.
+
+SEARCH_URL unset means no engine: callers answer from the database. SEARCH_ENGINE picks the
+client library (opensearch-py or elasticsearch-py); both receive the same request bodies,
+built once with the Elasticsearch DSL, through the small `Engine` interface below.
+
+An engine that fails to answer is marked down for a few seconds, so that a dead node costs
+one timeout, not one per request; the database answers meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any, Protocol
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# How long an engine that failed to answer is left alone before it is tried again.
+RETRY_AFTER_SECONDS = 5.0
+
+
+class EngineUnavailable(Exception):
+    """The engine did not answer (refused, timed out, overloaded, index missing)."""
+
+
+class EngineError(Exception):
+    """The engine answered with an error that retrying will not fix (a bad request)."""
+
+
+class Engine(Protocol):
+    name: str
+
+    def search(self, index: str, body: dict) -> dict: ...
+    def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict: ...
+    def index_document(self, index: str, doc_id: str, document: dict) -> None: ...
+    def delete_document(self, index: str, doc_id: str) -> None: ...
+    def create_index(self, name: str, body: dict) -> None: ...
+    def delete_index(self, name: str) -> None: ...
+    def alias_targets(self, alias: str) -> list[str]: ...
+    def indices_matching(self, pattern: str) -> list[str]: ...
+    def update_aliases(self, actions: list[dict]) -> None: ...
+    def refresh(self, index: str) -> None: ...
+    def ping(self) -> bool: ...
+
+
+def _ndjson(operations: list[dict]) -> str:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in operations)
+
+
+class OpenSearchEngine:
+    name = "opensearch"
+
+    def __init__(self, url: str, timeout: float):
+        from opensearchpy import OpenSearch
+        from opensearchpy import exceptions as errors
+
+        self._errors = errors
+        self.client = OpenSearch(
+            hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
+        )
+
+    def _call(self, method, *args, **kwargs):
+        errors = self._errors
+        try:
+            return method(*args, **kwargs)
+        except (errors.ConnectionError, errors.ConnectionTimeout) as error:
+            raise EngineUnavailable(str(error)) from error
+        except errors.NotFoundError as error:
+            raise EngineUnavailable(f"not found: {error}") from error
+        except errors.TransportError as error:
+            if error.status_code in (429, 500, 502, 503, 504) or error.status_code == "N/A":
+                raise EngineUnavailable(str(error)) from error
+            raise EngineError(str(error)) from error
+
+    def search(self, index: str, body: dict) -> dict:
+        return self._call(self.client.search, index=index, body=body)
+
+    def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
+        return self._call(
+            self.client.bulk, body=_ndjson(operations), params={"refresh": "true"} if refresh else {}
+        )
+
+    def index_document(self, index: str, doc_id: str, document: dict) -> None:
+        self._call(self.client.index, index=index, id=doc_id, body=document)
+
+    def delete_document(self, index: str, doc_id: str) -> None:
+        try:
+            self._call(self.client.delete, index=index, id=doc_id)
+        except EngineUnavailable as error:
+            if not str(error).startswith("not found"):
+                raise
+
+    def create_index(self, name: str, body: dict) -> None:
+        self._call(self.client.indices.create, index=name, body=body)
+
+    def delete_index(self, name: str) -> None:
+        self._call(self.client.indices.delete, index=name, params={"ignore_unavailable": "true"})
+
+    def alias_targets(self, alias: str) -> list[str]:
+        try:
+            return sorted(self._call(self.client.indices.get_alias, name=alias))
+        except EngineUnavailable as error:
+            if str(error).startswith("not found"):
+                return []
+            raise
+
+    def indices_matching(self, pattern: str) -> list[str]:
+        try:
+            return sorted(self._call(self.client.indices.get, index=pattern))
+        except EngineUnavailable as error:
+            if str(error).startswith("not found"):
+                return []
+            raise
+
+    def update_aliases(self, actions: list[dict]) -> None:
+        self._call(self.client.indices.update_aliases, body={"actions": actions})
+
+    def refresh(self, index: str) -> None:
+        self._call(self.client.indices.refresh, index=index)
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+
+class ElasticsearchEngine:
+    name = "elasticsearch"
+
+    def __init__(self, url: str, timeout: float):
+        from elasticsearch import Elasticsearch
+
+        self.client = Elasticsearch(
+            url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+        )
+
+    def _call(self, method, *args, **kwargs):
+        import elastic_transport
+        from elasticsearch import ApiError, NotFoundError
+
+        try:
+            return method(*args, **kwargs).body
+        except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as error:
+            raise EngineUnavailable(str(error)) from error
+        except NotFoundError as error:
+            raise EngineUnavailable(f"not found: {error}") from error
+        except ApiError as error:
+            if error.status_code in (429, 500, 502, 503, 504):
+                raise EngineUnavailable(str(error)) from error
+            raise EngineError(str(error)) from error
+
+    def search(self, index: str, body: dict) -> dict:
+        return self._call(self.client.search, index=index, body=body)
+
+    def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
+        return self._call(self.client.bulk, operations=operations, refresh=refresh)
+
+    def index_document(self, index: str, doc_id: str, document: dict) -> None:
+        self._call(self.client.index, index=index, id=doc_id, document=document)
+
+    def delete_document(self, index: str, doc_id: str) -> None:
+        try:
+            self._call(self.client.delete, index=index, id=doc_id)
+        except EngineUnavailable as error:
+            if not str(error).startswith("not found"):
+                raise
+
+    def create_index(self, name: str, body: dict) -> None:
+        self._call(self.client.indices.create, index=name, **body)
+
+    def delete_index(self, name: str) -> None:
+        self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
+
+    def alias_targets(self, alias: str) -> list[str]:
+        try:
+            return sorted(self._call(self.client.indices.get_alias, name=alias))
+        except EngineUnavailable as error:
+            if str(error).startswith("not found"):
+                return []
+            raise
+
+    def indices_matching(self, pattern: str) -> list[str]:
+        try:
+            return sorted(self._call(self.client.indices.get, index=pattern))
+        except EngineUnavailable as error:
+            if str(error).startswith("not found"):
+                return []
+            raise
+
+    def update_aliases(self, actions: list[dict]) -> None:
+        self._call(self.client.indices.update_aliases, actions=actions)
+
+    def refresh(self, index: str) -> None:
+        self._call(self.client.indices.refresh, index=index)
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+
+_ENGINE_CLASSES: dict[str, type] = {"opensearch": OpenSearchEngine, "elasticsearch": ElasticsearchEngine}
+_engines: dict[tuple, Any] = {}
+_down_until: dict[tuple, float] = {}
+_lock = threading.Lock()
+
+
+def _key() -> tuple | None:
+    if not settings.SEARCH_URL:
+        return None
+    return (settings.SEARCH_URL, settings.SEARCH_ENGINE, float(settings.SEARCH_TIMEOUT))
+
+
+def engine_get(*, even_if_down: bool = False) -> Engine | None:
+    """The configured engine, or None when there is none or it failed moments ago."""
+    key = _key()
+    if key is None:
+        return None
+    if not even_if_down and _down_until.get(key, 0) > time.monotonic():
+        return None
+    with _lock:
+        if key not in _engines:
+            url, engine_name, timeout = key
+            _engines[key] = _ENGINE_CLASSES[engine_name](url, timeout)
+        return _engines[key]
+
+
+def engine_mark_down(error: Exception) -> None:
+    key = _key()
+    if key is not None:
+        logger.warning("search engine unavailable, using the database: %s", error)
+        _down_until[key] = time.monotonic() + RETRY_AFTER_SECONDS
+
+
+def engine_mark_up() -> None:
+    key = _key()
+    if key is not None:
+        _down_until.pop(key, None)
+
+
+def alias_name() -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}-entries"

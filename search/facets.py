@@ -1,0 +1,156 @@
+"""The faceted search definition: the 14 facets of the contract, the visibility rule as an
+engine filter, and the facet labels. Shared by the engine query (search/builders.py) and
+the database fallback (search/database.py), so that both count and label alike.
+
+A selected value filters the hits (post_filter) and the counts of every other facet, not
+its own: the counts of a facet say what widening the selection would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pycountry
+from django.conf import settings
+from elasticsearch.dsl import A, Q
+from elasticsearch.dsl.query import Query
+
+from entries.models import Assessment, Evaluation, Kind, Status, Visibility
+from entries.visibility import Reader
+from organisations.models import OrganisationPage
+from search.documents import FACET_FIELDS, TERM_FACETS
+from search.query import SearchQuery
+from search.results import FacetValue
+from vocabulary.models import Term
+
+# Enough buckets for every vocabulary term and every member organisation.
+FACET_SIZE = 300
+
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "kind": dict(Kind.choices),
+    "assessment": dict(Assessment.choices),
+    "evaluation": dict(Evaluation.choices),
+    "status": dict(Status.choices),
+}
+
+
+def visibility_filter(reader: Reader) -> Query | None:
+    """entries.visibility.visible_q as an engine filter: the same rule, inside the query,
+    so results, counts, suggestions and related entries never reveal what is hidden."""
+    if reader.sees_everything:
+        return None
+    allowed = Q("terms", visibility=[str(value) for value in reader.visibilities])
+    if reader.organisation_ids:
+        own = Q(
+            "bool",
+            filter=[
+                Q("term", visibility=str(Visibility.ORGANISATION)),
+                Q("terms", organisation=sorted(reader.organisation_ids)),
+            ],
+        )
+        return Q("bool", should=[allowed, own], minimum_should_match=1)
+    return allowed
+
+
+def year_filters(query: SearchQuery) -> list[Query]:
+    """Entries active at some point of [year_from, year_to]: started by its end, and not
+    ended before its start. Entries without a start year are left out of a year search."""
+    filters = []
+    if query.year_from or query.year_to:
+        filters.append(Q("exists", field="started"))
+    if query.year_to:
+        filters.append(Q("range", started={"lte": query.year_to}))
+    if query.year_from:
+        filters.append(
+            Q(
+                "bool",
+                should=[
+                    Q("range", ended={"gte": query.year_from}),
+                    Q("bool", must_not=[Q("exists", field="ended")]),
+                ],
+                minimum_should_match=1,
+            )
+        )
+    return filters
+
+
+def selection_filter(facet: str, values: Iterable[str]) -> Query:
+    return Q("terms", **{facet: list(values)})
+
+
+def selection_filters(query: SearchQuery, *, leave_out: str | None = None) -> list[Query]:
+    """The selections of every facet (OR within, AND across), except `leave_out`."""
+    return [
+        selection_filter(facet, values)
+        for facet, values in query.filters.items()
+        if values and facet != leave_out
+    ]
+
+
+def facet_aggregations(query: SearchQuery) -> dict[str, A]:
+    """One aggregation per facet, each filtered by the other facets' selections."""
+    aggs = {}
+    for facet in FACET_FIELDS:
+        others = selection_filters(query, leave_out=facet)
+        scope = Q("bool", filter=others) if others else Q("match_all")
+        aggs[facet] = A("filter", filter=scope)
+        aggs[facet].bucket("values", "terms", field=facet, size=FACET_SIZE)
+    return aggs
+
+
+def _language_label(code: str) -> str:
+    named = dict(settings.LANGUAGES)
+    if code in named:
+        return str(named[code])
+    language = pycountry.languages.get(alpha_2=code)
+    return language.name if language else code
+
+
+def facet_labels(values: dict[str, set[str]], language: str) -> dict[str, dict[str, str]]:
+    """Labels of the given values of each facet, in the interface language where the
+    vocabulary has one; organisations by name. Two queries whatever the number of facets."""
+    labels: dict[str, dict[str, str]] = {facet: {} for facet in values}
+    term_values = {facet: codes for facet, codes in values.items() if facet in TERM_FACETS}
+    if any(term_values.values()):
+        slugs = set().union(*term_values.values())
+        for term in Term.objects.filter(facet__in=list(term_values), slug__in=slugs):
+            if term.slug in term_values[term.facet]:
+                labels[term.facet][term.slug] = term.label_in(language)
+    if values.get("organisation"):
+        labels["organisation"] = dict(
+            OrganisationPage.objects.filter(slug__in=values["organisation"]).values_list(
+                "slug", "title"
+            )
+        )
+    for facet, choices in CHOICE_LABELS.items():
+        if facet in values:
+            labels[facet] = {code: str(choices.get(code, code)) for code in values[facet]}
+    if "language" in values:
+        labels["language"] = {code: _language_label(code) for code in values["language"]}
+    return labels
+
+
+def facet_values(
+    counts: dict[str, dict[str, int]], query: SearchQuery
+) -> dict[str, list[FacetValue]]:
+    """Counted values of every facet as FacetValues, most frequent first. A selected value
+    is listed even when nothing is left to count, so that it can be unselected."""
+    for facet, selected in query.filters.items():
+        for value in selected:
+            counts.setdefault(facet, {}).setdefault(value, 0)
+    labels = facet_labels({facet: set(counts.get(facet, {})) for facet in FACET_FIELDS}, query.language)
+    facets = {}
+    for facet in FACET_FIELDS:
+        selected = set(query.selected(facet))
+        values = [
+            FacetValue(
+                term=value,
+                label=labels[facet].get(value, value),
+                count=count,
+                selected=value in selected,
+            )
+            for value, count in counts.get(facet, {}).items()
+        ]
+        values.sort(key=lambda item: (-item.count, item.label.casefold()))
+        facets[facet] = values
+    return facets

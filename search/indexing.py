@@ -1,0 +1,180 @@
+"""Entries into the index: one document per entry, bulk rebuilds behind an alias, and
+single-entry updates.
+
+The index holds every live entry whatever its visibility; who may see what is decided in
+each query (search/facets.py), so a visibility change is one document update.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.html import strip_tags
+
+from entries.interchange import entry_to_interchange
+from entries.models import EntryPage
+from entries.selectors import entries_visible
+from entries.visibility import EVERYTHING
+from search.client import Engine, EngineError, alias_name, engine_get
+from search.documents import LANGUAGES, TERM_FACETS, TEXT_FIELDS, index_body, new_index_name
+from vocabulary.models import Term
+
+logger = logging.getLogger(__name__)
+
+BULK_CHUNK = 500
+DETAIL_FIELDS = ("outcomes", "context", "what_worked", "what_did_not_work", "ethics", "safety")
+
+
+def _plain(rich_text: str) -> str:
+    return " ".join(html.unescape(strip_tags(rich_text or "")).split())
+
+
+def _term_names(term: Term) -> list[str]:
+    return [term.label_en, term.label_fr, term.label_de, *term.synonym_list]
+
+
+def entry_document(entry: EntryPage) -> dict:
+    """The search document of one entry: the interchange fields that are searched or
+    filtered on, plus what results show (url, organisation name) and the term labels."""
+    data = entry_to_interchange(entry)
+    language = data["language"]
+    details = [data.get(name, "") for name in DETAIL_FIELDS]
+    details += data.get("recommendations", [])
+    details += [metric["name"] for metric in data.get("metrics", [])]
+    text = {
+        "title": data["title"],
+        "summary": data["summary"],
+        "body": _plain(entry.body),
+        "details": "\n".join(part for part in details if part),
+    }
+    terms = [term for facet in TERM_FACETS for term in getattr(entry, facet).all()]
+    document = {
+        "page_id": entry.pk,
+        "id": data["id"],
+        "organisation": data["organisation"]["id"],
+        "organisation_name": data["organisation"]["name"],
+        "kind": data["kind"],
+        "language": language,
+        "visibility": data["visibility"],
+        "url": entry.get_url() or "",
+        "assessment": data.get("assessment"),
+        "evaluation": data.get("evaluation"),
+        "status": data.get("status"),
+        "started": data.get("started"),
+        "ended": data.get("ended"),
+        "published": data.get("published")
+        or (entry.first_published_at.date().isoformat() if entry.first_published_at else None),
+        "tags": data.get("tags", []),
+        "terms": [name for term in terms for name in _term_names(term) if name],
+        "title_complete": data["title"],
+        "suggest": [text["title"], text["summary"]],
+        **{facet: data.get(facet, []) for facet in TERM_FACETS},
+        **text,
+    }
+    if language in LANGUAGES:
+        document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})
+    return document
+
+
+def entries_for_index() -> QuerySet[EntryPage]:
+    """Every live entry, with what its document needs fetched in a few queries."""
+    term_fields = [Prefetch(facet, queryset=Term.objects.all()) for facet in TERM_FACETS]
+    return (
+        entries_visible(reader=EVERYTHING)
+        .select_related("organisation", "content_type")
+        .prefetch_related(
+            *term_fields, "partners", "tags", "metrics", "links", "recommendations", "relations"
+        )
+        .order_by("pk")
+    )
+
+
+def _chunks(entries: QuerySet[EntryPage], size: int) -> Iterator[list[EntryPage]]:
+    # Paging by primary key keeps prefetching per chunk (iterator() would drop it).
+    last = 0
+    while True:
+        chunk = list(entries.filter(pk__gt=last)[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def _bulk_index(engine: Engine, index: str, entries: Iterable[EntryPage]) -> int:
+    operations: list[dict] = []
+    for entry in entries:
+        operations.append({"index": {"_index": index, "_id": str(entry.pk)}})
+        operations.append(entry_document(entry))
+    if not operations:
+        return 0
+    answer = engine.bulk(operations)
+    if answer.get("errors"):
+        failed = [item for item in answer["items"] if item["index"].get("error")]
+        raise EngineError(f"{len(failed)} documents refused, first: {failed[0]['index']['error']}")
+    return len(operations) // 2
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    index: str
+    count: int
+    removed: list[str]
+
+
+def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
+    """Build a new index from the database, then point the alias at it in one atomic
+    step and drop the old ones: searches see the old index until the new one is full."""
+    engine = engine_get(even_if_down=True)
+    if engine is None:
+        raise EngineError("SEARCH_URL is not set: there is no search index to rebuild")
+    alias = alias_name()
+    index = new_index_name()
+    engine.create_index(index, index_body())
+    count = 0
+    try:
+        for chunk in _chunks(entries_for_index(), chunk_size):
+            count += _bulk_index(engine, index, chunk)
+        engine.refresh(index)
+    except Exception:
+        engine.delete_index(index)
+        raise
+    old = engine.alias_targets(alias)
+    actions = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": index, "alias": alias}})
+    engine.update_aliases(actions)
+    # Earlier failed rebuilds may have left indices behind; none but the new one is live.
+    stale = [name for name in engine.indices_matching(f"{alias}-*") if name != index]
+    for name in stale:
+        engine.delete_index(name)
+    return RebuildReport(index=index, count=count, removed=stale)
+
+
+def index_drop_all() -> None:
+    """Delete every index of this prefix (tests clean up with it)."""
+    engine = engine_get(even_if_down=True)
+    if engine is not None:
+        for name in engine.indices_matching(f"{alias_name()}-*"):
+            engine.delete_index(name)
+
+
+def entry_index_update(page_id: int) -> str:
+    """Bring one entry's document in line with the database: index it when it is live,
+    delete it otherwise. Returns what was done. Raises EngineUnavailable when the
+    engine does not answer, so the caller can keep the update queued."""
+    engine = engine_get(even_if_down=True)
+    if engine is None:
+        return "skipped"
+    alias = alias_name()
+    if not engine.alias_targets(alias):
+        # No index yet: the first rebuild will include this entry.
+        return "skipped"
+    entry = entries_for_index().filter(pk=page_id).first()
+    if entry is None:
+        engine.delete_document(alias, str(page_id))
+        return "deleted"
+    engine.index_document(alias, str(page_id), entry_document(entry))
+    return "indexed"

@@ -1,0 +1,75 @@
+"""The durable queue of index updates (search.models.PendingIndexUpdate).
+
+A change to an entry queues its page id in the same database transaction, then tries to
+apply it as soon as the transaction commits. When the engine is down the row stays, and is
+applied by `process_search_queue`, or by the next search that reaches the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from search.client import EngineUnavailable, engine_get, engine_mark_down, engine_mark_up
+from search.indexing import entry_index_update
+from search.models import PendingIndexUpdate
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueueReport:
+    applied: int
+    remaining: int
+    error: str = ""
+
+
+def index_update_enqueue(page_ids: list[int]) -> None:
+    """Queue updates of these pages and apply them once the current transaction commits."""
+    if not page_ids or engine_get(even_if_down=True) is None:
+        return  # No engine configured: the database search needs no index.
+    now = timezone.now()
+    for page_id in page_ids:
+        # A newer time marks the row as changed again, even while it is being applied.
+        if not PendingIndexUpdate.objects.filter(page_id=page_id).update(queued_at=now):
+            PendingIndexUpdate.objects.get_or_create(page_id=page_id)
+    transaction.on_commit(lambda: index_queue_process(page_ids=page_ids))
+
+
+def index_queue_process(*, page_ids: list[int] | None = None, limit: int = 1000) -> QueueReport:
+    """Apply queued updates (all, or those of the given pages) in the order queued.
+
+    Stops at the first sign that the engine is down, leaving the rest queued.
+    """
+    pending = PendingIndexUpdate.objects.all()
+    if page_ids is not None:
+        pending = pending.filter(page_id__in=page_ids)
+    applied = 0
+    for row in list(pending[:limit]):
+        try:
+            entry_index_update(row.page_id)
+        except EngineUnavailable as error:
+            engine_mark_down(error)
+            PendingIndexUpdate.objects.filter(pk=row.pk).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:2000]
+            )
+            return QueueReport(applied, PendingIndexUpdate.objects.count(), str(error))
+        # Delete only the row we applied: a change queued meanwhile has a newer time.
+        PendingIndexUpdate.objects.filter(pk=row.pk, queued_at=row.queued_at).delete()
+        applied += 1
+    if applied:
+        engine_mark_up()
+    return QueueReport(applied, PendingIndexUpdate.objects.count())
+
+
+def index_queue_drain_if_pending() -> None:
+    """Called after a search the engine answered: it is up, so catch up on the backlog."""
+    if PendingIndexUpdate.objects.exists():
+        try:
+            index_queue_process(limit=200)
+        except Exception:  # A search must never fail because of the backlog.
+            logger.exception("applying queued index updates failed")

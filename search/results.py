@@ -1,0 +1,83 @@
+"""What a search answers: plain dataclasses, the same whichever engine answered."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    term: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    organisation: str
+    id: str
+    kind: str
+    language: str
+    title: str
+    summary: str
+    url: str
+    organisation_name: str = ""
+    assessment: str = ""
+    published: str | None = None
+    highlight: dict[str, list[str]] = field(default_factory=dict)
+    score: float | None = None
+
+    def as_contract(self) -> dict:
+        return {
+            "organisation": self.organisation,
+            "id": self.id,
+            "kind": self.kind,
+            "language": self.language,
+            "title": self.title,
+            "summary": self.summary,
+            "url": self.url,
+            "highlight": self.highlight,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    count: int
+    page: int
+    page_size: int
+    results: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    engine: str  # "opensearch" | "elasticsearch" | "database"
+    did_you_mean: str | None = None
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    def as_contract(self) -> dict:
+        """The JSON of GET /api/v1/search/ (docs/interchange/README.md)."""
+        data = {
+            "count": self.count,
+            "page": self.page,
+            "page_size": self.page_size,
+            "results": [hit.as_contract() for hit in self.results],
+            "facets": {
+                name: [asdict(value) for value in values] for name, values in self.facets.items()
+            },
+            "engine": self.engine,
+        }
+        if self.did_you_mean:
+            data["did_you_mean"] = self.did_you_mean
+        return data
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An autocomplete suggestion: an entry title (with its url) or a vocabulary term."""
+
+    text: str
+    kind: str  # "entry" | "term"
+    url: str = ""
+    facet: str = ""
+    term: str = ""

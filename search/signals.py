@@ -1,0 +1,31 @@
+"""Keep the index in step with entries: every change that can alter what a search shows
+(publish, unpublish, edit, delete, visibility, the organisation's name) queues the entry
+for an index update, applied at once when the engine answers (search/queue.py)."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
+
+from entries.models import EntryPage
+from organisations.models import OrganisationPage
+from search.queue import index_update_enqueue
+
+
+def _entry_changed(sender, instance, **kwargs) -> None:
+    if isinstance(instance, EntryPage):
+        index_update_enqueue([instance.pk])
+    elif isinstance(instance, OrganisationPage) and kwargs.get("signal") is page_published:
+        # Results show the organisation's name: its entries carry it in their documents.
+        index_update_enqueue(list(instance.entries.values_list("pk", flat=True)))
+
+
+def _entry_saved(sender, instance, **kwargs) -> None:
+    # A live entry saved outside a publish (a visibility change by a service, a move).
+    if isinstance(instance, EntryPage) and not kwargs.get("raw"):
+        index_update_enqueue([instance.pk])
+
+
+def connect() -> None:
+    page_published.connect(_entry_changed, dispatch_uid="search_page_published")
+    page_unpublished.connect(_entry_changed, dispatch_uid="search_page_unpublished")
+    post_delete.connect(_entry_changed, dispatch_uid="search_entry_deleted")
+    post_save.connect(_entry_saved, dispatch_uid="search_entry_saved")

@@ -174,4 +174,3 @@ def _metric(metric) -> dict:
 
 def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
-

@@ -153,4 +153,3 @@ def html_to_markdown(html: str) -> str:
 def plain_text(html: str) -> str:
     """The words of a rich text, for summaries and search."""
     return re.sub(r"\s+", " ", nh3.clean(html or "", tags=set())).strip()
-

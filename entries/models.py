@@ -87,9 +87,7 @@ class EntryPage(Page):
     )
     body = RichTextField(features=BODY_FEATURES, blank=True)
 
-    partners = ParentalManyToManyField(
-        OrganisationPage, blank=True, related_name="partner_entries"
-    )
+    partners = ParentalManyToManyField(OrganisationPage, blank=True, related_name="partner_entries")
     domains = _terms(Facet.DOMAINS)
     formats = _terms(Facet.FORMATS)
     approaches = _terms(Facet.APPROACHES)

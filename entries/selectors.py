@@ -69,7 +69,9 @@ def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     named = Q(pk__in=[])
     for relation in entry.relations.all():
         named |= Q(organisation__slug=relation.target_organisation, slug=relation.target_id)
-    naming = Q(relations__target_organisation=entry.organisation.slug, relations__target_id=entry.slug)
+    naming = Q(
+        relations__target_organisation=entry.organisation.slug, relations__target_id=entry.slug
+    )
     return list(
         entries_visible(reader=reader)
         .filter(named | naming)

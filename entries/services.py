@@ -8,8 +8,8 @@ import pycountry
 from django.db import transaction
 from taggit.models import Tag
 
-from entries.kinds import PAGE_CLASSES
 from entries.interchange import TERM_FACETS, LineError, parse_line
+from entries.kinds import PAGE_CLASSES
 from entries.markdown import markdown_to_html
 from entries.models import EntryLink, EntryMetric, EntryPage, EntryRecommendation, EntryRelation
 from organisations.services import organisation_upsert
@@ -111,9 +111,7 @@ def _tags(names: list[str]) -> list[Tag]:
     for name in names:
         name = name.strip()
         if name and name.casefold() not in tags:
-            tags[name.casefold()] = Tag.objects.filter(name__iexact=name).first() or Tag(
-                name=name
-            )
+            tags[name.casefold()] = Tag.objects.filter(name__iexact=name).first() or Tag(name=name)
     for tag in tags.values():
         if tag.pk is None:
             tag.save()

@@ -41,8 +41,11 @@ def visible_q(reader: Reader) -> Q:
         return Q()
     rule = Q(visibility__in=reader.visibilities)
     if reader.organisation_ids:
-        rule |= Q(visibility=Visibility.ORGANISATION, organisation__slug__in=reader.organisation_ids)
+        rule |= Q(
+            visibility=Visibility.ORGANISATION, organisation__slug__in=reader.organisation_ids
+        )
     return rule
+
 
 # Server-side operations (the export command, the search index) read every entry.
 EVERYTHING = Reader(sees_everything=True, is_member=True)

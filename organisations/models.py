@@ -6,7 +6,8 @@ from wagtail.search import index
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,99}$"
 id_validator = RegexValidator(
-    ID_PATTERN, "Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit."
+    ID_PATTERN,
+    "Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit.",
 )
 country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code such as FR.")
 

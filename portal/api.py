@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from entries.interchange import dumps, entry_to_interchange
 from entries.selectors import FILTER_NAMES, entries_for_export, entry_get
+
 # Until access control lands, the API serves public entries only, whoever asks.
 from entries.visibility import ANONYMOUS
 
@@ -22,7 +24,6 @@ api = NinjaAPI(
 )
 
 
-
 @api.get(
     "/entries/{organisation}/{entry_id}/",
     summary="One entry in the interchange form",
@@ -31,8 +32,8 @@ api = NinjaAPI(
 def entry_detail(request, organisation: str, entry_id: str):
     entry = entry_get(reader=ANONYMOUS, organisation_id=organisation, entry_id=entry_id)
     if entry is None:
-        return 404, {"detail": "Not found."}
-    return 200, entry_to_interchange(entry)
+        raise HttpError(404, "Not found.")
+    return entry_to_interchange(entry)
 
 
 @api.get(

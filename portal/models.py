@@ -20,5 +20,7 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_entries"] = entry_list(reader=reader_for(request.user))[:6]
-        context["browse"] = facet_counts(reader=reader_for(request.user), facets=["domains", "formats"])
+        context["browse"] = facet_counts(
+            reader=reader_for(request.user), facets=["domains", "formats"]
+        )
         return context

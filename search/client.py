@@ -89,11 +89,7 @@ class OpenSearchEngine:
         self._call(self.client.index, index=index, id=doc_id, body=document)
 
     def delete_document(self, index: str, doc_id: str) -> None:
-        try:
-            self._call(self.client.delete, index=index, id=doc_id)
-        except EngineUnavailable as error:
-            if not str(error).startswith("not found"):
-                raise
+        self._call(self.client.delete, index=index, id=doc_id, ignore=404)
 
     def create_index(self, name: str, body: dict) -> None:
         self._call(self.client.indices.create, index=name, body=body)
@@ -102,20 +98,15 @@ class OpenSearchEngine:
         self._call(self.client.indices.delete, index=name, params={"ignore_unavailable": "true"})
 
     def alias_targets(self, alias: str) -> list[str]:
-        try:
-            return sorted(self._call(self.client.indices.get_alias, name=alias))
-        except EngineUnavailable as error:
-            if str(error).startswith("not found"):
-                return []
-            raise
+        # ignore=404: a missing alias is an answer, not an error worth a log line.
+        answer = self._call(self.client.indices.get_alias, name=alias, ignore=404)
+        return [] if answer.get("status") == 404 else sorted(answer)
 
     def indices_matching(self, pattern: str) -> list[str]:
-        try:
-            return sorted(self._call(self.client.indices.get, index=pattern))
-        except EngineUnavailable as error:
-            if str(error).startswith("not found"):
-                return []
-            raise
+        answer = self._call(
+            self.client.indices.get, index=pattern, params={"allow_no_indices": "true"}
+        )
+        return sorted(answer)
 
     def update_aliases(self, actions: list[dict]) -> None:
         self._call(self.client.indices.update_aliases, body={"actions": actions})
@@ -162,11 +153,7 @@ class ElasticsearchEngine:
         self._call(self.client.index, index=index, id=doc_id, document=document)
 
     def delete_document(self, index: str, doc_id: str) -> None:
-        try:
-            self._call(self.client.delete, index=index, id=doc_id)
-        except EngineUnavailable as error:
-            if not str(error).startswith("not found"):
-                raise
+        self._call(self.client.options(ignore_status=404).delete, index=index, id=doc_id)
 
     def create_index(self, name: str, body: dict) -> None:
         self._call(self.client.indices.create, index=name, **body)
@@ -175,20 +162,11 @@ class ElasticsearchEngine:
         self._call(self.client.indices.delete, index=name, ignore_unavailable=True)
 
     def alias_targets(self, alias: str) -> list[str]:
-        try:
-            return sorted(self._call(self.client.indices.get_alias, name=alias))
-        except EngineUnavailable as error:
-            if str(error).startswith("not found"):
-                return []
-            raise
+        answer = self._call(self.client.options(ignore_status=404).indices.get_alias, name=alias)
+        return [] if answer.get("status") == 404 else sorted(answer)
 
     def indices_matching(self, pattern: str) -> list[str]:
-        try:
-            return sorted(self._call(self.client.indices.get, index=pattern))
-        except EngineUnavailable as error:
-            if str(error).startswith("not found"):
-                return []
-            raise
+        return sorted(self._call(self.client.indices.get, index=pattern, allow_no_indices=True))
 
     def update_aliases(self, actions: list[dict]) -> None:
         self._call(self.client.indices.update_aliases, actions=actions)

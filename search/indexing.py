@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from entries.interchange import entry_to_interchange
@@ -20,6 +21,7 @@ from entries.models import EntryPage
 from entries.selectors import entries_visible
 from entries.visibility import EVERYTHING
 from search.client import Engine, EngineError, alias_name, engine_get
+from search.models import PendingIndexUpdate
 from search.documents import LANGUAGES, TERM_FACETS, TEXT_FIELDS, index_body, new_index_name
 from vocabulary.models import Term
 
@@ -133,6 +135,7 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
         raise EngineError("SEARCH_URL is not set: there is no search index to rebuild")
     alias = alias_name()
     index = new_index_name()
+    started = timezone.now()
     engine.create_index(index, index_body())
     count = 0
     try:
@@ -146,6 +149,12 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
     actions = [{"remove": {"index": name, "alias": alias}} for name in old]
     actions.append({"add": {"index": index, "alias": alias}})
     engine.update_aliases(actions)
+    # Updates queued before the rebuild began are in the new index; those queued while
+    # it ran may have gone to the old one, so they stay queued and are applied now.
+    PendingIndexUpdate.objects.filter(queued_at__lt=started).delete()
+    from search.queue import index_queue_process
+
+    index_queue_process()
     # Earlier failed rebuilds may have left indices behind; none but the new one is live.
     stale = [name for name in engine.indices_matching(f"{alias}-*") if name != index]
     for name in stale:

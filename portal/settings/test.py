@@ -1,6 +1,6 @@
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-insecure-key"
+SECRET_KEY = "test-only-insecure-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -18,7 +18,7 @@ DATA_DIR="${ENGINE_DATA_DIR:-$ENGINE_DIR/data}"
 mkdir -p "$DATA_DIR"
 DATA_DIR="$(cd "$DATA_DIR" && pwd)"   # absolute: the JVM and pid file must agree
 PORT="${ENGINE_PORT:-9200}"
-TRANSPORT_PORT="${ENGINE_TRANSPORT_PORT:-9300}"
+TRANSPORT_PORT="${ENGINE_TRANSPORT_PORT:-$((PORT + 100))}"
 CONTROL_PORT="${ENGINE_CONTROL_PORT:-$((PORT + 90))}"
 CLUSTER_NODES="${ENGINE_NODES:-3}"
 START_TIMEOUT="${ENGINE_START_TIMEOUT:-180}"
@@ -33,7 +33,8 @@ die() { say "ERROR: $*"; exit 1; }
 
 # --- JDK selection -----------------------------------------------------------
 # The 3.x runner needs Java 21+, the 2.19.x runner runs on Java 17. Take the
-# newest full JDK (javac needed) from ENGINE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm.
+# newest full JDK (javac needed) from JAVA_HOME, /usr/lib/jvm/* and PATH, unless
+# ENGINE_JAVA_HOME pins one.
 
 java_feature() {  # $1 = JDK home -> prints feature version (17, 21, 25...)
   local v=""
@@ -54,6 +55,9 @@ select_java() {
   else
     [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
     for d in /usr/lib/jvm/*; do candidates+=("$d"); done
+    if command -v javac >/dev/null; then   # whatever JDK is on PATH
+      candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    fi
   fi
   for d in "${candidates[@]}"; do
     [[ -x "$d/bin/java" && -x "$d/bin/javac" ]] || continue

@@ -96,7 +96,10 @@ def test_dry_run_writes_nothing():
         ({"visibility": None}, "entry: 'visibility' is a required property"),
         ({"countries": ["XX"]}, "countries: XX is not an ISO 3166-1 country code"),
         ({"started": 2020, "ended": 2019}, "ended: the end year comes before the start year"),
-        ({"links": [{"url": "javascript:alert(1)"}]}, "links[0].url: 'javascript:alert(1)' does not match"),
+        (
+            {"links": [{"url": "javascript:alert(1)"}]},
+            "links[0].url: 'javascript:alert(1)' does not match",
+        ),
         ({"published": "2024-13-45"}, "published: '2024-13-45' is not a 'date'"),
         ({"surprise": 1}, "Additional properties are not allowed ('surprise' was unexpected)"),
     ],
@@ -179,7 +182,10 @@ def test_export_keeps_every_field_of_a_full_entry():
         started=2019,
         ended=2022,
         outcomes="Fewer drop-outs.",
-        metrics=[{"name": "Clients", "value": 42, "unit": "people", "note": "2021"}, {"name": "Rate", "value": 0.5}],
+        metrics=[
+            {"name": "Clients", "value": 42, "unit": "people", "note": "2021"},
+            {"name": "Rate", "value": 0.5},
+        ],
         context="A pilot.",
         what_worked="Listening.",
         what_did_not_work="Night shifts.",

@@ -17,4 +17,6 @@ class Command(BaseCommand):
         site_ensure()
         call_command("load_vocabulary", stdout=self.stdout)
         for name in DEMO_FILES:
-            call_command("import_entries", str(settings.BASE_DIR / "fixtures" / name), stdout=self.stdout)
+            call_command(
+                "import_entries", str(settings.BASE_DIR / "fixtures" / name), stdout=self.stdout
+            )

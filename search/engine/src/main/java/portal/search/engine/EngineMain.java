@@ -29,7 +29,7 @@ import com.sun.net.httpserver.HttpServer;
  * Every option falls back to an environment variable (ENGINE_PORT,
  * ENGINE_TRANSPORT_PORT, ENGINE_DATA_DIR, ENGINE_NODES, ENGINE_CLUSTER_NAME,
  * ENGINE_CONTROL_PORT). Node i (1-based) gets http port PORT+i-1 and transport
- * port TRANSPORT_PORT+i-1, always bound to 127.0.0.1.
+ * port TRANSPORT_PORT+i-1 (default PORT+100), always bound to 127.0.0.1.
  *
  * In cluster mode a tiny loopback-only control endpoint lets fault tests stop
  * and restart individual nodes without killing the whole JVM:
@@ -47,7 +47,7 @@ public final class EngineMain {
     public static void main(final String[] args) throws Exception {
         String mode = "single";
         int httpPort = intEnv("ENGINE_PORT", 9200);
-        int transportPort = intEnv("ENGINE_TRANSPORT_PORT", 9300);
+        int transportPort = intEnv("ENGINE_TRANSPORT_PORT", -1);
         int nodes = -1;
         int controlPort = intEnv("ENGINE_CONTROL_PORT", -1);
         String dataDir = env("ENGINE_DATA_DIR", "data");
@@ -91,8 +91,13 @@ public final class EngineMain {
         if (clusterName == null) {
             clusterName = cluster ? "portal-engine-cluster" : "portal-engine";
         }
+        // Derived defaults keep a second engine on another ENGINE_PORT from
+        // colliding: 9200 -> transport 9300, control 9290.
+        if (transportPort < 0) {
+            transportPort = httpPort + 100;
+        }
         if (controlPort < 0) {
-            controlPort = httpPort + 90; // 9290 by default, well clear of 9200-92xx nodes
+            controlPort = httpPort + 90;
         }
 
         // Single node and cluster keep separate state: their cluster UUIDs and
@@ -146,14 +151,33 @@ public final class EngineMain {
             stopped.countDown();
         }, "engine-shutdown"));
 
-        runner.build(OpenSearchRunner.newConfigs()
-                .basePath(basePath.toString())
-                .numOfNode(numNodes)
-                .clusterName(clusterName)
-                .baseHttpPort(http0 - 1)); // runner uses base+id; kept consistent with http.port
+        try {
+            runner.build(OpenSearchRunner.newConfigs()
+                    .basePath(basePath.toString())
+                    .numOfNode(numNodes)
+                    .clusterName(clusterName)
+                    .baseHttpPort(http0 - 1)); // runner uses base+id; kept consistent with http.port
+        } catch (final RuntimeException e) {
+            // Half-started nodes keep non-daemon threads alive; exit now so
+            // engine.sh sees the failure at once. Last line = the useful cause.
+            e.printStackTrace();
+            final StringBuilder causes = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                causes.append("\n  caused by: ").append(t);
+            }
+            System.err.println("ENGINE FAILED TO START:" + causes);
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }
 
         if (cluster) {
-            startControlServer(runner, controlPort);
+            try {
+                startControlServer(runner, controlPort);
+            } catch (final IOException e) {
+                // The cluster itself is fine; only node-stop/node-start won't work.
+                System.err.println("WARNING: control endpoint not started on port "
+                        + controlPort + ": " + e);
+            }
         }
         System.out.println("ENGINE STARTED mode=" + mode + " nodes=" + numNodes
                 + " http=127.0.0.1:" + http0 + (numNodes > 1 ? "-" + (http0 + numNodes - 1) : "")

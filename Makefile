@@ -1,0 +1,28 @@
+# The two commands of the README are `make run` and `make test`; the rest are parts of them.
+.PHONY: setup run test lint check engine engine-stop engine-cluster bench
+
+setup:
+	bash scripts/setup.sh
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+check: setup
+	DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
+
+engine:
+	bash search/engine/engine.sh start
+
+engine-stop:
+	bash search/engine/engine.sh stop
+
+engine-cluster:
+	bash search/engine/engine.sh start-cluster

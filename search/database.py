@@ -1,0 +1,352 @@
+"""The database fallback: the same search, answered with the ORM when there is no engine
+or it does not answer. Less precise (no stemming beyond suffix trimming, no accent folding
+of stored text), but the same parameters, the same visibility rule, disjunctive counts and
+vocabulary synonyms: a query word or phrase naming a term (label in any language, synonym,
+id) matches the entries carrying that term."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.html import strip_tags
+
+from entries.kinds import PAGE_CLASSES
+from entries.models import EntryPage
+from entries.selectors import entries_filtered, entries_visible
+from entries.visibility import Reader
+from search.documents import FACET_FIELDS, TERM_FACETS
+from search.facets import facet_values
+from search.query import SearchQuery
+from search.results import Completion, SearchHit, SearchResults
+from vocabulary.models import Term
+
+ENGINE_NAME = "database"
+TEXT_WEIGHTS = {"title": 4.0, "summary": 2.5, "body": 1.0, "details": 1.0}
+DETAIL_COLUMNS = ("outcomes", "context", "what_worked", "what_did_not_work", "ethics", "safety")
+ORGANISATION_WEIGHT = 1.5
+TERM_PHRASE_WEIGHT = 3.0
+TERM_WORD_WEIGHT = 1.0
+PHRASE_WEIGHT = 3.0
+
+STOP_WORDS = set(
+    """a an and are as at be by for from has have how in into is it of on or the to with
+    what when where which who why le la les un une des du de et en au aux pour par sur dans
+    que qui est avec der die das ein eine und oder zu im in von mit für fur auf den dem des
+    ist wie""".split()
+)
+# Endings trimmed so that a word finds its inflections (counselling -> counsell...).
+SUFFIXES = sorted(
+    """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités eurs
+    eur euse euses ions ion ismus""".split(),
+    key=len,
+    reverse=True,
+)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def stem(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class Vocabulary:
+    """Every name of every term, folded, for matching query words and phrases."""
+
+    names: dict[str, set[int]] = field(default_factory=dict)  # folded name -> term ids
+    facet_of: dict[int, str] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls) -> Vocabulary:
+        vocabulary = cls()
+        for term in Term.objects.all():
+            vocabulary.facet_of[term.pk] = term.facet
+            names = [*term.names]
+            if term.facet != "countries":
+                names.append(term.slug.replace("-", " "))
+            for name in names:
+                folded = fold(name)
+                if len(folded) > 1:
+                    vocabulary.names.setdefault(folded, set()).add(term.pk)
+                    vocabulary.words.update(folded.split())
+        return vocabulary
+
+    def phrase_terms(self, folded_text: str) -> set[int]:
+        """Terms one of whose names appears, as whole words, in the query."""
+        padded = f" {folded_text} "
+        return {
+            term
+            for name, terms in self.names.items()
+            if f" {name} " in padded
+            for term in terms
+        }
+
+    def word_terms(self, word: str) -> set[int]:
+        """Terms with a name containing a word that starts like this one."""
+        pattern = re.compile(rf"\b{re.escape(word)}")
+        return {term for name, terms in self.names.items() if pattern.search(name) for term in terms}
+
+    def correct(self, word: str) -> str | None:
+        if word in self.words or len(word) < 5:
+            return None
+        close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.8)
+        return close[0] if close else None
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """Query words, folded and as typed (lowercase): stored text keeps its accents."""
+    words = []
+    for raw in re.sub(r"[^\w]+", " ", text.casefold()).split():
+        folded = fold(raw)
+        if folded not in STOP_WORDS and len(folded) > 1:
+            words.append((folded, raw))
+    return words
+
+
+def _contains(columns: list[str], needle: str) -> Q:
+    return reduce(or_, (Q(**{f"{column}__icontains": needle}) for column in columns))
+
+
+def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
+    by_facet: dict[str, list[int]] = {}
+    for term_id in term_ids:
+        by_facet.setdefault(vocabulary.facet_of[term_id], []).append(term_id)
+    conditions = [
+        Q(
+            pk__in=getattr(EntryPage, facet)
+            .through.objects.filter(term_id__in=ids)
+            .values("entrypage_id")
+        )
+        for facet, ids in by_facet.items()
+    ]
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def _weighted(condition: Q, weight: float) -> Case:
+    return Case(When(condition, then=Value(weight)), default=Value(0.0), output_field=FloatField())
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    condition: Q
+    score: object  # a database expression
+    needles: list[str]
+
+
+def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
+    words = _words(text)
+    folded = fold(text)
+    if not folded:
+        return None
+    columns = {
+        "title": ["title"],
+        "summary": ["summary"],
+        "body": ["body"],
+        "details": list(DETAIL_COLUMNS),
+    }
+    scores: list = []
+    conditions: list[Q] = []
+    needles: list[str] = []
+    for word, raw in words:
+        variants = {stem(word), stem(raw)}
+        corrected = vocabulary.correct(word)
+        if corrected:
+            variants.add(stem(corrected))
+        for variant in variants:
+            needles.append(variant)
+            for name, cols in columns.items():
+                condition = _contains(cols, variant)
+                conditions.append(condition)
+                scores.append(_weighted(condition, TEXT_WEIGHTS[name]))
+            organisation = Q(organisation__title__icontains=variant)
+            conditions.append(organisation)
+            scores.append(_weighted(organisation, ORGANISATION_WEIGHT))
+            term_ids = vocabulary.word_terms(variant)
+            if term_ids:
+                by_term = _has_terms(term_ids, vocabulary)
+                conditions.append(by_term)
+                scores.append(_weighted(by_term, TERM_WORD_WEIGHT))
+    phrase_terms = vocabulary.phrase_terms(folded)
+    if phrase_terms:
+        by_phrase = _has_terms(phrase_terms, vocabulary)
+        conditions.append(by_phrase)
+        scores.append(_weighted(by_phrase, TERM_PHRASE_WEIGHT))
+    if len(words) != 1:
+        # Several words, or only short ones ("1-2-1"): the text as typed counts too.
+        phrase = _contains(["title", "summary", "body"], text.strip())
+        conditions.append(phrase)
+        scores.append(_weighted(phrase, PHRASE_WEIGHT))
+    score = reduce(lambda left, right: left + right, scores)
+    return TextMatch(condition=reduce(or_, conditions), score=score, needles=needles)
+
+
+def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
+    if query.year_from or query.year_to:
+        entries = entries.filter(started__isnull=False)
+    if query.year_to:
+        entries = entries.filter(started__lte=query.year_to)
+    if query.year_from:
+        entries = entries.filter(Q(ended__gte=query.year_from) | Q(ended__isnull=True))
+    return entries
+
+
+def _kind_of_content_type() -> dict[int, str]:
+    return {ContentType.objects.get_for_model(cls).pk: kind for kind, cls in PAGE_CLASSES.items()}
+
+
+def _count(entries: QuerySet[EntryPage], facet: str) -> dict[str, int]:
+    ids = entries.values("pk")
+    if facet in TERM_FACETS:
+        through = getattr(EntryPage, facet).through
+        rows = (
+            through.objects.filter(entrypage_id__in=ids)
+            .values_list("term__slug")
+            .annotate(n=Count("entrypage_id"))
+        )
+    elif facet == "kind":
+        kinds = _kind_of_content_type()
+        rows = entries.order_by().values_list("content_type").annotate(n=Count("pk"))
+        return {kinds[pk]: n for pk, n in rows if pk in kinds}
+    else:
+        column = "organisation__slug" if facet == "organisation" else facet
+        rows = entries.order_by().values_list(column).annotate(n=Count("pk"))
+    return {value: n for value, n in rows if value}
+
+
+def facet_counts(entries: QuerySet[EntryPage], query: SearchQuery) -> dict[str, dict[str, int]]:
+    """Disjunctive counts: each facet counted with every other facet's selection."""
+    counts = {}
+    for facet in FACET_FIELDS:
+        others = {name: list(values) for name, values in query.filters.items() if name != facet}
+        counts[facet] = _count(entries_filtered(entries, others), facet)
+    return counts
+
+
+def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
+    if not text or not needles:
+        return []
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) + r")\w*",
+        re.IGNORECASE,
+    )
+    match = pattern.search(text)
+    if match is None:
+        return []
+    start = max(0, match.start() - size // 3)
+    fragment = text[start : start + size]
+    marked = pattern.sub(lambda m: f"\0{m.group(0)}\1", fragment)
+    escaped = html.escape(marked).replace("\0", "<mark>").replace("\1", "</mark>")
+    return [("… " if start else "") + escaped]
+
+
+def _hit(entry: EntryPage, kinds: dict[int, str], needles: list[str]) -> SearchHit:
+    highlight = {}
+    for name, text in (
+        ("title", entry.title),
+        ("summary", entry.summary),
+        ("body", " ".join(html.unescape(strip_tags(entry.body)).split())),
+    ):
+        if fragments := _highlight(text, needles):
+            highlight[name] = fragments
+    return SearchHit(
+        organisation=entry.organisation.slug,
+        id=entry.slug,
+        kind=kinds.get(entry.content_type_id, ""),
+        language=entry.language,
+        title=entry.title,
+        summary=entry.summary,
+        url=entry.get_url() or "",
+        organisation_name=entry.organisation.title,
+        assessment=entry.assessment,
+        published=entry.published_date.isoformat() if entry.published_date else None,
+        highlight=highlight,
+        score=getattr(entry, "score", None),
+    )
+
+
+def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
+    vocabulary = Vocabulary.load()
+    scope = _years(entries_visible(reader=reader), query)
+    match = text_match(query.text, vocabulary) if query.text else None
+    if match is not None:
+        scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
+    hits = entries_filtered(scope, {name: list(values) for name, values in query.filters.items()})
+    count = hits.count()
+    newest = F("published_date").desc(nulls_last=True)
+    if match is not None:
+        hits = hits.annotate(score=Coalesce(match.score, Value(0.0)))
+        order = ["-score", newest, "-pk"] if query.sort == "relevance" else [newest, "-score", "-pk"]
+    else:
+        order = [newest, "-pk"]
+    page = list(
+        hits.select_related("organisation").order_by(*order)[
+            query.offset : query.offset + query.page_size
+        ]
+    )
+    kinds = _kind_of_content_type()
+    needles = match.needles if match else []
+    did_you_mean = _did_you_mean(reader, query, vocabulary) if count == 0 and query.text else None
+    return SearchResults(
+        count=count,
+        page=query.page,
+        page_size=query.page_size,
+        results=[_hit(entry, kinds, needles) for entry in page],
+        facets=facet_values(facet_counts(scope, query), query),
+        engine=ENGINE_NAME,
+        did_you_mean=did_you_mean,
+    )
+
+
+def _did_you_mean(reader: Reader, query: SearchQuery, vocabulary: Vocabulary) -> str | None:
+    words = fold(query.text).split()
+    corrected = [vocabulary.correct(word) or word for word in words]
+    if corrected == words:
+        return None
+    suggestion = " ".join(corrected)
+    match = text_match(suggestion, vocabulary)
+    if match is None or not entries_visible(reader=reader).filter(match.condition).exists():
+        return None
+    return suggestion
+
+
+def database_autocomplete(*, reader: Reader, prefix: str, size: int) -> list[Completion]:
+    entries = (
+        entries_visible(reader=reader)
+        .filter(Q(title__istartswith=prefix) | Q(title__icontains=f" {prefix}"))
+        .order_by("title")[:size]
+    )
+    return [Completion(text=entry.title, kind="entry", url=entry.get_url() or "") for entry in entries]
+
+
+def database_related(*, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
+    """Entries sharing the most terms with this one."""
+    shared: dict[int, int] = {}
+    for facet in TERM_FACETS:
+        through = getattr(EntryPage, facet).through
+        term_ids = through.objects.filter(entrypage_id=entry.pk).values("term_id")
+        for page_id in through.objects.filter(term_id__in=term_ids).values_list(
+            "entrypage_id", flat=True
+        ):
+            shared[page_id] = shared.get(page_id, 0) + 1
+    shared.pop(entry.pk, None)
+    visible = entries_visible(reader=reader).filter(pk__in=list(shared)).select_related("organisation")
+    ranked = sorted(visible, key=lambda other: (-shared[other.pk], other.title))[:size]
+    kinds = _kind_of_content_type()
+    return [_hit(other, kinds, []) for other in ranked]

@@ -1,0 +1,70 @@
+import json
+
+import pytest
+
+from entries.interchange import parse_line
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.usefixtures("portal_db")
+
+
+def test_entry_endpoint_returns_the_interchange_form(client):
+    make_entry(title="Public entry title")
+    response = client.get("/api/v1/entries/test-org/test-entry/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["title"] == "Public entry title"
+    assert data["organisation"] == {"id": "test-org", "name": "Test Organisation", "country": "DE"}
+    assert parse_line(json.dumps(data)) == (data, [])
+
+
+@pytest.mark.parametrize("visibility", ["members", "organisation"])
+def test_non_public_entries_answer_exactly_like_missing_ones(client, superuser, visibility):
+    make_entry(visibility=visibility)
+    client.force_login(superuser)
+    hidden = client.get("/api/v1/entries/test-org/test-entry/")
+    missing = client.get("/api/v1/entries/test-org/no-such-entry/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+
+
+def test_jsonl_export_lists_public_entries_valid_against_the_schema(client):
+    make_entry(id="public-one")
+    make_entry(id="members-one", visibility="members")
+    response = client.get("/api/v1/entries.jsonl")
+    assert response["Content-Type"].startswith("application/x-ndjson")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["public-one"]
+    assert parse_line(lines[0])[1] == []
+
+
+def test_jsonl_export_takes_the_search_facet_filters(client):
+    make_entry(id="chat-one", formats=["chat"])
+    make_entry(id="voice-one", formats=["voice"])
+    make_entry(id="video-one", formats=["video"], language="de")
+    response = client.get("/api/v1/entries.jsonl?formats=chat&formats=video")
+    ids = [
+        json.loads(line)["id"]
+        for line in b"".join(response.streaming_content).decode().splitlines()
+    ]
+    assert ids == ["chat-one", "video-one"]
+    response = client.get("/api/v1/entries.jsonl?formats=chat&formats=video&language=de")
+    ids = [
+        json.loads(line)["id"]
+        for line in b"".join(response.streaming_content).decode().splitlines()
+    ]
+    assert ids == ["video-one"]
+
+
+def test_openapi_describes_the_paths_and_links_the_contract(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/entries/{organisation}/{entry_id}/" in spec["paths"]
+    assert "/api/v1/entries.jsonl" in spec["paths"]
+    assert "/api/v1/schema/entry.schema.json" in spec["info"]["description"]
+
+
+def test_published_contract_files_are_served(client):
+    schema = client.get("/api/v1/schema/entry.schema.json")
+    assert json.loads(b"".join(schema.streaming_content))["$id"] == "entry.schema.json"
+    vocabulary = client.get("/api/v1/vocabulary.json")
+    assert "formats" in json.loads(b"".join(vocabulary.streaming_content))["facets"]

@@ -1,0 +1,192 @@
+import json
+import re
+
+import pytest
+
+from entries.services import entries_import
+from tests.factories import fixture_lines, make_entry
+
+pytestmark = pytest.mark.usefixtures("portal_db")
+
+
+@pytest.fixture
+def seed(portal_db):
+    report = entries_import(fixture_lines("seed-entries.jsonl"))
+    assert report.ok, report.errors
+
+
+def text_of(response) -> str:
+    """The visible words of a page, without markup."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_home_shows_new_entries_and_browsing_counts(client, seed):
+    response = client.get("/")
+    text = text_of(response)
+    assert "The Redirect Method" in text
+    assert "Back-end security" not in text
+    # Counts are of what the visitor may read: the members-only seed lesson is left out.
+    seed_entries = [json.loads(line) for line in fixture_lines("seed-entries.jsonl")]
+    hidden = next(entry for entry in seed_entries if entry["visibility"] == "members")
+    html = response.content.decode()
+    for domain in hidden["domains"]:
+        public = sum(
+            1
+            for entry in seed_entries
+            if entry["visibility"] == "public" and domain in entry.get("domains", [])
+        )
+        count = re.search(
+            rf'href="/entries/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
+        )
+        assert int(count.group(1)) == public if public else count is None, domain
+
+
+def test_practice_list_shows_practices_only(client, seed):
+    text = text_of(client.get("/practices/"))
+    assert "The Redirect Method" in text
+    assert "ExitUSA" in text
+    assert "Sécurité" not in text
+    assert "4 entries" in text
+
+
+def test_lesson_list_hides_members_only_lessons_from_anonymous(client, seed):
+    text = text_of(client.get("/lessons/"))
+    assert "3 entries" in text
+    assert "back-end" not in text.lower()
+
+
+def test_members_only_entry_answers_404_to_anonymous_and_opens_for_superuser(
+    client, seed, superuser
+):
+    url = "/organisations/ran/back-end-security-and-supervision/"
+    assert client.get(url).status_code == 404
+    client.force_login(superuser)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Visible to: Members of any organisation" in text_of(response)
+
+
+def test_entry_page_shows_every_field_of_a_full_entry(client):
+    entry = make_entry(
+        kind="lesson",
+        partners=[{"id": "partner-org", "name": "Partner Org"}],
+        approaches=["tandem-counselling"],
+        counsellor_choice=True,
+        assessment="promising",
+        evaluation="external",
+        status="pilot",
+        started=2019,
+        outcomes="Fewer drop-outs than before.",
+        metrics=[{"name": "Clients reached", "value": 42, "unit": "people", "note": "in 2021"}],
+        context="The context of the lesson.",
+        what_worked="Listening worked.",
+        what_did_not_work="Night shifts did not.",
+        recommendations=["Plan rest.", "Share the load."],
+        audience=["policymakers"],
+        ethics="Consent first.",
+        safety="Pseudonyms only.",
+        links=[{"title": "Project site", "url": "https://example.org/"}],
+        source={"title": "Final report", "date": "2021-03-15"},
+        tags=["night shifts"],
+        published="2022-01-31",
+    )
+    text = text_of(client.get(entry.url))
+    for expected in [
+        "Lesson learned",
+        "Promising practice",
+        "Anonymous chat counselling for leavers",
+        "Published by Test Organisation , with Partner Org",
+        "31 January 2022",
+        "A chat service where people leaving extremist groups",
+        "People write anonymously",
+        "The context of the lesson.",
+        "Listening worked.",
+        "Night shifts did not.",
+        "Recommendations for policymakers",
+        "Plan rest.",
+        "Fewer drop-outs than before.",
+        "Clients reached 42 people in 2021",
+        "Consent first.",
+        "Pseudonyms only.",
+        "Pilot · since 2019",
+        "External evaluation",
+        "Clients choose their counsellor Yes",
+        "Tandem counselling",
+        "Exit work",
+        "Text chat",
+        "Germany",
+        "night shifts",
+        "Project site",
+        "Final report, 15 March 2021",
+    ]:
+        assert expected in text, expected
+
+
+def test_summary_comes_before_details(client):
+    entry = make_entry(outcomes="Outcome text here.")
+    html = client.get(entry.url).content.decode()
+    assert (
+        html.index("A chat service where people")
+        < html.index("People write")
+        < html.index("Outcome text here.")
+    )
+
+
+def test_related_entries_show_in_both_directions(client):
+    first = make_entry(id="first-entry", title="First entry title", related=["second-entry"])
+    second = make_entry(id="second-entry", title="Second entry title")
+    assert "Second entry title" in text_of(client.get(first.url))
+    assert "First entry title" in text_of(client.get(second.url))
+
+
+def test_related_members_only_entry_is_not_listed_to_anonymous(client):
+    first = make_entry(id="first-entry", related=["hidden-entry"])
+    make_entry(id="hidden-entry", title="Hidden entry title", visibility="members")
+    assert "Hidden entry title" not in text_of(client.get(first.url))
+
+
+def test_language_switch_links_translations(client, seed):
+    response = client.get("/organisations/isd/isd-one-to-one/")
+    html = response.content.decode()
+    assert 'href="/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
+    french = client.get("/organisations/isd/isd-one-to-one-fr/").content.decode()
+    assert '<html lang="fr">' in french
+    assert 'href="/organisations/isd/isd-one-to-one/" hreflang="en"' in french
+
+
+def test_script_in_imported_text_is_shown_as_text(client):
+    entry = make_entry(
+        summary="Summary with <script>alert('summary')</script> in it.",
+        body="Body with <script>alert('body')</script> in it.",
+    )
+    html = client.get(entry.url).content.decode()
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(&#x27;summary&#x27;)&lt;/script&gt;" in html
+    assert re.search(r"&lt;script&gt;alert\((&#x27;|')body(&#x27;|')\)&lt;/script&gt;", html)
+
+
+def test_organisation_page_lists_its_entries_and_partner_entries(client, seed):
+    text = text_of(client.get("/organisations/isd/"))
+    assert "One-to-one online interventions" in text
+    partner = text_of(client.get("/organisations/jigsaw/"))
+    assert "The Redirect Method" in partner
+
+
+def test_organisation_index_counts_visible_entries(client, seed):
+    text = text_of(client.get("/organisations/"))
+    assert "Radicalisation Awareness Network" in text
+    assert re.search(r"Radicalisation Awareness Network .*? 3 entries", text)
+
+
+def test_sitemap_lists_public_entries_only(client, seed):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/organisations/isd/isd-one-to-one/" in xml
+    assert "back-end-security-and-supervision" not in xml
+
+
+def test_list_filters_by_facet(client, seed):
+    text = text_of(client.get("/entries/?formats=search-advertising"))
+    assert "The Redirect Method" in text
+    assert "ExitUSA" not in text

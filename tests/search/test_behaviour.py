@@ -1,0 +1,191 @@
+"""One behaviour, two engines: the mixin holds the tests, the subclasses say which engine
+answers (the live OpenSearch node, or the database fallback)."""
+
+import pytest
+from django.test import TestCase, override_settings
+
+from entries.models import EntryPage
+from entries.visibility import ANONYMOUS, Reader
+from portal.services import site_ensure
+from search.api import autocomplete, related_entries, search_entries
+from search.query import search_query_from_params
+from tests.search.corpus import HIDDEN_IDS, PUBLIC_IDS, corpus_create
+from tests.search.live import LiveEngineMixin
+from vocabulary.services import vocabulary_load
+
+MEMBER = Reader(is_member=True)
+BETA_STAFF = Reader(is_member=True, organisation_ids=frozenset({"beta"}))
+
+
+class SearchBehaviour:
+    engine_name = ""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        corpus_create()
+
+    def search(self, reader=ANONYMOUS, **params):
+        query = search_query_from_params(
+            {name: value if isinstance(value, list) else [str(value)] for name, value in params.items()}
+        )
+        results = search_entries(reader=reader, query=query)
+        self.assertEqual(results.engine, self.engine_name)
+        return results
+
+    def ids(self, reader=ANONYMOUS, **params) -> list[str]:
+        return [hit.id for hit in self.search(reader, **params).results]
+
+    def counts(self, results, facet) -> dict[str, int]:
+        return {value.term: value.count for value in results.facets[facet]}
+
+    # Text and relevance
+
+    def test_title_words_rank_their_entry_first(self):
+        self.assertEqual(self.ids(q="anonymous chat counselling")[0], "chat-anon")
+
+    def test_typo_is_tolerated(self):
+        self.assertIn("chat-anon", self.ids(q="anonymus chat"))
+
+    def test_synonym_hotline_finds_the_helpline(self):
+        self.assertEqual(self.ids(q="hotline")[0], "consultation-line")
+
+    def test_synonym_1_2_1_finds_one_to_one_intervention(self):
+        self.assertIn("direct-messages", self.ids(q="1-2-1"))
+
+    def test_synonym_face_to_face_finds_in_person(self):
+        self.assertIn("meet-in-person", self.ids(q="face-to-face"))
+
+    def test_synonym_messenger_finds_facebook_messenger(self):
+        self.assertIn("direct-messages", self.ids(q="Messenger"))
+
+    def test_german_synonym_finds_search_advertising(self):
+        self.assertIn("redirect-fr", self.ids(q="Suchanzeigen"))
+
+    def test_accents_do_not_matter(self):
+        self.assertIn("sect-desk", self.ids(q="deradicalisation"))
+        self.assertIn("sect-desk", self.ids(q="déradicalisation"))
+
+    def test_french_query_finds_entries_in_other_languages_through_terms(self):
+        found = self.ids(q="extrême droite")
+        self.assertIn("chat-anon", found)  # English
+        self.assertIn("video-de", found)  # German
+
+    def test_nothing_matches_gibberish(self):
+        self.assertEqual(self.search(q="qwxzv").count, 0)
+
+    def test_highlight_marks_the_words(self):
+        hit = self.search(q="consultation")
+        self.assertIn("<mark>", " ".join(sum(hit.results[0].highlight.values(), [])))
+
+    # Facets
+
+    def test_values_of_one_facet_are_ored(self):
+        self.assertEqual(set(self.ids(formats=["chat", "video"])), {"chat-anon", "video-de"})
+
+    def test_facets_are_anded(self):
+        self.assertEqual(self.ids(formats=["chat", "video"], countries="DE", language="de"), ["video-de"])
+
+    def test_counts_are_disjunctive(self):
+        results = self.search(formats="chat")
+        self.assertEqual(results.count, 1)
+        formats = self.counts(results, "formats")
+        # Its own facet is counted without its selection, so the user can widen it...
+        self.assertEqual(formats["chat"], 1)
+        self.assertEqual(formats["helpline"], 1)
+        self.assertEqual(formats["video"], 1)
+        # ...every other facet with it.
+        self.assertEqual(self.counts(results, "countries"), {"DE": 1})
+        chat = next(value for value in results.facets["formats"] if value.term == "chat")
+        self.assertTrue(chat.selected)
+        self.assertEqual(chat.label, "Text chat")
+
+    def test_all_contract_facets_are_counted_with_labels(self):
+        facets = self.search().facets
+        self.assertEqual(
+            list(facets),
+            ["domains", "formats", "approaches", "target_groups", "ideologies",
+             "counsellor_profiles", "platforms", "countries", "organisation", "kind",
+             "language", "assessment", "evaluation", "status"],
+        )
+        self.assertEqual(self.counts(self.search(), "kind"), {"practice": 6, "lesson": 1})
+        labels = {value.term: value.label for value in facets["organisation"]}
+        self.assertEqual(labels["gamma"], "Association Gamma")
+
+    def test_unknown_facet_value_matches_nothing(self):
+        results = self.search(formats="carrier-pigeon")
+        self.assertEqual(results.count, 0)
+        self.assertEqual(results.facets["formats"][-1].term, "carrier-pigeon")
+
+    def test_year_range(self):
+        found = set(self.ids(year_from=2019, page_size=50))
+        self.assertNotIn("consultation-line", found)  # ended 2018
+        self.assertIn("chat-anon", found)
+        self.assertEqual(set(self.ids(year_to=2016, page_size=50)), {"consultation-line", "sect-desk"})
+
+    # Visibility
+
+    def test_anonymous_never_sees_hidden_entries(self):
+        results = self.search(page_size=100)
+        self.assertEqual({hit.id for hit in results.results}, PUBLIC_IDS)
+        self.assertEqual(results.count, len(PUBLIC_IDS))
+        self.assertEqual(self.search(q="zebracorn").count, 0)
+
+    def test_anonymous_counts_leave_hidden_entries_out(self):
+        results = self.search()
+        self.assertNotIn("telegram", self.counts(results, "platforms"))
+        self.assertEqual(self.counts(results, "formats")["chat"], 1)
+        self.assertEqual(self.counts(results, "organisation")["alpha"], 2)
+
+    def test_no_suggestion_reveals_hidden_entries(self):
+        suggestion = self.search(q="zebracorm").did_you_mean or ""
+        self.assertNotIn("zebracorn", suggestion.lower())
+        self.assertEqual(autocomplete(reader=ANONYMOUS, prefix="Zebrac"), [])
+
+    def test_related_entries_leave_hidden_entries_out(self):
+        entry = EntryPage.objects.get(slug="chat-anon")
+        related = {hit.id for hit in related_entries(reader=ANONYMOUS, entry=entry, size=20)}
+        self.assertFalse(related & HIDDEN_IDS)
+        self.assertNotIn("chat-anon", related)
+
+    def test_members_see_members_entries_only(self):
+        self.assertEqual(self.ids(MEMBER, q="zebracorn"), ["members-protocol"])
+
+    def test_organisation_sees_its_own_entries(self):
+        self.assertEqual(set(self.ids(BETA_STAFF, q="zebracorn")), HIDDEN_IDS)
+        self.assertEqual(self.counts(self.search(BETA_STAFF), "platforms")["telegram"], 2)
+
+    def test_autocomplete_titles_and_terms(self):
+        completions = autocomplete(reader=ANONYMOUS, prefix="consult")
+        self.assertIn("A consultation line for worried teachers", [c.text for c in completions])
+        terms = [c.term for c in autocomplete(reader=ANONYMOUS, prefix="hotl") if c.kind == "term"]
+        self.assertIn("helpline", terms)
+
+    # Pages and order
+
+    def test_pagination(self):
+        first = self.search(page_size=3, sort="newest")
+        second = self.search(page_size=3, page=2, sort="newest")
+        third = self.search(page_size=3, page=3, sort="newest")
+        seen = [hit.id for page in (first, second, third) for hit in page.results]
+        self.assertEqual(len(seen), len(PUBLIC_IDS))
+        self.assertEqual(set(seen), PUBLIC_IDS)
+        self.assertEqual((first.count, first.page_count), (len(PUBLIC_IDS), 3))
+        self.assertEqual(self.search(page=9).results, [])
+
+    def test_sort_newest(self):
+        results = self.search(sort="newest", page_size=50).results
+        dates = [hit.published for hit in results]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+        self.assertEqual(results[0].id, "meet-in-person")
+
+
+@override_settings(SEARCH_URL=None)
+class DatabaseSearchTests(SearchBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name

@@ -1,5 +1,6 @@
 from django.db import transaction
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from organisations.models import OrganisationIndexPage
 from portal.models import HomePage
@@ -20,7 +21,7 @@ def site_ensure() -> OrganisationIndexPage:
     """
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_root()
         # Deleting the placeholder deletes its Site too; a new default one follows.
         for placeholder in root.get_children().filter(slug="home"):
             placeholder.delete()
@@ -32,3 +33,10 @@ def site_ensure() -> OrganisationIndexPage:
             instance=OrganisationIndexPage(title="Member organisations", slug="organisations")
         )
     return index
+
+
+def _tree_root() -> Page:
+    """Wagtail's migrations make the tree's root; a flushed database (transactional tests,
+    a reset) has none, so make it again the way they do."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root"))

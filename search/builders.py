@@ -91,7 +91,9 @@ def text_query(text: str) -> Query:
                 query=text,
                 type="phrase",
                 slop=2,
-                fields=_language_fields(("title", "summary", "body", "details")),
+                fields=[f"{name}^{BOOSTS[name]}" for name in ("title", "summary", "body", "details")],
+                # Without synonyms: the phrases of every synonym combined would explode.
+                analyzer="folded",
                 boost=PHRASE_BOOST,
             ),
         ],

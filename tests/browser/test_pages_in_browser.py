@@ -1,0 +1,75 @@
+import pytest
+
+from entries.services import entries_import
+from tests.factories import fixture_lines, make_entry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal(portal_db, live_server):
+    report = entries_import(fixture_lines("seed-entries.jsonl"))
+    assert report.ok
+    return live_server.url
+
+
+def assert_accessible(axe, page):
+    results = axe.run(page)
+    violations = [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
+        for violation in results.response["violations"]
+    ]
+    assert violations == [], violations
+
+
+def test_home_page_reads_and_is_accessible(portal, page, axe):
+    page.goto(portal + "/")
+    assert page.locator("h1").inner_text() == "Online exit work: practices and lessons"
+    assert page.get_by_role("link", name="The Redirect Method").is_visible()
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    assert_accessible(axe, page)
+
+
+def test_visitor_goes_from_browse_to_an_entry_and_its_translation(portal, page, axe):
+    page.goto(portal + "/")
+    page.get_by_role("link", name="Online outreach").first.click()
+    page.get_by_role("link", name="One-to-one online interventions (Institute for Strategic Dialogue)").click()
+    assert page.locator("h1").inner_text().startswith("One-to-one online interventions")
+    assert_accessible(axe, page)
+    page.get_by_role("link", name="FR · Interventions en ligne").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert_accessible(axe, page)
+
+
+def test_lists_and_organisations_are_accessible(portal, page, axe):
+    for path in ["/practices/", "/lessons/", "/organisations/", "/organisations/ran/"]:
+        page.goto(portal + path)
+        assert_accessible(axe, page)
+
+
+def test_script_in_an_entry_never_runs(portal, page):
+    entry = make_entry(
+        summary="Look <script>window.pwned = 1</script> here, at least ten chars.",
+        body="<script>window.pwned = 2</script> <img src=x onerror='window.pwned = 3'>",
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.goto(portal + entry.url)
+    assert page.evaluate("window.pwned") is None
+    assert "<script>window.pwned = 1</script>" in page.locator(".entry__summary").inner_text()
+    assert dialogs == []
+
+
+def test_members_only_entry_is_not_found_for_a_visitor(portal, page):
+    response = page.goto(portal + "/organisations/ran/back-end-security-and-supervision/")
+    assert response.status == 404
+
+
+def test_entry_page_fits_a_phone_screen(portal, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(portal + "/organisations/isd/isd-one-to-one/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert page.get_by_role("heading", name="At a glance").is_visible()
+    context.close()

@@ -1,5 +1,5 @@
-from django.db import transaction
 from django.conf import settings
+from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from organisations.models import OrganisationIndexPage

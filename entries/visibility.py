@@ -25,15 +25,34 @@ class Reader:
 
 
 ANONYMOUS = Reader()
+# Server-side operations (the export command, the search index) read every entry.
+EVERYTHING = Reader(sees_everything=True, is_member=True)
+
+
+# Network staff review across organisations; on the site they read what members read.
+NETWORK_STAFF_GROUP = "Network staff"
 
 
 def reader_for(user) -> Reader:
-    """Until member organisations have memberships, only superusers read beyond public."""
+    """The reader a user is: members of any organisation read members entries, and each
+    organisation's own; superusers, who run the portal, read everything."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
+    cached = getattr(user, "_portal_reader", None)
+    if cached is not None:
+        return cached
     if user.is_superuser:
-        return Reader(sees_everything=True, is_member=True)
-    return ANONYMOUS
+        reader = EVERYTHING
+    else:
+        organisations = frozenset(user.memberships.values_list("organisation__slug", flat=True))
+        is_staff = user.groups.filter(name=NETWORK_STAFF_GROUP).exists()
+        reader = (
+            Reader(is_member=True, organisation_ids=organisations)
+            if organisations or is_staff
+            else ANONYMOUS
+        )
+    user._portal_reader = reader
+    return reader
 
 
 def visible_q(reader: Reader) -> Q:
@@ -45,7 +64,3 @@ def visible_q(reader: Reader) -> Q:
             visibility=Visibility.ORGANISATION, organisation__slug__in=reader.organisation_ids
         )
     return rule
-
-
-# Server-side operations (the export command, the search index) read every entry.
-EVERYTHING = Reader(sees_everything=True, is_member=True)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -77,3 +78,32 @@ class OrganisationPage(Page):
         context["entries"] = entry_list(reader=reader_for(request.user), organisation=self)
         context["partner_entries"] = entry_list(reader=reader_for(request.user), partner=self)
         return context
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member (reads members-only entries)"
+    EDITOR = "editor", "Editor (writes the organisation's entries)"
+    MODERATOR = "moderator", "Moderator (approves entries, manages members)"
+
+
+class Membership(models.Model):
+    """A user's place in a member organisation. A user may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        OrganisationPage, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation.slug} · {self.role}"

@@ -46,6 +46,13 @@ class OrganisationPage(Page):
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The Wagtail groups that carry each role's rights on this organisation's pages.
+    editors_group = models.OneToOneField(
+        "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderators_group = models.OneToOneField(
+        "auth.Group", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     content_panels = [
         *Page.content_panels,

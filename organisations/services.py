@@ -1,4 +1,8 @@
-from organisations.models import OrganisationPage
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from organisations.models import Membership, OrganisationPage, Role
+from organisations.permissions import organisation_roles_ensure, user_groups_sync
 from portal.services import site_ensure
 
 
@@ -10,9 +14,10 @@ def organisation_upsert(
     organisation = OrganisationPage.objects.filter(slug=id).first()
     if organisation is None:
         index = site_ensure()
-        return index.add_child(
+        organisation = index.add_child(
             instance=OrganisationPage(title=name, slug=id, country=country, website=url)
         )
+        return organisation_roles_ensure(organisation)
     wanted = {
         "title": name,
         "country": country or organisation.country,
@@ -23,3 +28,37 @@ def organisation_upsert(
             setattr(organisation, field, value)
         organisation.save_revision().publish()
     return organisation
+
+
+@transaction.atomic
+def membership_set(
+    *, username: str, organisation_id: str, role: str, email: str = ""
+) -> Membership:
+    """Create or update a user of a member organisation with a role; the organisation is
+    created if missing. A new user has no password until they accept an invitation or an
+    administrator sets one."""
+    if role not in Role.values:
+        raise ValueError(f"role must be one of {', '.join(Role.values)}, not {role!r}")
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif email and user.email != email:
+        user.email = email
+        user.save(update_fields=["email"])
+    organisation = OrganisationPage.objects.filter(slug=organisation_id).first()
+    if organisation is None:
+        organisation = organisation_upsert(id=organisation_id, name=organisation_id)
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    user_groups_sync(user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    user = membership.user
+    membership.delete()
+    user_groups_sync(user)

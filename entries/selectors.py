@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from entries.kinds import PAGE_CLASSES
 from entries.models import EntryPage
-from entries.visibility import Reader, visible_q
+from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
 from organisations.models import OrganisationPage
 from vocabulary.models import Facet, Term
 
@@ -94,6 +94,9 @@ def entry_terms(entry: EntryPage) -> list[tuple[str, list[Term]]]:
 
 def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
     return {
+        "withheld": withheld_fields(
+            reader, {name: getattr(entry, name) for name in MEMBERS_ONLY_FIELDS}
+        ),
         "terms": entry_terms(entry),
         "translations": entry_translations(reader=reader, entry=entry),
         "related_entries": entry_related(reader=reader, entry=entry),

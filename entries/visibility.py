@@ -64,3 +64,21 @@ def visible_q(reader: Reader) -> Q:
             visibility=Visibility.ORGANISATION, organisation__slug__in=reader.organisation_ids
         )
     return rule
+
+
+# Fields that stay with members even on a public entry: how practitioners protect
+# themselves and their clients is operational knowledge that could be turned against them.
+MEMBERS_ONLY_FIELDS = ("safety",)
+
+
+def withheld_fields(reader: Reader, values: dict) -> list[str]:
+    """The members-only fields that have a value this reader may not see."""
+    if reader.is_member:
+        return []
+    return [name for name in MEMBERS_ONLY_FIELDS if values.get(name)]
+
+
+def redacted(reader: Reader, data: dict) -> dict:
+    """An interchange dict without what the reader may not see of it."""
+    withheld = withheld_fields(reader, data)
+    return {key: value for key, value in data.items() if key not in withheld}

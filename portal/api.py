@@ -9,7 +9,7 @@ from entries.interchange import dumps, entry_to_interchange
 from entries.selectors import FILTER_NAMES, entries_for_export, entry_get
 
 # Until access control lands, the API serves public entries only, whoever asks.
-from entries.visibility import ANONYMOUS
+from entries.visibility import ANONYMOUS, redacted
 
 api = NinjaAPI(
     title="Online exit work practices",
@@ -33,7 +33,7 @@ def entry_detail(request, organisation: str, entry_id: str):
     entry = entry_get(reader=ANONYMOUS, organisation_id=organisation, entry_id=entry_id)
     if entry is None:
         raise HttpError(404, "Not found.")
-    return entry_to_interchange(entry)
+    return redacted(ANONYMOUS, entry_to_interchange(entry))
 
 
 @api.get(
@@ -44,7 +44,10 @@ def entry_detail(request, organisation: str, entry_id: str):
 def entry_export(request):
     filters = {name: request.GET.getlist(name) for name in FILTER_NAMES}
     entries = entries_for_export(reader=ANONYMOUS, filters=filters)
-    lines = (dumps(entry_to_interchange(entry.specific)) + "\n" for entry in entries.iterator())
+    lines = (
+        dumps(redacted(ANONYMOUS, entry_to_interchange(entry.specific))) + "\n"
+        for entry in entries.iterator()
+    )
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
 
 

@@ -28,6 +28,16 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from error
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     return [item.strip() for item in value.split(",") if item.strip()] or default
@@ -47,6 +57,13 @@ class Environment:
     base_url: str
     media_root: Path
     static_root: Path
+    # Outgoing e-mail (invitations). In production EMAIL_HOST must name a relay.
+    default_from_email: str
+    email_host: str
+    email_port: int
+    email_host_user: str
+    email_host_password: str
+    email_use_tls: bool
 
 
 def read_environment() -> Environment:
@@ -72,6 +89,12 @@ def read_environment() -> Environment:
         base_url=os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         media_root=Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"),
         static_root=Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "static"),
+        default_from_email=os.environ.get("DEFAULT_FROM_EMAIL") or "portal@localhost",
+        email_host=os.environ.get("EMAIL_HOST") or "localhost",
+        email_port=_int("EMAIL_PORT", 25),
+        email_host_user=os.environ.get("EMAIL_HOST_USER", ""),
+        email_host_password=os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        email_use_tls=_bool("EMAIL_USE_TLS", False),
     )
 
 

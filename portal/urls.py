@@ -10,6 +10,7 @@ from portal.api import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("accounts.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("entries/", entry_views.entry_index, name="entry_index"),

@@ -125,3 +125,58 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Accounts: invitations, API tokens, login throttling, two factors, security headers ---
+# (accounts/; added in one block so that the lists above stay as they were)
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["accounts", "django_otp", "django_otp.plugins.otp_totp", "axes"]
+
+# The security headers wrap every response, so they go right after SecurityMiddleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "accounts.middleware.SecurityHeadersMiddleware",
+)
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    # django-axes wants to be last.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out login before the password is checked. Every
+# authenticate() call must pass the request (the test client's login() does not: use
+# force_login in tests).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: none).
+ACCOUNTS_TRUSTED_PROXY_COUNT = 0
+
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+DEFAULT_FROM_EMAIL = ENV.default_from_email
+SERVER_EMAIL = ENV.default_from_email
+EMAIL_HOST = ENV.email_host
+EMAIL_PORT = ENV.email_port
+EMAIL_HOST_USER = ENV.email_host_user
+EMAIL_HOST_PASSWORD = ENV.email_host_password
+EMAIL_USE_TLS = ENV.email_use_tls
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Wagtail's admin takes the CSRF token from the page, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The admin would ask releases.wagtail.org for news; the Content-Security-Policy forbids it.
+WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -17,3 +17,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 LOGGING["root"]["level"] = "INFO"  # noqa: F405
+
+# --- Accounts (accounts/) ---
+# One reverse proxy (see SECURE_PROXY_SSL_HEADER) appends the client's address to
+# X-Forwarded-For; login throttling counts attempts by that address.
+ACCOUNTS_TRUSTED_PROXY_COUNT = 1
+# __Host- cookies are sent only over HTTPS, to this host and path /, never to a subdomain.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -68,3 +68,12 @@ def test_published_contract_files_are_served(client):
     assert json.loads(b"".join(schema.streaming_content))["$id"] == "entry.schema.json"
     vocabulary = client.get("/api/v1/vocabulary.json")
     assert "formats" in json.loads(b"".join(vocabulary.streaming_content))["facets"]
+
+
+def test_safety_details_are_left_out_of_public_api_answers(client):
+    make_entry(safety="Counsellors use pseudonyms and a separate phone.")
+    data = client.get("/api/v1/entries/test-org/test-entry/").json()
+    assert "safety" not in data
+    assert parse_line(json.dumps(data))[1] == []
+    line = b"".join(client.get("/api/v1/entries.jsonl").streaming_content).decode()
+    assert "pseudonyms" not in line

@@ -190,3 +190,16 @@ def test_list_filters_by_facet(client, seed):
     text = text_of(client.get("/entries/?formats=search-advertising"))
     assert "The Redirect Method" in text
     assert "ExitUSA" not in text
+
+
+def test_safety_details_of_a_public_entry_are_for_members_only(client):
+    from organisations.services import membership_set
+
+    entry = make_entry(safety="Counsellors use pseudonyms and a separate phone.")
+    anonymous = text_of(client.get(entry.url))
+    assert "pseudonyms and a separate phone" not in anonymous
+    assert "shared with members of the network only" in anonymous
+
+    member = membership_set(username="member", organisation_id="other-org", role="member").user
+    client.force_login(member)
+    assert "pseudonyms and a separate phone" in text_of(client.get(entry.url))

@@ -5,6 +5,7 @@ a lesson may carry metrics), so they share one concrete model and differ in admi
 template and kind. Queries across both kinds go through EntryPage.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -178,8 +179,11 @@ class EntryPage(Page):
         from entries.selectors import entry_detail_context
         from entries.visibility import reader_for
 
+        from entries.reviews import peer_review_voices
+
         context = super().get_context(request, *args, **kwargs)
         context.update(entry_detail_context(reader=reader_for(request.user), entry=self))
+        context["review_voices"] = peer_review_voices(user=request.user, entry=self)
         return context
 
 
@@ -228,3 +232,32 @@ class EntryRelation(Orderable):
 
     def __str__(self):
         return f"{self.target_organisation}/{self.target_id}"
+
+
+class PeerReview(models.Model):
+    """A colleague from another organisation read the entry and gave a short verdict."""
+
+    entry = models.ForeignKey(EntryPage, on_delete=models.CASCADE, related_name="peer_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # None when the reviewer spoke as network staff rather than for an organisation.
+    reviewer_organisation = models.ForeignKey(
+        OrganisationPage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="peer_reviews_given",
+    )
+    verdict = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.entry} reviewed by {self.reviewer_label}"
+
+    @property
+    def reviewer_label(self) -> str:
+        return self.reviewer_organisation.title if self.reviewer_organisation else "Network staff"

@@ -35,6 +35,11 @@ def entry_list(
     return entries.select_related("organisation").order_by(*ENTRY_ORDER)
 
 
+def entry_visible_by_pk(*, reader: Reader, pk: int) -> EntryPage | None:
+    entry = entries_visible(reader=reader).filter(pk=pk).first()
+    return entry.specific if entry else None
+
+
 def entry_is_visible(*, reader: Reader, entry: EntryPage) -> bool:
     return entries_visible(reader=reader).filter(pk=entry.pk).exists()
 
@@ -94,6 +99,7 @@ def entry_terms(entry: EntryPage) -> list[tuple[str, list[Term]]]:
 
 def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
     return {
+        "reader": reader,
         "withheld": withheld_fields(
             reader, {name: getattr(entry, name) for name in MEMBERS_ONLY_FIELDS}
         ),
@@ -101,6 +107,7 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
         "translations": entry_translations(reader=reader, entry=entry),
         "related_entries": entry_related(reader=reader, entry=entry),
         "partners": list(entry.partners.all().order_by("title")),
+        "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
     }
 
 
@@ -130,14 +137,17 @@ FILTER_FIELDS = {
     "evaluation": "evaluation__in",
     "status": "status__in",
 }
-FILTER_NAMES = [*FILTER_FIELDS, "kind"]
+FILTER_NAMES = [*FILTER_FIELDS, "kind", "peer_reviewed"]
 
 
 def entries_filtered(entries: QuerySet[EntryPage], filters: dict[str, list[str]]):
     for name, values in filters.items():
         if not values:
             continue
-        if name == "kind":
+        if name == "peer_reviewed":
+            reviewed = Q(peer_reviews__isnull=False)
+            entries = entries.filter(reviewed if "yes" in values else ~reviewed).distinct()
+        elif name == "kind":
             kinds = [PAGE_CLASSES[value] for value in values if value in PAGE_CLASSES]
             entries = entries.type(*kinds) if kinds else entries.none()
         else:

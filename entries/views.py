@@ -1,7 +1,13 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from entries.selectors import FILTER_NAMES, entries_filtered, entry_list
+from entries.reviews import peer_review_record
+
+from entries.selectors import FILTER_NAMES, entries_filtered, entry_list, entry_visible_by_pk
 from entries.visibility import reader_for
 
 PAGE_SIZE = 20
@@ -19,3 +25,23 @@ def entry_index(request, kind: str | None = None):
         "entries/entry_index.html",
         {"kind": kind, "title": TITLES[kind], "page_obj": page, "entries": page.object_list},
     )
+
+
+@require_POST
+def peer_review(request, page_id: int):
+    """Record a peer review from the entry page; the entry must be visible to the reviewer."""
+    entry = entry_visible_by_pk(reader=reader_for(request.user), pk=page_id)
+    if entry is None or not request.user.is_authenticated:
+        raise Http404
+    try:
+        peer_review_record(
+            user=request.user,
+            entry=entry,
+            voice=request.POST.get("voice", ""),
+            verdict=request.POST.get("verdict", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Thank you: your peer review is recorded and shown.")
+    return redirect(entry.url + "#peer-review")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("entries/", entry_views.entry_index, name="entry_index"),
     path("practices/", entry_views.entry_index, {"kind": "practice"}, name="practice_index"),
     path("lessons/", entry_views.entry_index, {"kind": "lesson"}, name="lesson_index"),
+    path("entries/<int:page_id>/peer-review/", entry_views.peer_review, name="peer_review"),
     path("sitemap.xml", sitemap),
 ]
 

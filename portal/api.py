@@ -1,7 +1,7 @@
 """The read API of the public contract (docs/interchange/README.md), under /api/v1/."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
@@ -10,6 +10,7 @@ from entries.selectors import FILTER_NAMES, entries_for_export, entry_get
 
 # Until access control lands, the API serves public entries only, whoever asks.
 from entries.visibility import ANONYMOUS, redacted
+from search.api import SearchParameterError, search_entries, search_query_from_params
 
 api = NinjaAPI(
     title="Online exit work practices",
@@ -49,6 +50,27 @@ def entry_export(request):
         for entry in entries.iterator()
     )
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+@api.get(
+    "/search/",
+    summary="Faceted search",
+    description=(
+        "Parameters: q, page, page_size (1-100), sort (relevance or newest), year_from, "
+        "year_to, and the facets domains, formats, approaches, target_groups, ideologies, "
+        "counsellor_profiles, platforms, countries, organisation, kind, language, "
+        "assessment, evaluation, status (repeat a facet for several values: OR within a "
+        "facet, AND across facets). Facet counts are disjunctive. The answer says which "
+        "engine answered: opensearch, elasticsearch, or database."
+    ),
+    response={200: dict, 400: dict},
+)
+def search(request):
+    try:
+        query = search_query_from_params(dict(request.GET.lists()))
+    except SearchParameterError as error:
+        return JsonResponse({"detail": str(error), "parameter": error.parameter}, status=400)
+    return search_entries(reader=ANONYMOUS, query=query).as_contract()
 
 
 def _contract_file(name: str) -> FileResponse:

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from entries import views as entry_views
 from portal.api import api
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("practices/", entry_views.entry_index, {"kind": "practice"}, name="practice_index"),
     path("lessons/", entry_views.entry_index, {"kind": "lesson"}, name="lesson_index"),
     path("entries/<int:page_id>/peer-review/", entry_views.peer_review, name="peer_review"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/feed/", search_views.SearchFeed(), name="search_feed"),
+    path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
     path("sitemap.xml", sitemap),
 ]
 

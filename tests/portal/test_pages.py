@@ -38,7 +38,7 @@ def test_home_shows_new_entries_and_browsing_counts(client, seed):
             if entry["visibility"] == "public" and domain in entry.get("domains", [])
         )
         count = re.search(
-            rf'href="/entries/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
+            rf'href="/search/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
         )
         assert int(count.group(1)) == public if public else count is None, domain
 

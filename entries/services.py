@@ -12,7 +12,7 @@ from entries.interchange import TERM_FACETS, LineError, parse_line
 from entries.kinds import PAGE_CLASSES
 from entries.markdown import markdown_to_html
 from entries.models import EntryLink, EntryMetric, EntryPage, EntryRecommendation, EntryRelation
-from organisations.services import organisation_upsert
+from organisations.services import organisation_get_or_create, organisation_upsert
 from vocabulary.selectors import term_lookup, term_resolve
 from vocabulary.services import country_term_get_or_create
 
@@ -26,6 +26,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    awaiting_approval: list[str] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -50,7 +51,8 @@ def _apply(entry: EntryPage, data: dict, lookups: dict) -> None:
     entry.visibility = data["visibility"]
     entry.summary = data["summary"]
     entry.body = markdown_to_html(data.get("body", ""))
-    entry.partners = [organisation_upsert(**partner) for partner in data.get("partners", [])]
+    # A partner's details are its own to keep: an entry may name it, not rename it.
+    entry.partners = [organisation_get_or_create(**partner) for partner in data.get("partners", [])]
 
     free_tags = list(data.get("tags", []))
     for facet in TERM_FACETS:
@@ -123,18 +125,22 @@ def entry_existing(*, organisation_id: str, entry_id: str) -> EntryPage | None:
     return entry.specific if entry else None
 
 
-def entry_upsert(*, data: dict, lookups: dict | None = None) -> tuple[EntryPage, bool]:
-    """Create or update the entry of one validated interchange line, and publish it.
+def entry_upsert(
+    *, data: dict, lookups: dict | None = None, user=None, publish: bool = True
+) -> tuple[EntryPage, bool]:
+    """Create or update the entry of one validated interchange line.
 
     The organisation + id pair identifies the entry, so importing the same line twice
-    updates it. Returns the entry and whether it was created.
+    updates it. With publish, the new version goes live at once; without, it is saved as
+    a draft and submitted to the organisation's review workflow, as an editor's edit in
+    the admin would be. Returns the entry and whether it was created.
     """
     lookups = lookups or {facet: term_lookup(facet) for facet in TERM_FACETS}
     organisation = organisation_upsert(**data["organisation"])
     entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
     created = entry is None
     if entry is None:
-        entry = PAGE_CLASSES[data["kind"]](organisation=organisation)
+        entry = PAGE_CLASSES[data["kind"]](organisation=organisation, live=publish)
         _apply(entry, data, lookups)
         organisation.add_child(instance=entry)
     elif entry.specific_class.kind != data["kind"]:
@@ -144,7 +150,13 @@ def entry_upsert(*, data: dict, lookups: dict | None = None) -> tuple[EntryPage,
         )
     else:
         _apply(entry, data, lookups)
-    entry.save_revision(clean=False).publish()
+    revision = entry.save_revision(user=user, clean=False)
+    if publish:
+        revision.publish(user=user)
+    else:
+        workflow = entry.get_workflow()
+        if workflow is not None and not entry.workflow_in_progress:
+            workflow.start(entry, user)
     return entry, created
 
 
@@ -200,11 +212,15 @@ def entries_import(
     partial: bool = False,
     dry_run: bool = False,
     allowed_organisations: set[str] | None = None,
+    user=None,
+    publish_organisations: set[str] | None = None,
 ) -> ImportReport:
     """Import interchange lines. Without partial, one bad line means nothing is written.
 
     A dry run goes through every write and then rolls back, so that it finds what the
-    database would refuse too.
+    database would refuse too. allowed_organisations limits whose entries may be written
+    (None: any); entries of organisations outside publish_organisations (None: all) are
+    saved as drafts and submitted for review instead of being published.
     """
     valid, errors = entries_validate(lines, allowed_organisations=allowed_organisations)
     report = ImportReport(errors=errors)
@@ -216,7 +232,13 @@ def entries_import(
             for number, data in valid:
                 try:
                     with transaction.atomic():
-                        entry, created = entry_upsert(data=data, lookups=lookups)
+                        publish = (
+                            publish_organisations is None
+                            or data["organisation"]["id"] in publish_organisations
+                        )
+                        entry, created = entry_upsert(
+                            data=data, lookups=lookups, user=user, publish=publish
+                        )
                 except EntryImportError as error:
                     report.errors.append(LineError(number, str(error)))
                     if not partial:
@@ -224,6 +246,8 @@ def entries_import(
                     continue
                 key = f"{entry.organisation.slug}/{entry.slug}"
                 (report.created if created else report.updated).append(key)
+                if not publish:
+                    report.awaiting_approval.append(key)
             if dry_run:
                 raise _DryRun
     except _DryRun:

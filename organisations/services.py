@@ -6,6 +6,14 @@ from organisations.permissions import organisation_roles_ensure, user_groups_syn
 from portal.services import site_ensure
 
 
+def organisation_get_or_create(
+    *, id: str, name: str, country: str = "", url: str = ""
+) -> OrganisationPage:
+    """The organisation with this id, created from these details if the portal has none."""
+    organisation = OrganisationPage.objects.filter(slug=id).first()
+    return organisation or organisation_upsert(id=id, name=name, country=country, url=url)
+
+
 def organisation_upsert(
     *, id: str, name: str, country: str = "", url: str = ""
 ) -> OrganisationPage:

@@ -1,15 +1,20 @@
-"""The read API of the public contract (docs/interchange/README.md), under /api/v1/."""
+"""The API of the public contract (docs/interchange/README.md), under /api/v1/.
+
+A request reads with the rights of the user its `Authorization: Bearer` token belongs to,
+or of the signed-in session, or as an anonymous visitor; never more.
+"""
 
 from django.conf import settings
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse, StreamingHttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
+from accounts.selectors import user_for_bearer
 from entries.interchange import dumps, entry_to_interchange
 from entries.selectors import FILTER_NAMES, entries_for_export, entry_get
-
-# Until access control lands, the API serves public entries only, whoever asks.
-from entries.visibility import ANONYMOUS, redacted
+from entries.services import entries_import
+from entries.visibility import Reader, reader_for, redacted
+from organisations.selectors import organisations_writable_by
 from search.api import SearchParameterError, search_entries, search_query_from_params
 
 api = NinjaAPI(
@@ -18,38 +23,104 @@ api = NinjaAPI(
     description=(
         "Entries in the interchange format. The format is described by "
         "[entry.schema.json](/api/v1/schema/entry.schema.json) and its controlled terms by "
-        "[vocabulary.json](/api/v1/vocabulary.json)."
+        "[vocabulary.json](/api/v1/vocabulary.json). Members' systems authenticate with "
+        "`Authorization: Bearer <token>` (`manage.py issue_api_token USERNAME`); a token "
+        "carries its user's rights."
     ),
     docs_url=None,
     urls_namespace="api-v1",
 )
 
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _caller(request: HttpRequest):
+    """The user a request speaks for: its bearer token's, else its session's. A token that
+    is wrong or revoked is an error, not a quiet fall back to anonymous."""
+    if request.headers.get("Authorization"):
+        user = user_for_bearer(request)
+        if user is None:
+            raise HttpError(401, "The API token is unknown, revoked or malformed.")
+        return user
+    return request.user
+
+
+def _reader(request: HttpRequest) -> Reader:
+    return reader_for(_caller(request))
+
 
 @api.get(
     "/entries/{organisation}/{entry_id}/",
     summary="One entry in the interchange form",
+    description="404 when the entry does not exist or the caller may not see it, alike.",
     response={200: dict, 404: dict},
 )
 def entry_detail(request, organisation: str, entry_id: str):
-    entry = entry_get(reader=ANONYMOUS, organisation_id=organisation, entry_id=entry_id)
+    reader = _reader(request)
+    entry = entry_get(reader=reader, organisation_id=organisation, entry_id=entry_id)
     if entry is None:
         raise HttpError(404, "Not found.")
-    return redacted(ANONYMOUS, entry_to_interchange(entry))
+    return redacted(reader, entry_to_interchange(entry))
 
 
 @api.get(
     "/entries.jsonl",
-    summary="Export: every visible entry as JSON Lines",
+    summary="Export: every entry the caller may see, as JSON Lines",
     description="Takes the facet parameters of the search API, repeated for several values.",
 )
 def entry_export(request):
+    reader = _reader(request)
     filters = {name: request.GET.getlist(name) for name in FILTER_NAMES}
-    entries = entries_for_export(reader=ANONYMOUS, filters=filters)
+    entries = entries_for_export(reader=reader, filters=filters)
     lines = (
-        dumps(redacted(ANONYMOUS, entry_to_interchange(entry.specific))) + "\n"
+        dumps(redacted(reader, entry_to_interchange(entry.specific))) + "\n"
         for entry in entries.iterator()
     )
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+@api.post(
+    "/entries.jsonl",
+    summary="Import entries of your organisation (JSON Lines)",
+    description=(
+        "The body is a JSON Lines file in the interchange format. Only entries of "
+        "organisations in which the token's user is editor or moderator are accepted; a "
+        "line of another organisation is rejected with its number. With any rejected line "
+        "nothing is written, unless `partial=true`; `dry_run=true` checks and writes "
+        "nothing. A moderator's entries are published; an editor's are saved as drafts and "
+        "submitted to the organisation's moderators."
+    ),
+    response={200: dict, 400: dict, 401: dict, 403: dict, 413: dict},
+)
+def entry_import(request, dry_run: bool = False, partial: bool = False):
+    if not request.headers.get("Authorization"):
+        raise HttpError(401, "Importing needs an API token: Authorization: Bearer <token>.")
+    user = _caller(request)
+    writable = organisations_writable_by(user=user)
+    if not writable:
+        raise HttpError(403, "The token's user is not an editor or moderator of any organisation.")
+    if len(request.body) > MAX_IMPORT_BYTES:
+        raise HttpError(413, f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MiB.")
+    try:
+        lines = request.body.decode("utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise HttpError(400, f"The body is not UTF-8 text ({error.reason}).") from error
+    report = entries_import(
+        lines,
+        partial=partial,
+        dry_run=dry_run,
+        allowed_organisations=set(writable),
+        publish_organisations={slug for slug, role in writable.items() if role == "moderator"},
+        user=user,
+    )
+    body = {
+        "written": report.written,
+        "created": report.created,
+        "updated": report.updated,
+        "awaiting_approval": report.awaiting_approval,
+        "errors": [{"line": error.line, "message": error.message} for error in report.errors],
+    }
+    return JsonResponse(body, status=400 if report.errors and not report.written else 200)
 
 
 @api.get(
@@ -66,11 +137,12 @@ def entry_export(request):
     response={200: dict, 400: dict},
 )
 def search(request):
+    reader = _reader(request)
     try:
         query = search_query_from_params(dict(request.GET.lists()))
     except SearchParameterError as error:
         return JsonResponse({"detail": str(error), "parameter": error.parameter}, status=400)
-    return search_entries(reader=ANONYMOUS, query=query).as_contract()
+    return search_entries(reader=reader, query=query).as_contract()
 
 
 def _contract_file(name: str) -> FileResponse:

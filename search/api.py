@@ -16,7 +16,7 @@ import logging
 
 from entries.models import EntryPage
 from entries.visibility import Reader
-from search.builders import autocomplete_body, related_body, search_body
+from search.builders import autocomplete_body, did_you_mean_body, related_body, search_body
 from search.client import (
     Engine,
     EngineError,
@@ -106,7 +106,9 @@ def _suggestion(answer: dict) -> str | None:
     return None
 
 
-def _results(answer: dict, query: SearchQuery, engine: str) -> SearchResults:
+def _results(
+    answer: dict, query: SearchQuery, engine: str, did_you_mean: str | None = None
+) -> SearchResults:
     counts = {
         facet: {bucket["key"]: bucket["doc_count"] for bucket in agg["values"]["buckets"]}
         for facet, agg in answer.get("aggregations", {}).items()
@@ -119,7 +121,7 @@ def _results(answer: dict, query: SearchQuery, engine: str) -> SearchResults:
         results=[_hit(raw) for raw in answer["hits"]["hits"]],
         facets=facet_values(counts, query),
         engine=engine,
-        did_you_mean=_suggestion(answer) if count == 0 else None,
+        did_you_mean=did_you_mean,
     )
 
 
@@ -130,7 +132,11 @@ def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
     if engine is not None:
         answer = _ask(engine, search_body(reader, query))
         if answer is not None:
-            return _results(answer, query, engine.name)
+            suggestion = None
+            if answer["hits"]["total"]["value"] == 0 and query.text:
+                suggested = _ask(engine, did_you_mean_body(reader, query.text))
+                suggestion = _suggestion(suggested) if suggested else None
+            return _results(answer, query, engine.name, suggestion)
     return database_search(reader=reader, query=query)
 
 
@@ -164,7 +170,9 @@ def autocomplete(
     answer = _ask(engine, autocomplete_body(reader, prefix, size)) if engine else None
     if answer is not None:
         titles = [
-            Completion(text=hit["_source"]["title"], kind="entry", url=hit["_source"].get("url", ""))
+            Completion(
+                text=hit["_source"]["title"], kind="entry", url=hit["_source"].get("url", "")
+            )
             for hit in answer["hits"]["hits"]
         ]
     else:

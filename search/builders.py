@@ -65,25 +65,30 @@ def stemmed_fields() -> list[str]:
 
 
 def folded_fields() -> list[str]:
-    names = ("title", "summary", "body", "details", "terms", "organisation_name", "tags")
+    names = ("title", "summary", "terms", "organisation_name", "tags")
     return [f"{name}^{BOOSTS[name]}" for name in names]
+
+
+def _stemmed_query(text: str) -> Query:
+    return Q("multi_match", query=text, type="most_fields", fields=stemmed_fields())
 
 
 def text_query(text: str) -> Query:
     return Q(
         "bool",
         should=[
-            Q("multi_match", query=text, type="most_fields", fields=stemmed_fields()),
+            _stemmed_query(text),
             Q(
                 "multi_match",
                 query=text,
                 type="most_fields",
+                # Typos matter where words are few and telling; fuzzy bodies cost much.
                 fields=folded_fields(),
                 # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
                 analyzer="folded",
                 fuzziness="AUTO",
                 prefix_length=1,
-                max_expansions=20,
+                max_expansions=10,
                 boost=FUZZY_BOOST,
             ),
             Q(
@@ -91,7 +96,9 @@ def text_query(text: str) -> Query:
                 query=text,
                 type="phrase",
                 slop=2,
-                fields=[f"{name}^{BOOSTS[name]}" for name in ("title", "summary", "body", "details")],
+                fields=[
+                    f"{name}^{BOOSTS[name]}" for name in ("title", "summary", "body", "details")
+                ],
                 # Without synonyms: the phrases of every synonym combined would explode.
                 analyzer="folded",
                 boost=PHRASE_BOOST,
@@ -115,25 +122,29 @@ def _sort(query: SearchQuery) -> list:
     return ["_score", newest, tie]
 
 
-def _did_you_mean(reader: Reader, text: str) -> dict:
-    """A phrase suggestion, kept only when it finds something the caller may see."""
+def did_you_mean_body(reader: Reader, text: str) -> dict:
+    """A phrase suggestion, kept only when it finds something the caller may see. Asked
+    only when a search found nothing, so searches that find something do not pay for it."""
     rule = visibility_filter(reader)
     collate = {"match": {"suggest": {"query": "{{suggestion}}", "operator": "and"}}}
     if rule is not None:
         collate = {"bool": {"must": [collate], "filter": [rule.to_dict()]}}
     return {
-        "text": text,
-        "did_you_mean": {
-            "phrase": {
-                "field": "suggest",
-                "size": 1,
-                "max_errors": 2,
-                "confidence": 1.0,
-                "direct_generator": [
-                    {"field": "suggest", "suggest_mode": "always", "min_word_length": 3}
-                ],
-                "collate": {"query": {"source": collate}, "prune": False},
-            }
+        "size": 0,
+        "suggest": {
+            "text": text,
+            "did_you_mean": {
+                "phrase": {
+                    "field": "suggest",
+                    "size": 1,
+                    "max_errors": 2,
+                    "confidence": 1.0,
+                    "direct_generator": [
+                        {"field": "suggest", "suggest_mode": "always", "min_word_length": 3}
+                    ],
+                    "collate": {"query": {"source": collate}, "prune": False},
+                }
+            },
         },
     }
 
@@ -158,13 +169,13 @@ def search_body(reader: Reader, query: SearchQuery) -> dict:
             post_tags=["</mark>"],
             fragment_size=160,
             number_of_fragments=2,
+            # Highlight what the stemmed words and synonyms matched; highlighting the
+            # fuzzy expansions too costs more than the search itself.
+            highlight_query=_stemmed_query(query.text).to_dict(),
         )
         fields = [name for base in HIGHLIGHT_FIELDS for name in (f"{base}_*", base)]
         search = search.highlight(*fields)
-    body = search.to_dict()
-    if query.text:
-        body["suggest"] = _did_you_mean(reader, query.text)
-    return body
+    return search.to_dict()
 
 
 def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:
@@ -191,7 +202,11 @@ def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
     like = Q(
         "more_like_this",
         fields=[
-            *(f"{name}_{lang}" for name in ("title", "summary", "body", "details") for lang in LANGUAGES),
+            *(
+                f"{name}_{lang}"
+                for name in ("title", "summary", "body", "details")
+                for lang in LANGUAGES
+            ),
             "terms.en",
         ],
         like=[{"_index": index, "_id": str(page_id)}],

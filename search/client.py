@@ -82,7 +82,9 @@ class OpenSearchEngine:
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         return self._call(
-            self.client.bulk, body=_ndjson(operations), params={"refresh": "true"} if refresh else {}
+            self.client.bulk,
+            body=_ndjson(operations),
+            params={"refresh": "true"} if refresh else {},
         )
 
     def index_document(self, index: str, doc_id: str, document: dict) -> None:
@@ -178,7 +180,10 @@ class ElasticsearchEngine:
         return bool(self.client.ping())
 
 
-_ENGINE_CLASSES: dict[str, type] = {"opensearch": OpenSearchEngine, "elasticsearch": ElasticsearchEngine}
+_ENGINE_CLASSES: dict[str, type] = {
+    "opensearch": OpenSearchEngine,
+    "elasticsearch": ElasticsearchEngine,
+}
 _engines: dict[tuple, Any] = {}
 _down_until: dict[tuple, float] = {}
 _lock = threading.Lock()

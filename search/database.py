@@ -37,16 +37,15 @@ TERM_PHRASE_WEIGHT = 3.0
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
 
-STOP_WORDS = set(
-    """a an and are as at be by for from has have how in into is it of on or the to with
-    what when where which who why le la les un une des du de et en au aux pour par sur dans
-    que qui est avec der die das ein eine und oder zu im in von mit für fur auf den dem des
-    ist wie""".split()
-)
+_STOP_WORDS = """a an and are as at be by for from has have how in into is it of on or the to with
+    what when where which who why le la les un une des du de et en au aux pour par sur dans que
+    qui est avec der die das ein eine und oder zu im von mit für fur auf den dem ist wie"""
+STOP_WORDS = set(_STOP_WORDS.split())
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
+_SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
+eurs eur euse euses ions ion ismus"""
 SUFFIXES = sorted(
-    """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités eurs
-    eur euse euses ions ion ismus""".split(),
+    _SUFFIXES.split(),
     key=len,
     reverse=True,
 )
@@ -92,16 +91,15 @@ class Vocabulary:
         """Terms one of whose names appears, as whole words, in the query."""
         padded = f" {folded_text} "
         return {
-            term
-            for name, terms in self.names.items()
-            if f" {name} " in padded
-            for term in terms
+            term for name, terms in self.names.items() if f" {name} " in padded for term in terms
         }
 
     def word_terms(self, word: str) -> set[int]:
         """Terms with a name containing a word that starts like this one."""
         pattern = re.compile(rf"\b{re.escape(word)}")
-        return {term for name, terms in self.names.items() if pattern.search(name) for term in terms}
+        return {
+            term for name, terms in self.names.items() if pattern.search(name) for term in terms
+        }
 
     def correct(self, word: str) -> str | None:
         if word in self.words or len(word) < 5:
@@ -292,7 +290,9 @@ def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
     newest = F("published_date").desc(nulls_last=True)
     if match is not None:
         hits = hits.annotate(score=Coalesce(match.score, Value(0.0)))
-        order = ["-score", newest, "-pk"] if query.sort == "relevance" else [newest, "-score", "-pk"]
+        order = (
+            ["-score", newest, "-pk"] if query.sort == "relevance" else [newest, "-score", "-pk"]
+        )
     else:
         order = [newest, "-pk"]
     page = list(
@@ -332,7 +332,9 @@ def database_autocomplete(*, reader: Reader, prefix: str, size: int) -> list[Com
         .filter(Q(title__istartswith=prefix) | Q(title__icontains=f" {prefix}"))
         .order_by("title")[:size]
     )
-    return [Completion(text=entry.title, kind="entry", url=entry.get_url() or "") for entry in entries]
+    return [
+        Completion(text=entry.title, kind="entry", url=entry.get_url() or "") for entry in entries
+    ]
 
 
 def database_related(*, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
@@ -346,7 +348,9 @@ def database_related(*, reader: Reader, entry: EntryPage, size: int) -> list[Sea
         ):
             shared[page_id] = shared.get(page_id, 0) + 1
     shared.pop(entry.pk, None)
-    visible = entries_visible(reader=reader).filter(pk__in=list(shared)).select_related("organisation")
+    visible = (
+        entries_visible(reader=reader).filter(pk__in=list(shared)).select_related("organisation")
+    )
     ranked = sorted(visible, key=lambda other: (-shared[other.pk], other.title))[:size]
     kinds = _kind_of_content_type()
     return [_hit(other, kinds, []) for other in ranked]

@@ -31,7 +31,21 @@ FACET_FIELDS = [
     "status",
 ]
 
-FRENCH_ARTICLES = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
+FRENCH_ARTICLES = [
+    "l",
+    "m",
+    "t",
+    "qu",
+    "n",
+    "s",
+    "j",
+    "d",
+    "c",
+    "jusqu",
+    "quoiqu",
+    "lorsqu",
+    "puisqu",
+]
 
 
 def _synonym_name(name: str) -> str:
@@ -69,7 +83,9 @@ def _language_analyzers(synonyms: bool) -> dict[str, dict]:
     return {
         f"folded{suffix}": {
             "tokenizer": "standard",
-            "filter": _chain("french_elision", "lowercase", "asciifolding", synonyms=synonyms, before_stop=3),
+            "filter": _chain(
+                "french_elision", "lowercase", "asciifolding", synonyms=synonyms, before_stop=3
+            ),
         },
         f"en{suffix}": {
             "tokenizer": "standard",
@@ -154,11 +170,11 @@ def index_settings(rules: list[str]) -> dict:
     }
 
 
-def _text(analyzer: str, **extra) -> dict:
+def _text(analyzer: str, *, synonyms: bool = True, **extra) -> dict:
     return {
         "type": "text",
         "analyzer": analyzer,
-        "search_analyzer": f"{analyzer}_search",
+        "search_analyzer": f"{analyzer}_search" if synonyms else analyzer,
         **extra,
     }
 
@@ -175,9 +191,13 @@ def index_mappings() -> dict:
         **{name: {"type": "keyword"} for name in FACET_FIELDS},
         "organisation_name": _text("folded"),
         "tags": _text("folded"),
-        # Labels and synonyms of the entry's terms, in every language.
+        # Labels and synonyms of the entry's terms, in every language. They hold every
+        # name of the term already, so queries are not expanded here: expanding would
+        # count one concept once per name and language.
         "terms": _text(
-            "folded", fields={lang: _text(lang) for lang in LANGUAGES}
+            "folded",
+            synonyms=False,
+            fields={lang: _text(lang, synonyms=False) for lang in LANGUAGES},
         ),
         "title_complete": {"type": "search_as_you_type", "analyzer": "folded"},
         "suggest": {"type": "text", "analyzer": "suggest"},

@@ -138,7 +138,9 @@ def facet_values(
     for facet, selected in query.filters.items():
         for value in selected:
             counts.setdefault(facet, {}).setdefault(value, 0)
-    labels = facet_labels({facet: set(counts.get(facet, {})) for facet in FACET_FIELDS}, query.language)
+    labels = facet_labels(
+        {facet: set(counts.get(facet, {})) for facet in FACET_FIELDS}, query.language
+    )
     facets = {}
     for facet in FACET_FIELDS:
         selected = set(query.selected(facet))

@@ -21,8 +21,8 @@ from entries.models import EntryPage
 from entries.selectors import entries_visible
 from entries.visibility import EVERYTHING
 from search.client import Engine, EngineError, alias_name, engine_get
-from search.models import PendingIndexUpdate
 from search.documents import LANGUAGES, TERM_FACETS, TEXT_FIELDS, index_body, new_index_name
+from search.models import PendingIndexUpdate
 from vocabulary.models import Term
 
 logger = logging.getLogger(__name__)

@@ -86,7 +86,9 @@ def _one(params: Mapping[str, list[str]], name: str, default: str) -> str:
     return values[0].strip() if values else default
 
 
-def search_query_from_params(params: Mapping[str, list[str]], *, language: str = "en") -> SearchQuery:
+def search_query_from_params(
+    params: Mapping[str, list[str]], *, language: str = "en"
+) -> SearchQuery:
     """Read the contract's parameters from a mapping of lists (request.GET.lists(), or a
     dict). A facet may repeat; unknown values of a known facet simply match nothing."""
     page = _integer(params, "page", 1)

@@ -124,6 +124,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The search clients log every failed request with a traceback; search.client logs
+    # one line when the engine goes down and the database answers instead.
+    "loggers": {
+        "opensearch": {"level": "ERROR"},
+        "elastic_transport": {"level": "ERROR"},
+    },
 }
 
 # --- Accounts: invitations, API tokens, login throttling, two factors, security headers ---

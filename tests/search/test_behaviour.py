@@ -28,7 +28,10 @@ class SearchBehaviour:
 
     def search(self, reader=ANONYMOUS, **params):
         query = search_query_from_params(
-            {name: value if isinstance(value, list) else [str(value)] for name, value in params.items()}
+            {
+                name: value if isinstance(value, list) else [str(value)]
+                for name, value in params.items()
+            }
         )
         results = search_entries(reader=reader, query=query)
         self.assertEqual(results.engine, self.engine_name)
@@ -85,7 +88,9 @@ class SearchBehaviour:
         self.assertEqual(set(self.ids(formats=["chat", "video"])), {"chat-anon", "video-de"})
 
     def test_facets_are_anded(self):
-        self.assertEqual(self.ids(formats=["chat", "video"], countries="DE", language="de"), ["video-de"])
+        self.assertEqual(
+            self.ids(formats=["chat", "video"], countries="DE", language="de"), ["video-de"]
+        )
 
     def test_counts_are_disjunctive(self):
         results = self.search(formats="chat")
@@ -105,9 +110,22 @@ class SearchBehaviour:
         facets = self.search().facets
         self.assertEqual(
             list(facets),
-            ["domains", "formats", "approaches", "target_groups", "ideologies",
-             "counsellor_profiles", "platforms", "countries", "organisation", "kind",
-             "language", "assessment", "evaluation", "status"],
+            [
+                "domains",
+                "formats",
+                "approaches",
+                "target_groups",
+                "ideologies",
+                "counsellor_profiles",
+                "platforms",
+                "countries",
+                "organisation",
+                "kind",
+                "language",
+                "assessment",
+                "evaluation",
+                "status",
+            ],
         )
         self.assertEqual(self.counts(self.search(), "kind"), {"practice": 6, "lesson": 1})
         labels = {value.term: value.label for value in facets["organisation"]}
@@ -122,7 +140,9 @@ class SearchBehaviour:
         found = set(self.ids(year_from=2019, page_size=50))
         self.assertNotIn("consultation-line", found)  # ended 2018
         self.assertIn("chat-anon", found)
-        self.assertEqual(set(self.ids(year_to=2016, page_size=50)), {"consultation-line", "sect-desk"})
+        self.assertEqual(
+            set(self.ids(year_to=2016, page_size=50)), {"consultation-line", "sect-desk"}
+        )
 
     # Visibility
 

@@ -2,7 +2,7 @@
 decides what the caller may see and how counts are computed."""
 
 from entries.visibility import ANONYMOUS, EVERYTHING, Reader
-from search.builders import autocomplete_body, related_body, search_body
+from search.builders import autocomplete_body, did_you_mean_body, related_body, search_body
 from search.documents import FACET_FIELDS
 from search.query import SearchQuery
 
@@ -98,8 +98,9 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
     assert (body["from"], body["size"]) == (20, 10)
     assert body["sort"][0] == "_score"
     assert body["highlight"]["pre_tags"] == ["<mark>"]
-    collate = body["suggest"]["did_you_mean"]["phrase"]["collate"]["query"]["source"]
-    assert collate["bool"]["filter"] == [PUBLIC_ONLY]
+    assert "suggest" not in body  # asked separately, only when nothing matched
+    suggest = did_you_mean_body(ANONYMOUS, "chat anonyme")["suggest"]["did_you_mean"]["phrase"]
+    assert suggest["collate"]["query"]["source"]["bool"]["filter"] == [PUBLIC_ONLY]
 
 
 def test_newest_sorts_by_published_date_first():

@@ -46,7 +46,9 @@ class QueueWhileEngineDownTests(LifecycleData, TestCase):
         self.assertTrue(PendingIndexUpdate.objects.filter(page_id=entry.pk).exists())
         self.assertGreaterEqual(PendingIndexUpdate.objects.get(page_id=entry.pk).attempts, 1)
         results = search_entries(reader=ANONYMOUS, query=SearchQuery(text="wombat"))
-        self.assertEqual((results.engine, [hit.id for hit in results.results]), ("database", ["second"]))
+        self.assertEqual(
+            (results.engine, [hit.id for hit in results.results]), ("database", ["second"])
+        )
 
     def test_unpublishing_and_deleting_queue_the_update(self):
         PendingIndexUpdate.objects.all().delete()

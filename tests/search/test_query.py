@@ -5,12 +5,22 @@ from search.query import SearchParameterError, SearchQuery, search_query_from_pa
 
 def test_parameters_are_read_from_lists():
     query = search_query_from_params(
-        {"q": ["  chat   anonyme "], "formats": ["chat", "video", "chat"], "page": ["2"],
-         "page_size": ["5"], "sort": ["newest"], "year_from": ["2019"]}
+        {
+            "q": ["  chat   anonyme "],
+            "formats": ["chat", "video", "chat"],
+            "page": ["2"],
+            "page_size": ["5"],
+            "sort": ["newest"],
+            "year_from": ["2019"],
+        }
     )
     assert query == SearchQuery(
-        text="chat anonyme", filters={"formats": ("chat", "video")}, page=2, page_size=5,
-        sort="newest", year_from=2019,
+        text="chat anonyme",
+        filters={"formats": ("chat", "video")},
+        page=2,
+        page_size=5,
+        sort="newest",
+        year_from=2019,
     )
 
 

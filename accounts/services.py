@@ -1,0 +1,201 @@
+"""Writes: invitations, API tokens and two-factor devices."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.log_actions import log
+from wagtail.models import APIToken
+
+from accounts.models import Invitation, token_digest
+from accounts.selectors import user_can_invite
+from organisations.models import Membership, OrganisationPage, Role
+
+User = get_user_model()
+
+
+class InvitationUnusable(Exception):
+    """The invitation exists but can no longer be accepted."""
+
+
+class InvitationExpired(InvitationUnusable):
+    pass
+
+
+class InvitationUsed(InvitationUnusable):
+    pass
+
+
+class InvitationWithdrawn(InvitationUnusable):
+    pass
+
+
+class InvitationNotFound(Exception):
+    pass
+
+
+# --- invitations -----------------------------------------------------------------------
+
+
+def invitation_url(raw_token: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL + reverse("accounts:invitation", args=[raw_token])
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: OrganisationPage, email: str, role: str, invited_by
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail into an organisation; returns the invitation and the raw
+    token of its link, which is stored only as a digest."""
+    if not user_can_invite(user=invited_by, organisation=organisation):
+        raise PermissionDenied("Only the organisation's moderators or network staff may invite.")
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    email = User.objects.normalize_email(email).strip()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organisation.title}."})
+    raw_token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        token_hash=token_digest(raw_token),
+        created_by=invited_by,
+    )
+    _send_invitation(invitation=invitation, raw_token=raw_token)
+    return invitation, raw_token
+
+
+def _send_invitation(*, invitation: Invitation, raw_token: str) -> None:
+    inviter = invitation.created_by
+    inviter_name = (inviter.get_full_name() or inviter.get_username()) if inviter else "A moderator"
+    role_label = Role(invitation.role).label.split(" (")[0].lower()
+    expires = timezone.localtime(invitation.expires_at).strftime("%d %B %Y, %H:%M %Z")
+    site = settings.WAGTAIL_SITE_NAME
+    send_mail(
+        subject=f"Invitation to join {invitation.organisation.title} on {site}",
+        message=(
+            f"{inviter_name} invites you to join {invitation.organisation.title} "
+            f"on {site} as {role_label}.\n\n"
+            f"Choose your username and password here:\n{invitation_url(raw_token)}\n\n"
+            f"The link works once and expires on {expires}. If you did not expect this "
+            "invitation, you can ignore this message.\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, username: str, password: str):
+    """Create the invited person's account and membership. The invitation is locked for the
+    time of the transaction, so a link used twice at once still makes one account."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation")
+        .filter(token_hash=token_digest(raw_token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotFound
+    invitation_check_usable(invitation=invitation)
+
+    username = username.strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = ["Choose a username."]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["This username is taken; choose another."]
+    candidate = User(username=username, email=invitation.email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, email=invitation.email, password=password
+            )
+    except IntegrityError as error:
+        raise ValidationError({"username": ["This username is taken; choose another."]}) from error
+    Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def invitation_check_usable(*, invitation: Invitation) -> None:
+    if invitation.accepted_at is not None:
+        raise InvitationUsed
+    if invitation.withdrawn_at is not None:
+        raise InvitationWithdrawn
+    if invitation.is_expired:
+        raise InvitationExpired
+
+
+def invitation_withdraw(*, invitation: Invitation, withdrawn_by) -> None:
+    if not user_can_invite(user=withdrawn_by, organisation=invitation.organisation):
+        raise PermissionDenied("Only the organisation's moderators or network staff may withdraw.")
+    if invitation.accepted_at is None and invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+
+
+# --- API tokens ------------------------------------------------------------------------
+
+
+def token_issue(*, user, name: str = "", issued_by=None) -> str:
+    """Issue an API token for a user and return it. Only a keyed digest is kept, so this is
+    the one time it can be shown. It carries the user's rights, nothing more."""
+    token, raw_token = APIToken.create_token(user=user, name=name.strip() or "API token")
+    log(token, "wagtail.apitoken.create", user=issued_by)
+    return raw_token
+
+
+def token_revoke(*, token: APIToken, revoked_by=None) -> None:
+    if token.revoked_at is None:
+        token.revoke()
+        log(token, "wagtail.apitoken.revoke", user=revoked_by)
+
+
+def token_touch(*, token: APIToken) -> None:
+    """Record that a token was used, at most once a minute (as Wagtail's own API does)."""
+    interval = getattr(settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
+    now = timezone.now()
+    if interval is None:
+        return
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= interval:
+        APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+# --- two-factor devices ----------------------------------------------------------------
+
+
+def totp_device_pending(*, user) -> TOTPDevice:
+    """The authenticator a user is setting up: made on the first visit, the same secret
+    until it is confirmed with a code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> bool:
+    """Confirm a new authenticator with a code it shows; True when the code was right."""
+    if not device.verify_token(code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True

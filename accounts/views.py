@@ -1,0 +1,201 @@
+"""Public pages: accepting an invitation and the second factor. Admin views: admin_views.py."""
+
+from base64 import b32encode
+
+import segno
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+
+from accounts.forms import InvitationAcceptForm, OneTimeCodeForm
+from accounts.selectors import invitation_for_token, user_has_confirmed_device
+from accounts.services import (
+    InvitationExpired,
+    InvitationNotFound,
+    InvitationUnusable,
+    InvitationUsed,
+    invitation_accept,
+    invitation_check_usable,
+    totp_device_confirm,
+    totp_device_pending,
+)
+
+ADMIN_LOGIN = reverse_lazy("wagtailadmin_login")
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+UNUSABLE = {
+    InvitationExpired: (
+        "This invitation has expired",
+        "Invitation links work for seven days. Please ask your moderator for a new one.",
+    ),
+    InvitationUsed: (
+        "This invitation has already been used",
+        "Each invitation link works once. If you made your account with it, sign in; "
+        "otherwise ask your moderator for a new invitation.",
+    ),
+}
+WITHDRAWN = (
+    "This invitation has been withdrawn",
+    "Your moderator withdrew it. Please ask them for a new one if you should still join.",
+)
+
+
+def _unusable(request, error: InvitationUnusable):
+    title, explanation = UNUSABLE.get(type(error), WITHDRAWN)
+    return render(
+        request,
+        "accounts/invitation_unusable.html",
+        {"title": title, "explanation": explanation},
+        status=410,
+    )
+
+
+@never_cache
+def invitation(request, token: str):
+    invitation = invitation_for_token(raw_token=token)
+    if invitation is None:
+        raise Http404("No such invitation")
+    try:
+        invitation_check_usable(invitation=invitation)
+    except InvitationUnusable as error:
+        return _unusable(request, error)
+
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                raw_token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except InvitationNotFound as error:
+            raise Http404("No such invitation") from error
+        except InvitationUnusable as error:
+            return _unusable(request, error)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            return redirect("accounts:welcome")
+    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
+
+
+@login_required(login_url=ADMIN_LOGIN)
+def welcome(request):
+    memberships = request.user.memberships.select_related("organisation").order_by(
+        "organisation__title"
+    )
+    return render(request, "accounts/welcome.html", {"memberships": memberships})
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("wagtailadmin_home")
+
+
+@never_cache
+@login_required(login_url=ADMIN_LOGIN)
+def two_factor_setup(request):
+    """Pair an authenticator app: show its secret, confirm it with the first code."""
+    if user_has_confirmed_device(user=request.user):
+        return redirect(f"{reverse('accounts:2fa_verify')}?{request.GET.urlencode()}")
+    device = totp_device_pending(user=request.user)
+    form = OneTimeCodeForm(request.POST or None)
+    wait = _throttled_for([device]) if request.method == "POST" else 0
+    if wait and form.is_valid():
+        form.add_error("code", _wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
+        if totp_device_confirm(device=device, code=form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            "That code is not right. Check the time on your phone and type "
+            "the code your app shows now.",
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": _spaced(device_secret(device)),
+            "otpauth_uri": device.config_url,
+            "qr_svg": _qr_svg(device.config_url),
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@login_required(login_url=ADMIN_LOGIN)
+def two_factor_verify(request):
+    if not user_has_confirmed_device(user=request.user):
+        return redirect(f"{reverse('accounts:2fa_setup')}?{request.GET.urlencode()}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = _throttled_for(devices_for_user(request.user, confirmed=True))
+        device = None if wait else match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        if wait:
+            form.add_error("code", _wait_message(wait))
+            return render(
+                request,
+                "accounts/two_factor_verify.html",
+                {"form": form, "next": _next_url(request)},
+            )
+        form.add_error(
+            "code",
+            "That code is not right, or was used already. Type the code "
+            "your authenticator app shows now.",
+        )
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+def _throttled_for(devices) -> int:
+    """Seconds until a code may be tried again: wrong codes slow further tries down."""
+    waits = [0]
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            waits.append(max(1, int((details["locked_until"] - timezone.now()).total_seconds())))
+    return max(waits)
+
+
+def _wait_message(seconds: int) -> str:
+    return (
+        f"Too many wrong codes in a row. Wait {seconds} second{'s' if seconds != 1 else ''}, "
+        "then type the code your authenticator app shows."
+    )
+
+
+def device_secret(device) -> str:
+    return b32encode(device.bin_key).decode().rstrip("=")
+
+
+def _spaced(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _qr_svg(uri: str) -> str:
+    """The otpauth URI as an inline SVG QR code (no script, no inline style)."""
+    return segno.make(uri, error="m").svg_inline(scale=4, title="QR code of the secret")

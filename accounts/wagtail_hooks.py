@@ -1,0 +1,30 @@
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts import admin_urls
+from accounts.selectors import user_can_invite
+
+
+class InviteMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_can_invite(user=request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_accounts_admin_urls():
+    return [path("accounts/", include(admin_urls, namespace="accounts_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_invite_menu_item():
+    return InviteMenuItem(
+        "Invite a member", reverse("accounts_admin:invitations"), icon_name="mail", order=850
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_api_tokens_menu_item():
+    return MenuItem(
+        "My API tokens", reverse("accounts_admin:api_tokens"), icon_name="key", order=860
+    )

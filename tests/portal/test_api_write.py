@@ -1,0 +1,112 @@
+import json
+
+import pytest
+from wagtail.models import Page, WorkflowState
+
+from accounts.services import token_issue
+from entries.models import EntryPage
+from organisations.services import membership_set
+from tests.factories import entry_line, make_entry
+
+pytestmark = pytest.mark.usefixtures("portal_db")
+
+
+def token_for(role: str, organisation_id: str, username: str) -> str:
+    user = membership_set(username=username, organisation_id=organisation_id, role=role).user
+    return token_issue(user=user, name="partner system")
+
+
+def post(client, token, lines, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return client.post(
+        f"/api/v1/entries.jsonl?{query}",
+        data="\n".join(lines),
+        content_type="application/x-ndjson",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+A = {"id": "org-a", "name": "Org A"}
+B = {"id": "org-b", "name": "Org B"}
+
+
+def test_a_moderator_token_imports_and_publishes_its_organisations_entries(client):
+    token = token_for("moderator", "org-a", "mod-a")
+    response = post(client, token, [entry_line(id="one", organisation=A)])
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == ["org-a/one"]
+    assert EntryPage.objects.get(slug="one").live
+
+
+def test_an_editor_token_submits_drafts_for_approval(client):
+    token = token_for("editor", "org-a", "editor-a")
+    response = post(client, token, [entry_line(id="draft-one", organisation=A)])
+    assert response.json()["awaiting_approval"] == ["org-a/draft-one"]
+    entry = EntryPage.objects.get(slug="draft-one")
+    assert not entry.live
+    assert WorkflowState.objects.get(object_id=str(entry.pk)).status == "in_progress"
+    assert client.get("/api/v1/entries/org-a/draft-one/").status_code == 404
+
+
+def test_a_token_of_b_posting_entries_for_a_is_refused_with_nothing_written(client):
+    make_entry(id="existing", title="Stored title", organisation=A)
+    token = token_for("moderator", "org-b", "mod-b")
+    response = post(
+        client,
+        token,
+        [
+            entry_line(id="fine", organisation=B),
+            entry_line(id="existing", title="Hijacked", organisation=A),
+        ],
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"line": 2, "message": "organisation org-a is not one you may publish for"}
+    ]
+    assert not EntryPage.objects.filter(slug="fine").exists()
+    assert Page.objects.get(slug="existing").title == "Stored title"
+
+
+def test_partial_takes_only_the_token_holders_lines(client):
+    token = token_for("moderator", "org-b", "mod-b")
+    response = post(
+        client,
+        token,
+        [entry_line(id="fine", organisation=B), entry_line(id="other", organisation=A)],
+        partial="true",
+    )
+    assert response.status_code == 200
+    assert response.json()["created"] == ["org-b/fine"]
+    assert not EntryPage.objects.filter(slug="other").exists()
+
+
+def test_a_member_token_cannot_write(client):
+    token = token_for("member", "org-a", "member-a")
+    response = post(client, token, [entry_line(organisation=A)])
+    assert response.status_code == 403
+    assert not EntryPage.objects.exists()
+
+
+def test_import_needs_a_valid_token(client):
+    response = client.post(
+        "/api/v1/entries.jsonl", data=entry_line(), content_type="application/x-ndjson"
+    )
+    assert response.status_code == 401
+    response = post(client, "not-a-real-token", [entry_line()])
+    assert response.status_code == 401
+    assert not EntryPage.objects.exists()
+
+
+def test_a_token_reads_with_its_users_rights(client):
+    make_entry(id="members-entry", visibility="members")
+    make_entry(id="own-entry", visibility="organisation", organisation=A)
+    make_entry(id="their-entry", visibility="organisation", organisation=B)
+    token = token_for("member", "org-a", "member-a")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/v1/entries/test-org/members-entry/", **headers).status_code == 200
+    assert client.get("/api/v1/entries/org-a/own-entry/", **headers).status_code == 200
+    assert client.get("/api/v1/entries/org-b/their-entry/", **headers).status_code == 404
+    lines = b"".join(client.get("/api/v1/entries.jsonl", **headers).streaming_content)
+    ids = sorted(json.loads(line)["id"] for line in lines.decode().splitlines())
+    assert ids == ["members-entry", "own-entry"]
+    assert client.get("/api/v1/entries/test-org/members-entry/").status_code == 404

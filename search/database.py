@@ -20,9 +20,9 @@ from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 
 from entries.kinds import PAGE_CLASSES
-from entries.models import EntryPage
+from entries.models import EntryPage, Visibility
 from entries.selectors import entries_filtered, entries_visible
-from entries.visibility import Reader
+from entries.visibility import MEMBERS_ONLY_FIELDS, Reader
 from search.documents import FACET_FIELDS, TERM_FACETS
 from search.facets import facet_values
 from search.query import SearchQuery
@@ -119,7 +119,15 @@ def _words(text: str) -> list[tuple[str, str]]:
 
 
 def _contains(columns: list[str], needle: str) -> Q:
-    return reduce(or_, (Q(**{f"{column}__icontains": needle}) for column in columns))
+    return reduce(or_, (_column_contains(column, needle) for column in columns))
+
+
+def _column_contains(column: str, needle: str) -> Q:
+    condition = Q(**{f"{column}__icontains": needle})
+    if column in MEMBERS_ONLY_FIELDS:
+        # As in the index: a public entry's members-only fields are not searched.
+        condition &= ~Q(visibility=Visibility.PUBLIC)
+    return condition
 
 
 def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from entries.interchange import entry_to_interchange
-from entries.models import EntryPage
+from entries.models import EntryPage, Visibility
 from entries.selectors import entries_visible
-from entries.visibility import EVERYTHING
+from entries.visibility import ANONYMOUS, EVERYTHING, withheld_fields
 from search.client import Engine, EngineError, alias_name, engine_get
 from search.documents import LANGUAGES, TERM_FACETS, TEXT_FIELDS, index_body, new_index_name
 from search.models import PendingIndexUpdate
@@ -44,7 +44,10 @@ def entry_document(entry: EntryPage) -> dict:
     filtered on, plus what results show (url, organisation name) and the term labels."""
     data = entry_to_interchange(entry)
     language = data["language"]
-    details = [data.get(name, "") for name in DETAIL_FIELDS]
+    # Whoever may find a public entry may not read its members-only fields: those are
+    # left out of its document, so that no search reveals a word of them.
+    withheld = withheld_fields(ANONYMOUS, data) if data["visibility"] == Visibility.PUBLIC else []
+    details = [data.get(name, "") for name in DETAIL_FIELDS if name not in withheld]
     details += data.get("recommendations", [])
     details += [metric["name"] for metric in data.get("metrics", [])]
     text = {

@@ -45,6 +45,8 @@ ENTRIES = [
         "started": 2015,
         "ended": 2018,
         "published": "2022-03-01",
+        # Members-only field of a public entry: searching it must not find the entry.
+        "safety": "Staff carry a separate quokkaphone for night calls.",
     },
     {
         "id": "direct-messages",

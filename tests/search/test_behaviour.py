@@ -169,6 +169,10 @@ class SearchBehaviour:
         self.assertFalse(related & HIDDEN_IDS)
         self.assertNotIn("chat-anon", related)
 
+    def test_members_only_fields_of_public_entries_are_not_searchable(self):
+        self.assertEqual(self.search(q="quokkaphone").count, 0)
+        self.assertEqual(self.search(MEMBER, q="quokkaphone").count, 0)
+
     def test_members_see_members_entries_only(self):
         self.assertEqual(self.ids(MEMBER, q="zebracorn"), ["members-protocol"])
 

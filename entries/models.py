@@ -176,10 +176,9 @@ class EntryPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from entries.reviews import peer_review_voices
         from entries.selectors import entry_detail_context
         from entries.visibility import reader_for
-
-        from entries.reviews import peer_review_voices
 
         context = super().get_context(request, *args, **kwargs)
         context.update(entry_detail_context(reader=reader_for(request.user), entry=self))

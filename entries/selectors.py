@@ -98,17 +98,29 @@ def entry_terms(entry: EntryPage) -> list[tuple[str, list[Term]]]:
 
 
 def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
+    related = entry_related(reader=reader, entry=entry)
+    translations = entry_translations(reader=reader, entry=entry)
     return {
         "reader": reader,
         "withheld": withheld_fields(
             reader, {name: getattr(entry, name) for name in MEMBERS_ONLY_FIELDS}
         ),
         "terms": entry_terms(entry),
-        "translations": entry_translations(reader=reader, entry=entry),
-        "related_entries": entry_related(reader=reader, entry=entry),
+        "translations": translations,
+        "related_entries": related,
         "partners": list(entry.partners.all().order_by("title")),
         "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
+        "similar_entries": _similar(reader, entry, exclude=related + translations),
     }
+
+
+def _similar(reader: Reader, entry: EntryPage, exclude: list[EntryPage]) -> list:
+    """Entries like this one (more like this), other than those the page already links."""
+    from search.api import related_entries
+
+    named = {(other.organisation.slug, other.slug) for other in exclude}
+    hits = related_entries(reader=reader, entry=entry, size=4 + len(named))
+    return [hit for hit in hits if (hit.organisation, hit.id) not in named][:4]
 
 
 def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:

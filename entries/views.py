@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from entries.reviews import peer_review_record
-
 from entries.selectors import FILTER_NAMES, entries_filtered, entry_list, entry_visible_by_pk
 from entries.visibility import reader_for
 

@@ -65,8 +65,43 @@ def membership_set(
     return membership
 
 
+class LastModeratorError(ValueError):
+    pass
+
+
+def _keeps_a_moderator(membership: Membership, new_role: str | None) -> bool:
+    if membership.role != Role.MODERATOR or new_role == Role.MODERATOR:
+        return True
+    others = Membership.objects.filter(
+        organisation=membership.organisation, role=Role.MODERATOR
+    ).exclude(pk=membership.pk)
+    return others.exists()
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; an organisation never loses its last moderator."""
+    if role not in Role.values:
+        raise ValueError(f"role must be one of {', '.join(Role.values)}, not {role!r}")
+    if not _keeps_a_moderator(membership, role):
+        raise LastModeratorError(
+            f"{membership.organisation.title} needs at least one moderator; "
+            "make someone else moderator first."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    user_groups_sync(membership.user)
+    return membership
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
+    """End a membership; the user keeps their account but loses that organisation's rights."""
+    if not _keeps_a_moderator(membership, None):
+        raise LastModeratorError(
+            f"{membership.organisation.title} needs at least one moderator; "
+            "make someone else moderator first."
+        )
     user = membership.user
     membership.delete()
     user_groups_sync(user)

@@ -1,7 +1,11 @@
 from django.core.exceptions import PermissionDenied
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from organisations import admin_urls
 from organisations.models import Membership, OrganisationPage, Role
+from organisations.selectors import organisations_moderated_by
 
 
 def _moderates(user, organisation: OrganisationPage) -> bool:
@@ -17,3 +21,20 @@ def _moderates(user, organisation: OrganisationPage) -> bool:
 def only_moderators_edit_the_organisation(request, page):
     if page.specific_class is OrganisationPage and not _moderates(request.user, page):
         raise PermissionDenied("Only the organisation's moderators edit its details.")
+
+
+class MembersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return organisations_moderated_by(user=request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_members_admin_urls():
+    return [path("members/", include(admin_urls, namespace="organisations_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_members_menu_item():
+    return MembersMenuItem(
+        "Members", reverse("organisations_admin:members"), icon_name="group", order=840
+    )

@@ -180,3 +180,19 @@ def test_only_moderators_edit_the_organisation_page(client, editor_a, moderator_
     assert (
         client.get(reverse("wagtailadmin_pages:edit", args=[organisation_a.pk])).status_code == 200
     )
+
+
+def test_moderators_see_who_changed_their_entries_and_others_do_not(
+    client, editor_a, moderator_a, editor_b, entry_a
+):
+    login_with_second_factor(client, editor_a)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[entry_a.pk]), edit_form(entry_a, title="Draft A")
+    )
+    login_with_second_factor(client, moderator_a)
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Draft A" in history or "Entry of A" in history
+    assert "editor-a" in history
+    login_with_second_factor(client, editor_b)
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Entry of A" not in history and "Draft A" not in history

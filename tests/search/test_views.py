@@ -1,0 +1,112 @@
+"""The search page, its feed, autocomplete and the search API, as a visitor uses them.
+The database answers here; tests/search/test_behaviour.py runs the search itself on both."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import override_settings
+
+from entries.services import entries_import
+from tests.factories import fixture_lines
+
+pytestmark = [pytest.mark.usefixtures("seed"), pytest.mark.django_db]
+
+
+@pytest.fixture
+def seed(portal_db):
+    with override_settings(SEARCH_URL=None):
+        assert entries_import(fixture_lines("seed-entries.jsonl")).ok
+
+
+@pytest.fixture(autouse=True)
+def database_search(settings):
+    settings.SEARCH_URL = None
+
+
+def test_search_page_shows_results_facets_and_a_quiet_fallback_notice(client):
+    html = client.get("/search/", {"q": "redirect"}).content.decode()
+    assert "The Redirect Method" in html
+    assert re.search(r'<input type="checkbox" name="formats" value="search-advertising"', html)
+    assert "may be less precise" in html
+    assert "Back-end" not in html
+
+
+def test_selected_values_become_chips_that_remove_themselves(client):
+    response = client.get("/search/", {"formats": ["chat", "video"], "q": "exit"})
+    html = response.content.decode()
+    assert 'aria-label="Remove filter Format: Text chat"' in html
+    remove_chat = re.search(r'<a href="([^"]+)" aria-label="Remove filter Format: Text chat"', html)
+    assert "formats=video" in remove_chat.group(1) and "formats=chat" not in remove_chat.group(1)
+    assert "q=exit" in remove_chat.group(1)
+    assert '<a href="?q=exit" class="clear-all">Clear all</a>' in html
+
+
+def test_every_state_is_in_the_url_and_pages_follow(client):
+    html = client.get("/search/", {"page_size": 2, "sort": "newest"}).content.decode()
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "page_size=2" in next_link and "sort=newest" in next_link and "page=2" in next_link
+    assert "Page 1 of" in html
+
+
+def test_bad_parameters_get_a_clear_message_not_a_crash(client):
+    response = client.get("/search/", {"page": "two"})
+    assert response.status_code == 400
+    assert "<code>page</code> must be an integer, not &#x27;two&#x27;" in response.content.decode()
+    api = client.get("/api/v1/search/", {"sort": "oldest"})
+    assert api.status_code == 400
+    assert api.json() == {
+        "detail": "sort: must be one of relevance, newest",
+        "parameter": "sort",
+    }
+
+
+def test_search_api_answers_the_contract(client):
+    answer = client.get(
+        "/api/v1/search/", {"q": "redirect", "formats": "search-advertising"}
+    ).json()
+    assert set(answer) >= {"count", "page", "page_size", "results", "facets", "engine"}
+    assert answer["engine"] == "database"
+    result = answer["results"][0]
+    assert set(result) == {
+        "organisation",
+        "id",
+        "kind",
+        "language",
+        "title",
+        "summary",
+        "url",
+        "highlight",
+    }
+    formats = {value["term"]: value for value in answer["facets"]["formats"]}
+    assert formats["search-advertising"]["selected"] is True
+    assert formats["search-advertising"]["label"] == "Search advertising"
+
+
+def test_atom_feed_lists_the_newest_matches(client):
+    response = client.get("/search/feed/", {"q": "redirect"})
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    titles = [
+        entry.findtext("{http://www.w3.org/2005/Atom}title")
+        for entry in root.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
+    assert "The Redirect Method" in titles
+
+
+def test_autocomplete_suggests_titles_and_terms(client):
+    suggestions = client.get("/search/autocomplete/", {"q": "redir"}).json()["suggestions"]
+    texts = [suggestion["text"] for suggestion in suggestions]
+    assert "The Redirect Method" in texts
+    assert "Redirect method" in texts  # the approach term
+
+
+def test_highlights_show_matches_and_never_markup(client):
+    from tests.factories import make_entry
+
+    make_entry(
+        id="hostile", summary="Talks about <script>alert(1)</script> numbat safety.", body="numbat"
+    )
+    html = client.get("/search/", {"q": "numbat"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "<mark>" in html.lower() or "numbat" in html

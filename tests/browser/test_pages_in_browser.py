@@ -33,7 +33,9 @@ def test_home_page_reads_and_is_accessible(portal, page, axe):
 def test_visitor_goes_from_browse_to_an_entry_and_its_translation(portal, page, axe):
     page.goto(portal + "/")
     page.get_by_role("link", name="Online outreach").first.click()
-    page.get_by_role("link", name="One-to-one online interventions (Institute for Strategic Dialogue)").click()
+    page.get_by_role(
+        "link", name="One-to-one online interventions (Institute for Strategic Dialogue)"
+    ).click()
     assert page.locator("h1").inner_text().startswith("One-to-one online interventions")
     assert_accessible(axe, page)
     page.get_by_role("link", name="FR · Interventions en ligne").click()

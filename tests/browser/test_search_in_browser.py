@@ -1,0 +1,58 @@
+import pytest
+from django.test import override_settings
+
+from entries.services import entries_import
+from tests.browser.test_pages_in_browser import assert_accessible
+from tests.factories import fixture_lines
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal(portal_db, live_server, settings):
+    settings.SEARCH_URL = None
+    with override_settings(SEARCH_URL=None):
+        assert entries_import(fixture_lines("seed-entries.jsonl")).ok
+    return live_server.url
+
+
+def test_ticking_a_facet_filters_at_once_and_the_back_button_undoes_it(portal, page, axe):
+    page.goto(portal + "/search/?q=online")
+    assert_accessible(axe, page)
+    total = page.locator("#results-heading").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("checkbox", name="Search advertising").click()
+    assert "formats=search-advertising" in page.url
+    assert page.get_by_role("link", name="The Redirect Method").is_visible()
+    assert page.get_by_role("link", name="Remove filter Format: Search advertising").is_visible()
+    assert_accessible(axe, page)
+    page.go_back()
+    assert page.locator("#results-heading").inner_text() == total
+
+
+def test_the_search_works_without_javascript(portal, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(portal + "/search/")
+    page.get_by_label("Search words").fill("redirect")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="The Redirect Method").is_visible()
+    page.get_by_role("checkbox", name="Search advertising").click()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "formats=search-advertising" in page.url
+    page.get_by_role("link", name="Clear all").click()
+    page.wait_for_load_state()
+    assert "formats" not in page.url
+    context.close()
+
+
+def test_autocomplete_offers_titles(portal, page):
+    page.goto(portal + "/search/")
+    page.get_by_label("Search words").press_sequentially("redir", delay=50)
+    page.locator("#search-suggestions option").first.wait_for(state="attached", timeout=5000)
+    options = page.eval_on_selector_all(
+        "#search-suggestions option", "els => els.map(e => e.value)"
+    )
+    assert "The Redirect Method" in options

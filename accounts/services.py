@@ -17,6 +17,7 @@ from wagtail.models import APIToken
 from accounts.models import Invitation, token_digest
 from accounts.selectors import user_can_invite
 from organisations.models import Membership, OrganisationPage, Role
+from organisations.services import membership_set
 
 User = get_user_model()
 
@@ -128,7 +129,13 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
             )
     except IntegrityError as error:
         raise ValidationError({"username": ["This username is taken; choose another."]}) from error
-    Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
+    # The organisations app's own service, so the role's Wagtail groups follow the membership.
+    membership_set(
+        username=user.get_username(),
+        organisation_id=invitation.organisation.slug,
+        role=invitation.role,
+        email=invitation.email,
+    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -154,16 +154,11 @@ def two_factor_verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        if wait:
-            form.add_error("code", _wait_message(wait))
-            return render(
-                request,
-                "accounts/two_factor_verify.html",
-                {"form": form, "next": _next_url(request)},
-            )
         form.add_error(
             "code",
-            "That code is not right, or was used already. Type the code "
+            _wait_message(wait)
+            if wait
+            else "That code is not right, or was used already. Type the code "
             "your authenticator app shows now.",
         )
     return render(

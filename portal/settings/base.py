@@ -186,3 +186,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The admin would ask releases.wagtail.org for news; the Content-Security-Policy forbids it.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor may it send a hash of each user's e-mail address to gravatar.com for their avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

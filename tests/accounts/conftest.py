@@ -35,7 +35,9 @@ def make_user(django_user_model):
             Membership.objects.create(user=user, organisation=org, role=role)
         if admin:
             user.user_permissions.add(
-                Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+                Permission.objects.get(
+                    codename="access_admin", content_type__app_label="wagtailadmin"
+                )
             )
         if staff:
             user.groups.add(Group.objects.get_or_create(name=NETWORK_STAFF_GROUP)[0])

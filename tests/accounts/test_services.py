@@ -79,6 +79,8 @@ def test_accepting_makes_the_account_and_the_membership_once(moderator, org_a):
     assert Membership.objects.get(user=user).role == Role.EDITOR
     assert Membership.objects.get(user=user).organisation == org_a
     assert authenticate(RequestFactory().post("/"), username="newbie", password=STRONG) == user
+    # An editor's role brings the editing area with it.
+    assert get_user_model().objects.get(pk=user.pk).has_perm("wagtailadmin.access_admin")
     invitation.refresh_from_db()
     assert invitation.accepted_by == user and invitation.accepted_at is not None
 

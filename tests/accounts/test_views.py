@@ -55,6 +55,8 @@ def test_accepting_signs_the_new_member_in_and_the_link_then_answers_410(client,
     assert "Welcome, newbie" in text_of(welcome)
     assert "Organisation A" in text_of(welcome)
     assert Membership.objects.get(user__username="newbie").role == Role.EDITOR
+    # An editor goes on to the editing area, which first asks for an authenticator app.
+    assert client.get("/admin/")["Location"].startswith("/accounts/2fa/setup/")
 
     client.logout()
     again = client.get(url)
@@ -89,9 +91,10 @@ def test_errors_are_listed_announced_and_tied_to_their_fields(client, invitation
     assert 'aria-invalid="true"' in html
     assert 'id="id_password_again_error"' in html
     assert "The two passwords differ" in text_of(response)
-    assert not Membership.objects.exists() or not Membership.objects.filter(
-        user__username="newbie"
-    ).exists()
+    assert (
+        not Membership.objects.exists()
+        or not Membership.objects.filter(user__username="newbie").exists()
+    )
 
 
 def test_weak_password_is_refused_with_the_validators_words(client, invitation):
@@ -150,7 +153,9 @@ def test_next_sign_in_asks_for_a_code_and_refuses_a_wrong_or_reused_one(client, 
     client.force_login(editor)
     response = client.get("/admin/")
     assert response["Location"].startswith("/accounts/2fa/verify/")
-    assert "That code is not right" in text_of(client.post(response["Location"], {"code": "123456"}))
+    assert "That code is not right" in text_of(
+        client.post(response["Location"], {"code": "123456"})
+    )
     assert client.get("/admin/").status_code == 302
     # Straight after a wrong code even the right one must wait: guessing is slowed down.
     code = current_code(device)

@@ -19,9 +19,14 @@ def test_entry_endpoint_returns_the_interchange_form(client):
 
 
 @pytest.mark.parametrize("visibility", ["members", "organisation"])
-def test_non_public_entries_answer_exactly_like_missing_ones(client, superuser, visibility):
+def test_non_public_entries_answer_exactly_like_missing_ones(client, visibility):
+    from organisations.services import membership_set
+
     make_entry(visibility=visibility)
-    client.force_login(superuser)
+    if visibility == "organisation":
+        # A member of another organisation reads members entries, not this one.
+        outsider = membership_set(username="outsider", organisation_id="other", role="editor")
+        client.force_login(outsider.user)
     hidden = client.get("/api/v1/entries/test-org/test-entry/")
     missing = client.get("/api/v1/entries/test-org/no-such-entry/")
     assert hidden.status_code == missing.status_code == 404

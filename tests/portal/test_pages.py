@@ -92,6 +92,10 @@ def test_entry_page_shows_every_field_of_a_full_entry(client):
         tags=["night shifts"],
         published="2022-01-31",
     )
+    from organisations.services import membership_set
+
+    member = membership_set(username="reader", organisation_id="other-org", role="member")
+    client.force_login(member.user)
     text = text_of(client.get(entry.url))
     for expected in [
         "Lesson learned",

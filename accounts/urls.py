@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
@@ -5,6 +6,14 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("welcome/", views.welcome, name="welcome"),
     path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),

@@ -188,3 +188,7 @@ X_FRAME_OPTIONS = "DENY"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Nor may it send a hash of each user's e-mail address to gravatar.com for their avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Members sign in on the site; the admin has its own login page.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"

@@ -199,3 +199,28 @@ def test_two_factor_pages_need_a_signed_in_user(client, portal_db):
     response = client.get("/accounts/2fa/setup/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_member_signs_in_on_the_site_and_reads_members_entries(client, portal_db):
+    from organisations.services import membership_set
+    from tests.factories import make_entry
+
+    entry = make_entry(visibility="members", title="Members-only lesson title")
+    user = membership_set(username="reader", organisation_id="org-a", role="member").user
+    user.set_password("a long passphrase for tests")
+    user.save()
+    assert client.get(entry.url).status_code == 404
+    response = client.post(
+        "/accounts/login/",
+        {"username": "reader", "password": "a long passphrase for tests", "next": entry.url},
+    )
+    assert response.status_code == 302 and response["Location"] == entry.url
+    assert "Members-only lesson title" in client.get(entry.url).content.decode()
+    client.post("/accounts/logout/")
+    assert client.get(entry.url).status_code == 404
+
+
+def test_a_wrong_password_on_the_site_says_so(client, portal_db):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()

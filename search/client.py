@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # How long an engine that failed to answer is left alone before it is tried again.
 RETRY_AFTER_SECONDS = 5.0
+# A bulk request of a rebuild may take far longer than a search (merges, a busy node);
+# the search timeout would abort rebuilds that are merely slow.
+BULK_TIMEOUT_SECONDS = 120.0
 
 
 class EngineUnavailable(Exception):
@@ -45,6 +48,7 @@ class Engine(Protocol):
     def indices_matching(self, pattern: str) -> list[str]: ...
     def update_aliases(self, actions: list[dict]) -> None: ...
     def refresh(self, index: str) -> None: ...
+    def put_settings(self, index: str, settings: dict) -> None: ...
     def ping(self) -> bool: ...
 
 
@@ -60,6 +64,7 @@ class OpenSearchEngine:
         from opensearchpy import exceptions as errors
 
         self._errors = errors
+        self.timeout = timeout
         self.client = OpenSearch(
             hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
         )
@@ -81,11 +86,10 @@ class OpenSearchEngine:
         return self._call(self.client.search, index=index, body=body)
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
-        return self._call(
-            self.client.bulk,
-            body=_ndjson(operations),
-            params={"refresh": "true"} if refresh else {},
-        )
+        params = {"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)}
+        if refresh:
+            params["refresh"] = "true"
+        return self._call(self.client.bulk, body=_ndjson(operations), params=params)
 
     def index_document(self, index: str, doc_id: str, document: dict) -> None:
         self._call(self.client.index, index=index, id=doc_id, body=document)
@@ -114,7 +118,14 @@ class OpenSearchEngine:
         self._call(self.client.indices.update_aliases, body={"actions": actions})
 
     def refresh(self, index: str) -> None:
-        self._call(self.client.indices.refresh, index=index)
+        self._call(
+            self.client.indices.refresh,
+            index=index,
+            params={"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)},
+        )
+
+    def put_settings(self, index: str, settings: dict) -> None:
+        self._call(self.client.indices.put_settings, index=index, body={"index": settings})
 
     def ping(self) -> bool:
         return bool(self.client.ping())
@@ -126,6 +137,7 @@ class ElasticsearchEngine:
     def __init__(self, url: str, timeout: float):
         from elasticsearch import Elasticsearch
 
+        self.timeout = timeout
         self.client = Elasticsearch(
             url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
         )
@@ -149,7 +161,8 @@ class ElasticsearchEngine:
         return self._call(self.client.search, index=index, body=body)
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
-        return self._call(self.client.bulk, operations=operations, refresh=refresh)
+        client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
+        return self._call(client.bulk, operations=operations, refresh=refresh)
 
     def index_document(self, index: str, doc_id: str, document: dict) -> None:
         self._call(self.client.index, index=index, id=doc_id, document=document)
@@ -174,7 +187,11 @@ class ElasticsearchEngine:
         self._call(self.client.indices.update_aliases, actions=actions)
 
     def refresh(self, index: str) -> None:
-        self._call(self.client.indices.refresh, index=index)
+        client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
+        self._call(client.indices.refresh, index=index)
+
+    def put_settings(self, index: str, settings: dict) -> None:
+        self._call(self.client.indices.put_settings, index=index, settings={"index": settings})
 
     def ping(self) -> bool:
         return bool(self.client.ping())

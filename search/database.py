@@ -24,7 +24,7 @@ from entries.models import EntryPage, Visibility
 from entries.selectors import entries_filtered, entries_visible
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader
 from search.documents import FACET_FIELDS, TERM_FACETS
-from search.facets import facet_values
+from search.facets import facet_values, process_cached
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
 from vocabulary.models import Term
@@ -74,6 +74,11 @@ class Vocabulary:
 
     @classmethod
     def load(cls) -> Vocabulary:
+        """The vocabulary, from the process cache (search.facets.process_cached)."""
+        return process_cached("vocabulary", cls._build)
+
+    @classmethod
+    def _build(cls) -> Vocabulary:
         vocabulary = cls()
         for term in Term.objects.all():
             vocabulary.facet_of[term.pk] = term.facet

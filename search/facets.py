@@ -8,10 +8,14 @@ its own: the counts of a facet say what widening the selection would give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import pycountry
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from elasticsearch.dsl import A, Q
 from elasticsearch.dsl.query import Query
 
@@ -25,6 +29,37 @@ from vocabulary.models import Term
 
 # Enough buckets for every vocabulary term and every member organisation.
 FACET_SIZE = 300
+# Labels and the vocabulary change rarely and are read by every search: each process keeps
+# them, forgets them when a term or an organisation is saved or deleted in this process, and
+# reloads them after this many seconds in any case (for changes made by other processes).
+CACHE_SECONDS = 60.0
+
+T = TypeVar("T")
+_cache: dict[str, tuple[float, object]] = {}
+_cache_lock = threading.Lock()
+
+
+def process_cached(name: str, build: Callable[[], T]) -> T:
+    """What build() returns, kept in this process until the vocabulary or an organisation
+    changes, or CACHE_SECONDS have passed."""
+    now = time.monotonic()
+    kept = _cache.get(name)
+    if kept is not None and now - kept[0] < CACHE_SECONDS:
+        return kept[1]  # type: ignore[return-value]
+    value = build()
+    with _cache_lock:
+        _cache[name] = (now, value)
+    return value
+
+
+def process_cache_clear(**_kwargs) -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+for _model in (Term, OrganisationPage):
+    post_save.connect(process_cache_clear, sender=_model, dispatch_uid=f"search-cache-{_model}")
+    post_delete.connect(process_cache_clear, sender=_model, dispatch_uid=f"search-del-{_model}")
 
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "kind": dict(Kind.choices),
@@ -106,22 +141,38 @@ def _language_label(code: str) -> str:
     return language.name if language else code
 
 
+def _term_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """(facet, slug) -> {language: label} of every term."""
+    return {
+        (facet, slug): {"en": en, "fr": fr, "de": de}
+        for facet, slug, en, fr, de in Term.objects.values_list(
+            "facet", "slug", "label_en", "label_fr", "label_de"
+        )
+    }
+
+
+def _organisation_names() -> dict[str, str]:
+    return dict(OrganisationPage.objects.values_list("slug", "title"))
+
+
 def facet_labels(values: dict[str, set[str]], language: str) -> dict[str, dict[str, str]]:
     """Labels of the given values of each facet, in the interface language where the
-    vocabulary has one; organisations by name. Two queries whatever the number of facets."""
+    vocabulary has one (as Term.label_in); organisations by name. Read from the process
+    cache, so a search costs no database query for them."""
     labels: dict[str, dict[str, str]] = {facet: {} for facet in values}
     term_values = {facet: codes for facet, codes in values.items() if facet in TERM_FACETS}
     if any(term_values.values()):
-        slugs = set().union(*term_values.values())
-        for term in Term.objects.filter(facet__in=list(term_values), slug__in=slugs):
-            if term.slug in term_values[term.facet]:
-                labels[term.facet][term.slug] = term.label_in(language)
+        known = process_cached("term-labels", _term_labels)
+        for facet, codes in term_values.items():
+            for code in codes:
+                names = known.get((facet, code))
+                if names is not None:
+                    labels[facet][code] = names.get(language[:2]) or names["en"]
     if values.get("organisation"):
-        labels["organisation"] = dict(
-            OrganisationPage.objects.filter(slug__in=values["organisation"]).values_list(
-                "slug", "title"
-            )
-        )
+        names = process_cached("organisation-names", _organisation_names)
+        labels["organisation"] = {
+            slug: names[slug] for slug in values["organisation"] if slug in names
+        }
     for facet, choices in CHOICE_LABELS.items():
         if facet in values:
             labels[facet] = {code: str(choices.get(code, code)) for code in values[facet]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -39,9 +40,18 @@ def _term_names(term: Term) -> list[str]:
     return [term.label_en, term.label_fr, term.label_de, *term.synonym_list]
 
 
-def entry_document(entry: EntryPage) -> dict:
+def term_names_by_slug() -> dict[tuple[str, str], list[str]]:
+    """(facet, slug) -> every name of the term: read once for a whole rebuild."""
+    return {(term.facet, term.slug): _term_names(term) for term in Term.objects.all()}
+
+
+def entry_document(
+    entry: EntryPage, term_names: dict[tuple[str, str], list[str]] | None = None
+) -> dict:
     """The search document of one entry: the interchange fields that are searched or
-    filtered on, plus what results show (url, organisation name) and the term labels."""
+    filtered on, plus what results show (url, organisation name) and the term labels.
+    A bulk load passes the names of every term (term_names_by_slug), which spares it
+    reading the entry's terms a second time."""
     data = entry_to_interchange(entry)
     language = data["language"]
     # Whoever may find a public entry may not read its members-only fields: those are
@@ -56,7 +66,20 @@ def entry_document(entry: EntryPage) -> dict:
         "body": _plain(entry.body),
         "details": "\n".join(part for part in details if part),
     }
-    terms = [term for facet in TERM_FACETS for term in getattr(entry, facet).all()]
+    if term_names is None:
+        names = [
+            name
+            for facet in TERM_FACETS
+            for term in getattr(entry, facet).all()
+            for name in _term_names(term)
+        ]
+    else:
+        names = [
+            name
+            for facet in TERM_FACETS
+            for slug in data.get(facet, [])
+            for name in term_names.get((facet, slug), [])
+        ]
     document = {
         "page_id": entry.pk,
         "id": data["id"],
@@ -74,7 +97,7 @@ def entry_document(entry: EntryPage) -> dict:
         "published": data.get("published")
         or (entry.first_published_at.date().isoformat() if entry.first_published_at else None),
         "tags": data.get("tags", []),
-        "terms": [name for term in terms for name in _term_names(term) if name],
+        "terms": [name for name in names if name],
         "title_complete": data["title"],
         "suggest": [text["title"], text["summary"]],
         **{facet: data.get(facet, []) for facet in TERM_FACETS},
@@ -109,11 +132,17 @@ def _chunks(entries: QuerySet[EntryPage], size: int) -> Iterator[list[EntryPage]
         last = chunk[-1].pk
 
 
-def _bulk_index(engine: Engine, index: str, entries: Iterable[EntryPage]) -> int:
+def _bulk_operations(
+    index: str, entries: Iterable[EntryPage], term_names: dict[tuple[str, str], list[str]]
+) -> list[dict]:
     operations: list[dict] = []
     for entry in entries:
         operations.append({"index": {"_index": index, "_id": str(entry.pk)}})
-        operations.append(entry_document(entry))
+        operations.append(entry_document(entry, term_names))
+    return operations
+
+
+def _bulk_send(engine: Engine, operations: list[dict]) -> int:
     if not operations:
         return 0
     answer = engine.bulk(operations)
@@ -121,6 +150,38 @@ def _bulk_index(engine: Engine, index: str, entries: Iterable[EntryPage]) -> int
         failed = [item for item in answer["items"] if item["index"].get("error")]
         raise EngineError(f"{len(failed)} documents refused, first: {failed[0]['index']['error']}")
     return len(operations) // 2
+
+
+# While a new index is filled nobody searches it: no refreshes, no replica to keep in step,
+# no fsync per request. The live settings are put back before the alias points at it.
+BULK_LOAD_SETTINGS = {
+    "refresh_interval": "-1",
+    "auto_expand_replicas": False,
+    "number_of_replicas": 0,
+    "translog.durability": "async",
+}
+LIVE_SETTINGS = {
+    "refresh_interval": None,  # back to the engine's default
+    "auto_expand_replicas": "0-1",
+    "translog.durability": "request",
+}
+
+
+def _bulk_load(engine: Engine, index: str, chunk_size: int) -> int:
+    """Every live entry into the index. Documents of the next chunk are built (database
+    reads and Python) while the engine indexes the previous one."""
+    count = 0
+    term_names = term_names_by_slug()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as sender:
+        pending: Future | None = None
+        for chunk in _chunks(entries_for_index(), chunk_size):
+            operations = _bulk_operations(index, chunk, term_names)
+            if pending is not None:
+                count += pending.result()
+            pending = sender.submit(_bulk_send, engine, operations)
+        if pending is not None:
+            count += pending.result()
+    return count
 
 
 @dataclass(frozen=True)
@@ -139,11 +200,11 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
     alias = alias_name()
     index = new_index_name()
     started = timezone.now()
-    engine.create_index(index, index_body())
-    count = 0
+    body = index_body()
+    engine.create_index(index, {**body, "settings": {**body["settings"], **BULK_LOAD_SETTINGS}})
     try:
-        for chunk in _chunks(entries_for_index(), chunk_size):
-            count += _bulk_index(engine, index, chunk)
+        count = _bulk_load(engine, index, chunk_size)
+        engine.put_settings(index, LIVE_SETTINGS)
         engine.refresh(index)
     except Exception:
         engine.delete_index(index)

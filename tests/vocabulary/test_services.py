@@ -1,0 +1,35 @@
+import json
+
+import pytest
+
+from vocabulary.models import Term
+from vocabulary.selectors import term_lookup, term_resolve
+from vocabulary.services import vocabulary_load, vocabulary_path
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_the_vocabulary_twice_creates_every_term_once():
+    data = json.loads(vocabulary_path().read_text())
+    expected = sum(len(facet["terms"]) for facet in data["facets"].values())
+    assert vocabulary_load() == expected
+    vocabulary_load()
+    assert Term.objects.exclude(facet="countries").count() == expected
+
+
+def test_terms_resolve_by_id_label_in_any_language_and_synonym():
+    vocabulary_load()
+    lookup = term_lookup("formats")
+    for name in ("helpline", "Helpline", "hotline", "  HOTLINE ", "Video call", "Visioconférence"):
+        term = term_resolve(lookup, name)
+        assert term is not None, name
+    assert term_resolve(lookup, "hotline").slug == "helpline"
+    assert term_resolve(lookup, "carrier pigeon") is None
+
+
+def test_a_term_shows_its_label_in_the_asked_language():
+    vocabulary_load()
+    term = Term.objects.get(facet="domains", slug="deradicalisation")
+    assert term.label_in("fr") == "Déradicalisation"
+    assert term.label_in("de") == "Deradikalisierung"
+    assert term.label_in("pt") == "Deradicalisation"

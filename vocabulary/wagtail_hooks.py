@@ -1,0 +1,22 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from vocabulary.models import Term
+
+
+class TermViewSet(SnippetViewSet):
+    """The controlled vocabulary, editable by network staff with the snippet permissions.
+    Search synonyms follow a change after `manage.py rebuild_search_index`."""
+
+    model = Term
+    icon = "tag"
+    menu_label = "Vocabulary"
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["label_en", "slug", "facet", "label_fr", "label_de"]
+    list_filter = ["facet"]
+    search_fields = ["label_en", "label_fr", "label_de", "slug", "synonyms"]
+    ordering = ["facet", "sort_order", "label_en"]
+
+
+register_snippet(TermViewSet)

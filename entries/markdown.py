@@ -1,17 +1,17 @@
 """Conversion between the interchange Markdown subset and the stored rich text.
 
-Import turns Markdown into the HTML that Wagtail's rich text editor stores; export turns it
-back. Raw HTML in the Markdown is never passed through: every "<" becomes text before the
-Markdown parser sees it, and the result is cleaned again to an allow-list, so a <script> in
-an imported body is shown as text. Export then import gives back the same HTML, so export,
-import, export is a fixed point.
+Import turns Markdown (CommonMark) into the HTML that Wagtail's rich text editor stores;
+export turns it back. Raw HTML in the Markdown is never passed through: the parser treats
+it as text, and the result is cleaned again to an allow-list, so a <script> in an imported
+body is shown as text. Export then import gives back the same HTML, so export, import,
+export is a fixed point.
 """
 
 import re
 from html.parser import HTMLParser
 
-import markdown as markdown_lib
 import nh3
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "b", "i", "a", "h2", "h3", "h4"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -21,11 +21,14 @@ LINK_SCHEMES = {"http", "https", "mailto"}
 _RENAMED_TAGS = {"strong": "b", "em": "i", "h1": "h2", "h5": "h4", "h6": "h4"}
 
 
+# CommonMark with raw HTML off: tags in the text are escaped, unsafe link schemes refused.
+_PARSER = MarkdownIt("commonmark", {"html": False})
+
+
 def markdown_to_html(text: str) -> str:
     if not text.strip():
         return ""
-    neutralised = text.replace("<", "&lt;")
-    html = markdown_lib.markdown(neutralised, output_format="html")
+    html = _PARSER.render(text)
     for source, target in _RENAMED_TAGS.items():
         html = re.sub(rf"<(/?){source}>", rf"<\1{target}>", html)
     cleaned = nh3.clean(
@@ -64,6 +67,8 @@ class _MarkdownWriter(HTMLParser):
         self.current: list[str] = []
         self.lists: list[dict] = []
         self.link_href: str | None = None
+        # Two lists in a row read as one in Markdown unless their markers differ.
+        self.last_list_marker: str | None = None
 
     def _text(self) -> str:
         # Collapse runs of spaces, but keep the two that mark a line break.
@@ -76,6 +81,7 @@ class _MarkdownWriter(HTMLParser):
             if not prefix:
                 text = _escape_line_start(text)
             self.blocks.append(prefix + text)
+            self.last_list_marker = None
 
     def handle_starttag(self, tag, attrs):
         if tag in ("p", "h2", "h3", "h4"):
@@ -87,7 +93,7 @@ class _MarkdownWriter(HTMLParser):
             self._flush()
         elif tag in ("ul", "ol"):
             self._flush()
-            self.lists.append({"ordered": tag == "ol", "count": 0, "items": []})
+            self.lists.append({"ordered": tag == "ol", "items": []})
         elif tag == "li":
             self._flush_item()
         elif tag == "b":
@@ -118,12 +124,15 @@ class _MarkdownWriter(HTMLParser):
         elif tag in ("ul", "ol") and self.lists:
             self._flush_item()
             current = self.lists.pop()
+            markers = (".", ")") if current["ordered"] else ("-", "*")
+            marker = markers[1] if self.last_list_marker == markers[0] else markers[0]
             lines = [
-                (f"{number}. " if current["ordered"] else "- ") + item
+                (f"{number}{marker} " if current["ordered"] else f"{marker} ") + item
                 for number, item in enumerate(current["items"], start=1)
             ]
             if lines:
                 self.blocks.append("\n".join(lines))
+                self.last_list_marker = marker
         elif tag == "b":
             self.current.append("**")
         elif tag == "i":

@@ -9,9 +9,10 @@ command -v "$PYTHON" >/dev/null || { echo "setup: $PYTHON not found; install Pyt
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 
 stamp=.venv/.requirements.sha
-wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+    # constraints.txt pins every package, dependencies included, to what was tested.
+    .venv/bin/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
     echo "$wanted" > "$stamp"
 fi

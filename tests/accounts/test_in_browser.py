@@ -7,14 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.services import invitation_create
 from organisations.models import Role
 from tests.accounts.conftest import PASSWORD, current_code
-from tests.browser import conftest as browser_fixtures
+from tests.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The browser tests' fixtures, shared with this folder.
-browser = browser_fixtures.browser
-page = browser_fixtures.page
-axe = browser_fixtures.axe
 
 
 @pytest.fixture
@@ -27,14 +22,6 @@ def csp_violations(page):
         ),
     )
     return messages
-
-
-def assert_accessible(axe, page):
-    violations = [
-        f"{violation['id']}: {violation['help']}"
-        for violation in axe.run(page).response["violations"]
-    ]
-    assert violations == [], violations
 
 
 def test_superuser_signs_in_with_a_code_and_edits_a_page_without_csp_errors(

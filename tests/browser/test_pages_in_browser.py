@@ -1,6 +1,7 @@
 import pytest
 
 from entries.services import entries_import
+from tests.browser import assert_accessible
 from tests.factories import fixture_lines, make_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -11,15 +12,6 @@ def portal(portal_db, live_server):
     report = entries_import(fixture_lines("seed-entries.jsonl"))
     assert report.ok
     return live_server.url
-
-
-def assert_accessible(axe, page):
-    results = axe.run(page)
-    violations = [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
-        for violation in results.response["violations"]
-    ]
-    assert violations == [], violations
 
 
 def test_home_page_reads_and_is_accessible(portal, page, axe):

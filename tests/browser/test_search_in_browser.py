@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from entries.services import entries_import
-from tests.browser.test_pages_in_browser import assert_accessible
+from tests.browser import assert_accessible
 from tests.factories import fixture_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -89,7 +89,12 @@ def test_a_hidden_entry_cannot_be_reviewed_or_probed(client):
 def test_lists_filter_on_peer_reviewed_entries(client, entry):
     make_entry(id="unreviewed", title="Not reviewed yet")
     reviewer = member_of("other-org")
-    PeerReview.objects.create(entry=entry, reviewer=reviewer, reviewer_organisation=reviewer.memberships.get().organisation, verdict="Good work.")
+    PeerReview.objects.create(
+        entry=entry,
+        reviewer=reviewer,
+        reviewer_organisation=reviewer.memberships.get().organisation,
+        verdict="Good work.",
+    )
     reviewed = client.get("/entries/?peer_reviewed=yes").content.decode()
     assert entry.title in reviewed and "Not reviewed yet" not in reviewed
     others = client.get("/entries/?peer_reviewed=no").content.decode()

@@ -6,6 +6,7 @@ template and kind. Queries across both kinds go through EntryPage.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -148,8 +149,6 @@ class EntryPage(Page):
         super().clean()
         id_validator(self.slug)
         if self.started and self.ended and self.ended < self.started:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"ended": "The end year comes before the start year."})
 
     def save(self, *args, **kwargs):

@@ -3,9 +3,11 @@ client is configured: the faceted search, autocomplete and related entries.
 
 Relevance: three kinds of evidence, summed.
 - the words, stemmed in each language and expanded with vocabulary synonyms, over the
-  entry's own text and the labels of its terms (in every language);
-- the same words with typo tolerance, over folded (unstemmed) text, weighted lower;
-- the words as a phrase, weighted higher.
+  entry's own text (language fields) and the names of its terms;
+- the same words with typo tolerance, over the shared folded text, weighted lower;
+- the words as a phrase over the shared folded text, weighted higher.
+Typo tolerance and phrases run on one field each, so their cost does not grow with the
+number of languages.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
 
 from entries.visibility import Reader
-from search.documents import LANGUAGES
+from search.documents import LANGUAGES, SHARED_FIELD
 from search.facets import (
     facet_aggregations,
     selection_filters,
@@ -58,19 +60,20 @@ def _language_fields(names: tuple[str, ...]) -> list[str]:
 def stemmed_fields() -> list[str]:
     return [
         *_language_fields(("title", "summary", "body", "details")),
-        *(f"terms.{lang}^{BOOSTS['terms']}" for lang in LANGUAGES),
+        f"terms^{BOOSTS['terms']}",
         f"organisation_name^{BOOSTS['organisation_name']}",
         f"tags^{BOOSTS['tags']}",
     ]
 
 
-def folded_fields() -> list[str]:
-    names = ("title", "summary", "terms", "organisation_name", "tags")
-    return [f"{name}^{BOOSTS[name]}" for name in names]
-
-
 def _stemmed_query(text: str) -> Query:
     return Q("multi_match", query=text, type="most_fields", fields=stemmed_fields())
+
+
+def folded_fields() -> list[str]:
+    """The folded title (weighted like the title) and the shared folded text: two fields
+    whatever the number of languages."""
+    return [f"title_complete^{BOOSTS['title']}", SHARED_FIELD]
 
 
 def text_query(text: str) -> Query:
@@ -82,12 +85,13 @@ def text_query(text: str) -> Query:
                 "multi_match",
                 query=text,
                 type="most_fields",
-                # Typos matter where words are few and telling; fuzzy bodies cost much.
                 fields=folded_fields(),
                 # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
                 analyzer="folded",
                 fuzziness="AUTO",
-                prefix_length=1,
+                # Typos past the first two letters, at most 10 spellings a word: the
+                # expansion walks only words sharing that prefix.
+                prefix_length=2,
                 max_expansions=10,
                 boost=FUZZY_BOOST,
             ),
@@ -96,9 +100,7 @@ def text_query(text: str) -> Query:
                 query=text,
                 type="phrase",
                 slop=2,
-                fields=[
-                    f"{name}^{BOOSTS[name]}" for name in ("title", "summary", "body", "details")
-                ],
+                fields=folded_fields(),
                 # Without synonyms: the phrases of every synonym combined would explode.
                 analyzer="folded",
                 boost=PHRASE_BOOST,
@@ -126,7 +128,7 @@ def did_you_mean_body(reader: Reader, text: str) -> dict:
     """A phrase suggestion, kept only when it finds something the caller may see. Asked
     only when a search found nothing, so searches that find something do not pay for it."""
     rule = visibility_filter(reader)
-    collate = {"match": {"suggest": {"query": "{{suggestion}}", "operator": "and"}}}
+    collate = {"match": {SHARED_FIELD: {"query": "{{suggestion}}", "operator": "and"}}}
     if rule is not None:
         collate = {"bool": {"must": [collate], "filter": [rule.to_dict()]}}
     return {
@@ -135,12 +137,13 @@ def did_you_mean_body(reader: Reader, text: str) -> dict:
             "text": text,
             "did_you_mean": {
                 "phrase": {
-                    "field": "suggest",
+                    # The shared folded text: every word of every entry, no extra field.
+                    "field": SHARED_FIELD,
                     "size": 1,
                     "max_errors": 2,
                     "confidence": 1.0,
                     "direct_generator": [
-                        {"field": "suggest", "suggest_mode": "always", "min_word_length": 3}
+                        {"field": SHARED_FIELD, "suggest_mode": "always", "min_word_length": 3}
                     ],
                     "collate": {"query": {"source": collate}, "prune": False},
                 }
@@ -173,8 +176,8 @@ def search_body(reader: Reader, query: SearchQuery) -> dict:
             # fuzzy expansions too costs more than the search itself.
             highlight_query=_stemmed_query(query.text).to_dict(),
         )
-        fields = [name for base in HIGHLIGHT_FIELDS for name in (f"{base}_*", base)]
-        search = search.highlight(*fields)
+        # The entry's text lives in the fields of its language only.
+        search = search.highlight(*(f"{base}_*" for base in HIGHLIGHT_FIELDS))
     return search.to_dict()
 
 
@@ -188,7 +191,7 @@ def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:
                     "multi_match",
                     query=prefix,
                     type="bool_prefix",
-                    fields=["title_complete", "title_complete._2gram", "title_complete._3gram"],
+                    fields=["title_complete"],
                 )
             ],
             filter=_scope(reader, SearchQuery()),
@@ -207,7 +210,7 @@ def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
                 for name in ("title", "summary", "body", "details")
                 for lang in LANGUAGES
             ),
-            "terms.en",
+            "terms",
         ],
         like=[{"_index": index, "_id": str(page_id)}],
         min_term_freq=1,

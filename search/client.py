@@ -52,6 +52,26 @@ class Engine(Protocol):
     def ping(self) -> bool: ...
 
 
+# Parts of a search answer nobody reads, left out by the engine rather than sent, parsed and
+# dropped. Exclusions only, and none inside a list: an exclusion that reaches into a list
+# drops the list when it is empty, and callers read empty lists.
+SEARCH_FILTER_PATH = ",".join(
+    [
+        "-_shards",
+        "-hits.max_score",
+        "-aggregations.*.doc_count",
+        "-aggregations.*.values.doc_count_error_upper_bound",
+        "-aggregations.*.values.sum_other_doc_count",
+    ]
+)
+
+
+def node_urls(url: str) -> list[str]:
+    """SEARCH_URL names one node, or several separated by commas: the client then moves to
+    another node when one does not answer, so a cluster survives the loss of a node."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 def _ndjson(operations: list[dict]) -> str:
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in operations)
 
@@ -66,7 +86,13 @@ class OpenSearchEngine:
         self._errors = errors
         self.timeout = timeout
         self.client = OpenSearch(
-            hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False
+            hosts=node_urls(url),
+            timeout=timeout,
+            # Retry on another node, never on the same one: a dead node fails fast.
+            max_retries=len(node_urls(url)) - 1,
+            retry_on_timeout=False,
+            # A rebuild keeps several bulk requests in flight.
+            pool_maxsize=4,
         )
 
     def _call(self, method, *args, **kwargs):
@@ -83,7 +109,12 @@ class OpenSearchEngine:
             raise EngineError(str(error)) from error
 
     def search(self, index: str, body: dict) -> dict:
-        return self._call(self.client.search, index=index, body=body)
+        return self._call(
+            self.client.search,
+            index=index,
+            body=body,
+            params={"filter_path": SEARCH_FILTER_PATH},
+        )
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         params = {"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)}
@@ -139,7 +170,10 @@ class ElasticsearchEngine:
 
         self.timeout = timeout
         self.client = Elasticsearch(
-            url, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+            node_urls(url),
+            request_timeout=timeout,
+            max_retries=len(node_urls(url)) - 1,
+            retry_on_timeout=False,
         )
 
     def _call(self, method, *args, **kwargs):
@@ -158,7 +192,12 @@ class ElasticsearchEngine:
             raise EngineError(str(error)) from error
 
     def search(self, index: str, body: dict) -> dict:
-        return self._call(self.client.search, index=index, body=body)
+        return self._call(
+            self.client.search,
+            index=index,
+            body=body,
+            filter_path=SEARCH_FILTER_PATH.split(","),
+        )
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))

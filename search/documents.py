@@ -1,11 +1,19 @@
 """The entries index: analysis and mappings.
 
-One document per entry. An entry has one language, so its text goes to the fields of that
-language (`title_fr`, ...: stemming, elision, accent folding) and to shared folded fields
-(`title`, ...) that match across languages and carry the typo tolerance. The labels of an
-entry's terms go in every language (`terms`), so a French query finds an English entry
-through its vocabulary. Vocabulary synonyms are applied at query time only (search
-analyzers), so changing them needs a rebuild but never a re-analysis of stored text.
+One document per entry, analysed with indexing speed in mind: each piece of text is analysed
+once in its own language and once folded (the title once more, for autocomplete).
+
+- An entry has one language, so its text goes to the fields of that language only
+  (`title_fr`, ...: stemming, elision, accent folding). Those fields copy their text to
+  `text`, one shared folded (unstemmed) field that matches across languages and carries the
+  typo tolerance, the phrase matches and the "did you mean" suggestions. Text in a
+  language without analyzers here goes to `text` alone.
+- The entry's terms are keyword fields (one per facet, holding term ids); the names of those
+  terms, in every language and with their synonyms, are indexed once in `terms`, so that a
+  French query finds an English entry through its vocabulary.
+- Vocabulary synonyms are applied at query time only (search analyzers of the language
+  fields and of `terms`), so changing them needs a rebuild but never a re-analysis of
+  stored text.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from vocabulary.models import Facet, Term
 LANGUAGES = ("en", "fr", "de")
 # Text of the entry itself, in its own language; `details` gathers the lesson fields.
 TEXT_FIELDS = ("title", "summary", "body", "details")
+# The folded copy of every text field, shared by all languages.
+SHARED_FIELD = "text"
 
 TERM_FACETS = [facet.value for facet in Facet]
 # Every facet of the public contract, each a keyword field of the same name.
@@ -87,6 +97,19 @@ def _language_analyzers(synonyms: bool) -> dict[str, dict]:
                 "french_elision", "lowercase", "asciifolding", synonyms=synonyms, before_stop=3
             ),
         },
+        # Term names come in three languages: folded, plurals reduced, nothing stemmed
+        # harder than that (a stemmer of one language mangles the other two).
+        f"names{suffix}": {
+            "tokenizer": "standard",
+            "filter": _chain(
+                "french_elision",
+                "lowercase",
+                "asciifolding",
+                "plural_stemmer",
+                synonyms=synonyms,
+                before_stop=3,
+            ),
+        },
         f"en{suffix}": {
             "tokenizer": "standard",
             "filter": _chain(
@@ -152,19 +175,11 @@ def index_settings(rules: list[str]) -> dict:
                     "synonyms": rules,
                     "lenient": True,
                 },
-                "suggest_shingles": {
-                    "type": "shingle",
-                    "min_shingle_size": 2,
-                    "max_shingle_size": 3,
-                },
+                "plural_stemmer": {"type": "stemmer", "language": "minimal_english"},
             },
             "analyzer": {
                 **_language_analyzers(synonyms=False),
                 **_language_analyzers(synonyms=True),
-                "suggest": {
-                    "tokenizer": "standard",
-                    "filter": ["lowercase", "asciifolding", "suggest_shingles"],
-                },
             },
         },
     }
@@ -179,35 +194,44 @@ def _text(analyzer: str, *, synonyms: bool = True, **extra) -> dict:
     }
 
 
+# Keyword fields that every search aggregates: their global ordinals are built when a
+# segment is refreshed, not by the first search that follows.
+def _facet_keyword() -> dict:
+    return {"type": "keyword", "eager_global_ordinals": True}
+
+
 def index_mappings() -> dict:
     properties: dict[str, dict] = {
         "page_id": {"type": "integer"},
         "id": {"type": "keyword"},
-        "url": {"type": "keyword", "index": False},
         "visibility": {"type": "keyword"},
         "published": {"type": "date"},
         "started": {"type": "short"},
         "ended": {"type": "short"},
-        **{name: {"type": "keyword"} for name in FACET_FIELDS},
-        "organisation_name": _text("folded"),
-        "tags": _text("folded"),
-        # Labels and synonyms of the entry's terms, in every language. They hold every
-        # name of the term already, so queries are not expanded here: expanding would
-        # count one concept once per name and language.
-        "terms": _text(
-            "folded",
-            synonyms=False,
-            fields={lang: _text(lang, synonyms=False) for lang in LANGUAGES},
-        ),
-        "title_complete": {"type": "search_as_you_type", "analyzer": "folded"},
-        "suggest": {"type": "text", "analyzer": "suggest"},
+        **{name: _facet_keyword() for name in FACET_FIELDS},
+        # Short texts, searched as they are (folded), each with its own weight.
+        "organisation_name": _text("folded", copy_to=SHARED_FIELD),
+        "tags": _text("folded", copy_to=SHARED_FIELD),
+        # Every name of the entry's terms (labels in each language, synonyms), analysed
+        # once (positions kept: multi-word synonyms are phrase queries).
+        "terms": _text("names"),
+        # All of the entry's own text, folded: cross-language matches, typo tolerance,
+        # phrases and did-you-mean. Filled by copy_to; not in _source.
+        SHARED_FIELD: _text("folded", synonyms=False),
+        # The title folded, once: autocomplete (the last word as a prefix), and the title's
+        # weight in typo-tolerant and phrase matches. A search_as_you_type field would
+        # analyse the title four times (shingles, edge n-grams), a third of indexing time.
+        "title_complete": _text("folded", synonyms=False),
     }
     for field in TEXT_FIELDS:
-        # Offsets make highlighting of long bodies cheap.
-        properties[field] = _text("folded", index_options="offsets")
         for lang in LANGUAGES:
-            properties[f"{field}_{lang}"] = _text(lang, index_options="offsets")
-    return {"dynamic": "false", "properties": properties}
+            properties[f"{field}_{lang}"] = _text(lang, copy_to=SHARED_FIELD)
+    return {
+        "dynamic": "false",
+        # Stored for display and highlighting only; `title` and `summary` (shown on result
+        # cards) are kept in _source unindexed, `url` too.
+        "properties": properties,
+    }
 
 
 def index_body(rules: list[str] | None = None) -> dict:

@@ -92,9 +92,39 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
         "most_fields",
         "phrase",
     ]
-    assert should[1]["multi_match"]["fuzziness"] == "AUTO"
+    # Stemmed words and synonyms over the language fields and the term names.
     assert "title_fr^4.0" in should[0]["multi_match"]["fields"]
-    assert "terms.de^2.0" in should[0]["multi_match"]["fields"]
+    assert "terms^2.0" in should[0]["multi_match"]["fields"]
+    # Typo tolerance and phrases over the folded title and the one shared folded field.
+    assert should[1] == {
+        "multi_match": {
+            "query": "chat anonyme",
+            "type": "most_fields",
+            "fields": ["title_complete^4.0", "text"],
+            "analyzer": "folded",
+            "fuzziness": "AUTO",
+            "prefix_length": 2,
+            "max_expansions": 10,
+            "boost": 0.5,
+        }
+    }
+    assert should[2] == {
+        "multi_match": {
+            "query": "chat anonyme",
+            "type": "phrase",
+            "slop": 2,
+            "fields": ["title_complete^4.0", "text"],
+            "analyzer": "folded",
+            "boost": 2.0,
+        }
+    }
+    assert body["highlight"]["fields"] == {
+        "title_*": {},
+        "summary_*": {},
+        "body_*": {},
+        "details_*": {},
+    }
+    assert body["highlight"]["encoder"] == "html"
     assert (body["from"], body["size"]) == (20, 10)
     assert body["sort"][0] == "_score"
     assert body["highlight"]["pre_tags"] == ["<mark>"]

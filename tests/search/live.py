@@ -2,8 +2,12 @@
 class's test data, deleted afterwards."""
 
 import os
+import subprocess
+import tempfile
+import time
 import unittest
 import uuid
+from pathlib import Path
 
 from django.test import override_settings
 
@@ -68,3 +72,77 @@ class LiveEngineMixin:
         finally:
             index_drop_all()
             cls._override.disable()
+
+
+ENGINE_SCRIPT = Path(__file__).resolve().parents[2] / "search" / "engine" / "engine.sh"
+
+
+class OwnEngineMixin:
+    """For TestCase classes that stop and start the engine under the portal: a node (or a
+    cluster) of their own, on their own ports, so that no other test is disturbed."""
+
+    engine_port: int
+    engine_start = "start"  # or "start-cluster"
+
+    @classmethod
+    def search_url(cls) -> str:
+        return f"http://127.0.0.1:{cls.engine_port}"
+
+    @classmethod
+    def engine(cls, *command: str) -> None:
+        environment = {
+            **os.environ,
+            "ENGINE_PORT": str(cls.engine_port),
+            "ENGINE_DATA_DIR": cls.data_dir,
+        }
+        subprocess.run(["bash", str(ENGINE_SCRIPT), *command], env=environment, check=True,
+                       capture_output=True, timeout=300)  # fmt: skip
+
+    @classmethod
+    def setUpClass(cls):
+        require_engine()  # Java and the launcher work here; otherwise skip (or fail in CI).
+        cls.data_dir = tempfile.mkdtemp(prefix="own-engine-")
+        cls.engine(cls.engine_start)
+        cls._own_override = override_settings(
+            SEARCH_URL=cls.search_url(),
+            SEARCH_INDEX_PREFIX=f"own-{uuid.uuid4().hex[:8]}",
+            # A stopped node refuses connections at once; the timeout is for a busy one.
+            SEARCH_TIMEOUT=30,
+        )
+        cls._own_override.enable()
+        engine_mark_up()
+        try:
+            super().setUpClass()
+        except Exception:
+            cls._engine_away()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            cls._engine_away()
+
+    @classmethod
+    def _engine_away(cls):
+        try:
+            index_drop_all()
+        finally:
+            cls._own_override.disable()
+            cls.engine("clean")
+
+    def search(self, text: str) -> dict:
+        """Through the portal's search API, as a partner system would ask."""
+        response = self.client.get("/api/v1/search/", {"q": text})
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def search_until_found(self, text: str) -> dict:
+        # The engine makes new documents searchable within its refresh interval (1 s).
+        for _ in range(20):
+            answer = self.search(text)
+            if answer["count"]:
+                return answer
+            time.sleep(0.5)
+        return answer

@@ -1,4 +1,4 @@
-from vocabulary.models import Facet, Term
+from vocabulary.models import Term
 
 
 def _normalise(name: str) -> str:
@@ -19,10 +19,3 @@ def term_lookup(facet: str) -> dict[str, Term]:
 
 def term_resolve(lookup: dict[str, Term], name: str) -> Term | None:
     return lookup.get(_normalise(name))
-
-
-def terms_by_facet() -> dict[str, list[Term]]:
-    grouped: dict[str, list[Term]] = {facet.value: [] for facet in Facet}
-    for term in Term.objects.all():
-        grouped[term.facet].append(term)
-    return grouped

@@ -58,19 +58,25 @@ ORGANISATIONS = 50
 LANGUAGE_MIX = (("en", 0.5), ("fr", 0.25), ("de", 0.25))
 VISIBILITY_MIX = (("public", 0.8), ("members", 0.15), ("organisation", 0.05))
 
-# The fixed query mix: (kind, parameters of GET /api/v1/search/).
-QUERY_MIX: list[tuple[str, dict]] = [
+# The query mix: kinds of query and their shares. Every measured request is a different
+# query (see _query_mix), so that neither the engine's caches nor the portal's answer
+# from memory what they computed for an earlier request.
+KIND_SHARES = (
+    ("text", 3),
+    ("text+2 facets", 2),
+    ("facets only", 2),
+    ("typo", 2),
+    ("0-result", 1),
+)
+QUERY_EXAMPLES: list[tuple[str, dict]] = [
     ("text", {"q": "online counselling"}),
     ("text", {"q": "accompagnement de sortie en ligne"}),
-    ("text", {"q": "Ausstieg Beratung Chat"}),
     ("text+2 facets", {"q": "anonymous chat", "formats": ["chat", "video"], "language": ["en"]}),
-    ("text+2 facets", {"q": "sortie", "domains": ["exit-work"], "formats": ["chat"]}),
     ("facets only", {"formats": ["chat", "video"], "target_groups": ["leavers"]}),
-    ("facets only", {"kind": ["lesson"], "assessment": ["good", "promising"]}),
     ("typo", {"q": "conselling anonymus"}),
-    ("typo", {"q": "deradicalisaton"}),
     ("0-result", {"q": "xylophone quasar"}),
 ]
+FACETED = ("domains", "formats", "approaches", "target_groups", "ideologies", "platforms")
 
 
 # --- setup -------------------------------------------------------------------------
@@ -467,12 +473,70 @@ class Portal:
         self.log.close()
 
 
+def _query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str, dict]]:
+    """`total` different queries in the shares of KIND_SHARES: words and vocabulary labels
+    of the demo entries in their languages, facet values of the vocabulary, typos made by
+    dropping or swapping letters, and words that exist nowhere."""
+    from vocabulary.models import Term
+
+    values: dict[str, list[str]] = {}
+    for facet, slug in Term.objects.filter(facet__in=FACETED).values_list("facet", "slug"):
+        values.setdefault(facet, []).append(slug)
+
+    def language() -> str:
+        return rng.choices(("en", "fr", "de"), weights=(2, 1, 1))[0]
+
+    def words(lang: str) -> str:
+        if rng.random() < 0.5:
+            return f"{rng.choice(corpus.labels[lang])} {rng.choice(corpus.words[lang])}".lower()
+        return " ".join(rng.sample(corpus.words[lang], 2))
+
+    def selections(count: int) -> dict:
+        chosen = {}
+        for facet in rng.sample(sorted(values), count):
+            chosen[facet] = sorted(rng.sample(values[facet], min(len(values[facet]), 2)))
+        return chosen
+
+    def typo(word: str) -> str:
+        at = rng.randrange(1, len(word) - 2)
+        if rng.random() < 0.5:
+            return word[:at] + word[at + 1 :]
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+
+    def nonsense() -> str:
+        return "".join(rng.choice("bcdfghjklmnpqvwxz") + rng.choice("aeiouy") for _ in range(4))
+
+    make = {
+        "text": lambda: {"q": words(language())},
+        "text+2 facets": lambda: {"q": rng.choice(corpus.words[language()]), **selections(2)},
+        "facets only": lambda: selections(rng.choice((2, 3))),
+        "typo": lambda: {
+            "q": " ".join(
+                typo(word) for word in rng.sample(corpus.words[language()], rng.choice((1, 2)))
+            )
+        },
+        "0-result": lambda: {"q": f"{nonsense()} {nonsense()}"},
+    }
+    kinds = [kind for kind, share in KIND_SHARES for _ in range(share)]
+    seen: set[str] = set()
+    mix: list[tuple[str, dict]] = []
+    while len(mix) < total:
+        kind = kinds[len(mix) % len(kinds)]
+        params = make[kind]()
+        key = urlencode(params, doseq=True)
+        if key not in seen:
+            seen.add(key)
+            mix.append((kind, params))
+    return mix
+
+
 @dataclass
 class Request:
     kind: str
     method: str
     path: str
-    bodies: list[bytes] = field(default_factory=list)  # engine requests: one or two
+    # Engine requests: (path, body) pairs sent in turn (a search, then maybe "did you mean").
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 @dataclass
@@ -509,9 +573,14 @@ def _load(host: str, port: int, requests: list[Request], concurrency: int, total
             request = requests[(offset + step) % len(requests)]
             started = time.perf_counter()
             try:
-                for body in request.bodies or [None]:
-                    headers = {"Content-Type": "application/json"} if body else {}
-                    connection.request(request.method, request.path, body=body, headers=headers)
+                for path, body in request.bodies or [(request.path, None)]:
+                    headers = {}
+                    if body:
+                        ndjson = path.endswith("_msearch")
+                        headers["Content-Type"] = (
+                            "application/x-ndjson" if ndjson else "application/json"
+                        )
+                    connection.request(request.method, path, body=body, headers=headers)
                     response = connection.getresponse()
                     payload = response.read()
                     if response.status != 200:
@@ -544,22 +613,27 @@ def _load(host: str, port: int, requests: list[Request], concurrency: int, total
     return Measured(timings, kinds, took, time.perf_counter() - started, errors[0])
 
 
-def _requests(engine_index_path: str) -> tuple[list[Request], list[Request]]:
-    """The mix as portal requests and as the engine request bodies the portal sends."""
+def _requests(mix: list[tuple[str, dict]]) -> tuple[list[Request], list[Request]]:
+    """The mix as portal requests and as the engine requests the portal sends for them."""
     from entries.visibility import ANONYMOUS
-    from search.builders import did_you_mean_body, search_body
+    from search.builders import did_you_mean_body, search_bodies
+    from search.client import alias_name
     from search.query import search_query_from_params
 
+    index = f"/{alias_name()}"
     portal, engine = [], []
-    for kind, params in QUERY_MIX:
+    for kind, params in mix:
         portal.append(Request(kind, "GET", "/api/v1/search/?" + urlencode(params, doseq=True)))
         query = search_query_from_params(
             {k: v if isinstance(v, list) else [v] for k, v in params.items()}
         )
-        bodies = [json.dumps(search_body(ANONYMOUS, query)).encode()]
+        lines = "".join(f"{{}}\n{json.dumps(body)}\n" for body in search_bodies(ANONYMOUS, query))
+        bodies = [(f"{index}/_msearch", lines.encode())]
         if kind == "0-result":
-            bodies.append(json.dumps(did_you_mean_body(ANONYMOUS, query.text)).encode())
-        engine.append(Request(kind, "POST", engine_index_path, bodies))
+            bodies.append(
+                (f"{index}/_search", json.dumps(did_you_mean_body(ANONYMOUS, query.text)).encode())
+            )
+        engine.append(Request(kind, "POST", f"{index}/_msearch", bodies))
     return portal, engine
 
 
@@ -680,9 +754,7 @@ def main() -> None:
             f"indexing: {indexing.count} entries in {indexing.seconds:.1f} s "
             f"({indexing.rate:.0f}/s; bulk requests {indexing.bulk_seconds:.1f} s)"
         )
-        from search.client import alias_name
-
-        portal_requests, engine_requests = _requests(f"/{alias_name()}/_search")
+        corpus = Corpus.build(real)
         engine_parts = urlsplit(args.engine_url)
 
         rows: list[str] = []
@@ -692,34 +764,32 @@ def main() -> None:
         without_engine = Portal(database, None, args.workers, folder / "fallback.log")
         servers.append(without_engine)
         plan = [
-            (
-                "engine direct",
-                engine_parts.hostname,
-                engine_parts.port,
-                engine_requests,
-                args.requests,
-            ),
-            ("portal, engine", "127.0.0.1", with_engine.port, portal_requests, args.requests),
-            (
-                "portal, database fallback",
-                "127.0.0.1",
-                without_engine.port,
-                portal_requests,
-                args.database_requests,
-            ),
+            ("engine direct", engine_parts.hostname, engine_parts.port, args.requests),
+            ("portal, engine", "127.0.0.1", with_engine.port, args.requests),
+            ("portal, database fallback", "127.0.0.1", without_engine.port, args.database_requests),
         ]
         if args.skip_database_fallback:
             plan.pop()
-        for name, host, port, requests, total in plan:
-            _load(host, port, requests, 1, len(requests))  # warm every query once
+        rng = random.Random(args.seed)
+        for name, host, port, total in plan:
+            direct = name == "engine direct"
+
+            def requests_for(count: int, direct: bool = direct) -> list[Request]:
+                portal_requests, engine_requests = _requests(_query_mix(corpus, rng, count))
+                return engine_requests if direct else portal_requests
+
+            warm_up = requests_for(len(KIND_SHARES) * 2)  # other queries than those measured
+            _load(host, port, warm_up, 1, len(warm_up))
             for concurrency in (1, 8):
                 notes.append(f"- load average before {name} c={concurrency}: {_load_average()}")
-                result = _load(host, port, requests, concurrency, max(total, concurrency))
+                count = max(total, concurrency)
+                requests = requests_for(count)
+                result = _load(host, port, requests, concurrency, count)
                 measured[(name, concurrency)] = result
                 rows.append(_row(name, concurrency, result))
                 print(rows[-1], flush=True)
 
-        kinds = list(dict.fromkeys(kind for kind, _ in QUERY_MIX))
+        kinds = [kind for kind, _ in KIND_SHARES]
         kind_rows = []
         for kind in kinds:
             cells = [
@@ -816,11 +886,20 @@ def main() -> None:
             "",
             "## Latency",
             "",
-            f"Query mix ({len(QUERY_MIX)} queries, walked in turn by every connection): "
-            + "; ".join(f"{kind} `{urlencode(params, doseq=True)}`" for kind, params in QUERY_MIX)
-            + ". Anonymous caller (public entries only). "
-            "`engine direct` sends the bodies the portal builds for the same queries to "
-            "`_search` (for the 0-result query, the did-you-mean body too, as the portal does).",
+            "Query mix: "
+            + ", ".join(f"{kind} {share}/10" for kind, share in KIND_SHARES)
+            + "; every request a different query, drawn from the demo entries' words and "
+            "vocabulary labels in their languages (en 2 : fr 1 : de 1), facet values of the "
+            "vocabulary, typos (a letter dropped or two swapped) and made-up words, so that "
+            "no engine or portal cache answers a repeated request. Each target and "
+            "concurrency gets its own draw, after a warm-up with other queries. Examples of "
+            "the shapes: "
+            + "; ".join(
+                f"{kind} `{urlencode(params, doseq=True)}`" for kind, params in QUERY_EXAMPLES
+            )
+            + ". Anonymous caller (public entries only). `engine direct` sends the request "
+            "the portal builds for the query to `_msearch` (hits and counts; for a 0-result "
+            "query the did-you-mean body to `_search` too, as the portal does).",
             "",
             "| target | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s "
             "| engine took p50 ms | errors |",

@@ -16,7 +16,12 @@ import logging
 
 from entries.models import EntryPage
 from entries.visibility import Reader
-from search.builders import autocomplete_body, did_you_mean_body, related_body, search_body
+from search.builders import (
+    autocomplete_body,
+    did_you_mean_body,
+    related_body,
+    search_bodies,
+)
 from search.client import (
     Engine,
     EngineError,
@@ -32,7 +37,7 @@ from search.database import (
     database_search,
     fold,
 )
-from search.facets import facet_values
+from search.facets import facet_counts_from_aggregations, facet_values
 from search.query import SearchParameterError, SearchQuery, search_query_from_params
 from search.queue import index_queue_drain_if_pending
 from search.results import Completion, FacetValue, SearchHit, SearchResults
@@ -55,10 +60,14 @@ logger = logging.getLogger(__name__)
 HIGHLIGHT_NAMES = ("title", "summary", "body", "details")
 
 
-def _ask(engine: Engine, body: dict) -> dict | None:
-    """The engine's answer, or None when the database must answer instead."""
+def _ask(engine: Engine, body: dict | list[dict]) -> dict | list[dict] | None:
+    """The engine's answer (to several bodies: its answers, in one round trip), or None
+    when the database must answer instead."""
     try:
-        answer = engine.search(alias_name(), body)
+        if isinstance(body, list):
+            answer = engine.msearch(alias_name(), body)
+        else:
+            answer = engine.search(alias_name(), body)
     except EngineUnavailable as error:
         engine_mark_down(error)
         return None
@@ -106,38 +115,28 @@ def _suggestion(answer: dict) -> str | None:
     return None
 
 
-def _results(
-    answer: dict, query: SearchQuery, engine: str, did_you_mean: str | None = None
-) -> SearchResults:
-    counts = {
-        facet: {bucket["key"]: bucket["doc_count"] for bucket in agg["values"]["buckets"]}
-        for facet, agg in answer.get("aggregations", {}).items()
-    }
-    count = answer["hits"]["total"]["value"]
-    return SearchResults(
-        count=count,
-        page=query.page,
-        page_size=query.page_size,
-        results=[_hit(raw) for raw in answer["hits"]["hits"]],
-        facets=facet_values(counts, query),
-        engine=engine,
-        did_you_mean=did_you_mean,
-    )
-
-
 def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
     """Entries matching the query among those the reader may see, one page of them, with
     the counts of every facet, from the engine if it answers, else from the database."""
     engine = engine_get()
-    if engine is not None:
-        answer = _ask(engine, search_body(reader, query))
-        if answer is not None:
-            suggestion = None
-            if answer["hits"]["total"]["value"] == 0 and query.text:
-                suggested = _ask(engine, did_you_mean_body(reader, query.text))
-                suggestion = _suggestion(suggested) if suggested else None
-            return _results(answer, query, engine.name, suggestion)
-    return database_search(reader=reader, query=query)
+    answers = _ask(engine, search_bodies(reader, query)) if engine is not None else None
+    if answers is None:
+        return database_search(reader=reader, query=query)
+    hits, counts = answers
+    count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
+    suggestion = None
+    if count == 0 and query.text:
+        suggested = _ask(engine, did_you_mean_body(reader, query.text))
+        suggestion = _suggestion(suggested) if suggested else None
+    return SearchResults(
+        count=count,
+        page=query.page,
+        page_size=query.page_size,
+        results=[_hit(raw) for raw in hits["hits"]["hits"]],
+        facets=facet_values(facet_counts, query),
+        engine=engine.name,
+        did_you_mean=suggestion,
+    )
 
 
 def _term_completions(prefix: str, language: str, size: int) -> list[Completion]:

@@ -5,9 +5,16 @@ Relevance: three kinds of evidence, summed.
 - the words, stemmed in each language and expanded with vocabulary synonyms, over the
   entry's own text (language fields) and the names of its terms;
 - the same words with typo tolerance, over the shared folded text, weighted lower;
-- the words as a phrase over the shared folded text, weighted higher.
+- the words as a phrase over the shared folded text, weighted higher. A phrase only
+  reorders the best matches (a rescore of the first PHRASE_WINDOW), so that its cost does
+  not grow with the number of entries that merely contain the words.
 Typo tolerance and phrases run on one field each, so their cost does not grow with the
 number of languages.
+
+A faceted search is two bodies sent in one request (_msearch): the page of hits, and the
+counts. The hits need scores but not every match (the engine may skip entries that cannot
+reach the page); the counts need every match but no scores, and an answer without hits
+is one the engine keeps in its request cache until the index changes.
 """
 
 from __future__ import annotations
@@ -36,6 +43,9 @@ BOOSTS = {
     "tags": 1.5,
 }
 PHRASE_BOOST = 2.0
+# How many of the best matches a phrase match may reorder. Fixed, so that paging through
+# results never reorders them.
+PHRASE_WINDOW = 100
 FUZZY_BOOST = 0.5
 HIGHLIGHT_FIELDS = ("title", "summary", "body", "details")
 SOURCE_FIELDS = [
@@ -67,7 +77,15 @@ def stemmed_fields() -> list[str]:
 
 
 def _stemmed_query(text: str) -> Query:
-    return Q("multi_match", query=text, type="most_fields", fields=stemmed_fields())
+    return Q(
+        "multi_match",
+        query=text,
+        type="most_fields",
+        fields=stemmed_fields(),
+        # A multi-word synonym ("exit programme") matches as all of its words: a phrase
+        # query on every language field costs more than the rest of the search.
+        auto_generate_synonyms_phrase_query=False,
+    )
 
 
 def folded_fields() -> list[str]:
@@ -77,6 +95,8 @@ def folded_fields() -> list[str]:
 
 
 def text_query(text: str) -> Query:
+    """What an entry must match: the stemmed words and synonyms, or the words give or
+    take a typo."""
     return Q(
         "bool",
         should=[
@@ -95,18 +115,21 @@ def text_query(text: str) -> Query:
                 max_expansions=10,
                 boost=FUZZY_BOOST,
             ),
-            Q(
-                "multi_match",
-                query=text,
-                type="phrase",
-                slop=2,
-                fields=folded_fields(),
-                # Without synonyms: the phrases of every synonym combined would explode.
-                analyzer="folded",
-                boost=PHRASE_BOOST,
-            ),
         ],
         minimum_should_match=1,
+    )
+
+
+def phrase_query(text: str) -> Query:
+    return Q(
+        "multi_match",
+        query=text,
+        type="phrase",
+        slop=2,
+        fields=folded_fields(),
+        # Without synonyms: the phrases of every synonym combined would explode.
+        analyzer="folded",
+        boost=PHRASE_BOOST,
     )
 
 
@@ -152,19 +175,29 @@ def did_you_mean_body(reader: Reader, text: str) -> dict:
     }
 
 
-def search_body(reader: Reader, query: SearchQuery) -> dict:
-    """The one request of a faceted search: hits, all facet counts, highlights and a
-    spelling suggestion."""
-    search = Search()
-    matcher = text_query(query.text) if query.text else Q("match_all")
-    search = search.query(Q("bool", must=[matcher], filter=_scope(reader, query)))
-    selections = selection_filters(query)
-    if selections:
-        search = search.post_filter(Q("bool", filter=selections))
-    for name, aggregation in facet_aggregations(query).items():
-        search.aggs[name] = aggregation
-    search = search.sort(*_sort(query)).source(SOURCE_FIELDS)
-    search = search.extra(from_=query.offset, size=query.page_size, track_total_hits=True)
+def _matcher(query: SearchQuery) -> Query:
+    return text_query(query.text) if query.text else Q("match_all")
+
+
+def hits_body(reader: Reader, query: SearchQuery) -> dict:
+    """One page of the entries that match the query and every selection, with highlights.
+    No total: the counts body gives it."""
+    search = Search().query(
+        Q("bool", must=[_matcher(query)], filter=_scope(reader, query) + selection_filters(query))
+    )
+    search = search.source(SOURCE_FIELDS).extra(
+        from_=query.offset, size=query.page_size, track_total_hits=False
+    )
+    if query.text and query.sort == "relevance":
+        # Sorted by score alone (ties in index order), as a rescore requires.
+        search = search.extra(
+            rescore={
+                "window_size": PHRASE_WINDOW,
+                "query": {"rescore_query": phrase_query(query.text).to_dict()},
+            }
+        )
+    else:
+        search = search.sort(*_sort(query))
     if query.text:
         search = search.highlight_options(
             encoder="html",
@@ -179,6 +212,20 @@ def search_body(reader: Reader, query: SearchQuery) -> dict:
         # The entry's text lives in the fields of its language only.
         search = search.highlight(*(f"{base}_*" for base in HIGHLIGHT_FIELDS))
     return search.to_dict()
+
+
+def counts_body(reader: Reader, query: SearchQuery) -> dict:
+    """The number of hits and the counts of every facet (search/facets.py), over every
+    entry that matches the query, unscored."""
+    search = Search().query(Q("bool", filter=[_matcher(query), *_scope(reader, query)]))
+    for name, aggregation in facet_aggregations(query).items():
+        search.aggs[name] = aggregation
+    return search.extra(size=0, track_total_hits=False).to_dict()
+
+
+def search_bodies(reader: Reader, query: SearchQuery) -> list[dict]:
+    """The one request of a faceted search (_msearch): hits, then counts."""
+    return [hits_body(reader, query), counts_body(reader, query)]
 
 
 def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:

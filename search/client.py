@@ -39,6 +39,7 @@ class Engine(Protocol):
     name: str
 
     def search(self, index: str, body: dict) -> dict: ...
+    def msearch(self, index: str, bodies: list[dict]) -> list[dict]: ...
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict: ...
     def index_document(self, index: str, doc_id: str, document: dict) -> None: ...
     def delete_document(self, index: str, doc_id: str) -> None: ...
@@ -59,11 +60,36 @@ SEARCH_FILTER_PATH = ",".join(
     [
         "-_shards",
         "-hits.max_score",
-        "-aggregations.*.doc_count",
         "-aggregations.*.values.doc_count_error_upper_bound",
         "-aggregations.*.values.sum_other_doc_count",
     ]
 )
+
+
+MSEARCH_FILTER_PATH = ",".join(
+    part.replace("-", "-responses.", 1) for part in SEARCH_FILTER_PATH.split(",")
+)
+
+
+def _msearch_lines(bodies: list[dict]) -> list[dict]:
+    lines: list[dict] = []
+    for body in bodies:
+        lines += [{}, body]
+    return lines
+
+
+def _msearch_answers(answer: dict) -> list[dict]:
+    """The answers of an _msearch, or the error of the first that failed: the engine
+    answers 200 even when some of the searches did not."""
+    responses = answer["responses"]
+    for response in responses:
+        if "error" in response:
+            status = response.get("status", 500)
+            message = f"{status}: {response['error']}"
+            if status in (429, 500, 502, 503, 504) or status == 404:
+                raise EngineUnavailable(message)
+            raise EngineError(message)
+    return responses
 
 
 def node_urls(url: str) -> list[str]:
@@ -115,6 +141,15 @@ class OpenSearchEngine:
             body=body,
             params={"filter_path": SEARCH_FILTER_PATH},
         )
+
+    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+        answer = self._call(
+            self.client.msearch,
+            index=index,
+            body=_msearch_lines(bodies),
+            params={"filter_path": MSEARCH_FILTER_PATH},
+        )
+        return _msearch_answers(answer)
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         params = {"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)}
@@ -198,6 +233,15 @@ class ElasticsearchEngine:
             body=body,
             filter_path=SEARCH_FILTER_PATH.split(","),
         )
+
+    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+        answer = self._call(
+            self.client.msearch,
+            index=index,
+            searches=_msearch_lines(bodies),
+            filter_path=MSEARCH_FILTER_PATH.split(","),
+        )
+        return _msearch_answers(answer)
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))

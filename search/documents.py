@@ -13,7 +13,10 @@ once in its own language and once folded (the title once more, for autocomplete)
   French query finds an English entry through its vocabulary.
 - Vocabulary synonyms are applied at query time only (search analyzers of the language
   fields and of `terms`), so changing them needs a rebuild but never a re-analysis of
-  stored text.
+  stored text. Multi-word synonyms match as all their words, not as phrases, so those
+  fields keep no positions; only the folded fields, which phrases run on, do.
+- Every facet value is also in `facets` as "facet:value", so that one aggregation counts
+  every facet nobody selected (search/facets.py).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ LANGUAGES = ("en", "fr", "de")
 TEXT_FIELDS = ("title", "summary", "body", "details")
 # The folded copy of every text field, shared by all languages.
 SHARED_FIELD = "text"
+# Every facet value of the entry, as "facet:value".
+FACETS_FIELD = "facets"
 
 TERM_FACETS = [facet.value for facet in Facet]
 # Every facet of the public contract, each a keyword field of the same name.
@@ -185,13 +190,22 @@ def index_settings(rules: list[str]) -> dict:
     }
 
 
-def _text(analyzer: str, *, synonyms: bool = True, **extra) -> dict:
-    return {
+def _text(analyzer: str, *, synonyms: bool = True, positions: bool = True, **extra) -> dict:
+    mapping = {
         "type": "text",
         "analyzer": analyzer,
         "search_analyzer": f"{analyzer}_search" if synonyms else analyzer,
         **extra,
     }
+    if not positions:
+        # Indexing positions costs time; only phrase queries read them.
+        mapping["index_options"] = "freqs"
+    return mapping
+
+
+def facet_value_key(facet: str, value: str) -> str:
+    """How a facet value is written in FACETS_FIELD."""
+    return f"{facet}:{value}"
 
 
 # Keyword fields that every search aggregates: their global ordinals are built when a
@@ -209,12 +223,13 @@ def index_mappings() -> dict:
         "started": {"type": "short"},
         "ended": {"type": "short"},
         **{name: _facet_keyword() for name in FACET_FIELDS},
+        FACETS_FIELD: _facet_keyword(),
         # Short texts, searched as they are (folded), each with its own weight.
-        "organisation_name": _text("folded", copy_to=SHARED_FIELD),
-        "tags": _text("folded", copy_to=SHARED_FIELD),
+        "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),
+        "tags": _text("folded", positions=False, copy_to=SHARED_FIELD),
         # Every name of the entry's terms (labels in each language, synonyms), analysed
-        # once (positions kept: multi-word synonyms are phrase queries).
-        "terms": _text("names"),
+        # once.
+        "terms": _text("names", positions=False),
         # All of the entry's own text, folded: cross-language matches, typo tolerance,
         # phrases and did-you-mean. Filled by copy_to; not in _source.
         SHARED_FIELD: _text("folded", synonyms=False),
@@ -225,7 +240,7 @@ def index_mappings() -> dict:
     }
     for field in TEXT_FIELDS:
         for lang in LANGUAGES:
-            properties[f"{field}_{lang}"] = _text(lang, copy_to=SHARED_FIELD)
+            properties[f"{field}_{lang}"] = _text(lang, positions=False, copy_to=SHARED_FIELD)
     return {
         "dynamic": "false",
         # Stored for display and highlighting only; `title` and `summary` (shown on result

@@ -30,10 +30,13 @@ from entries.selectors import entries_visible
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
 from search.client import Engine, EngineError, alias_name, engine_get
 from search.documents import (
+    FACET_FIELDS,
+    FACETS_FIELD,
     LANGUAGES,
     SHARED_FIELD,
     TERM_FACETS,
     TEXT_FIELDS,
+    facet_value_key,
     index_body,
     new_index_name,
 )
@@ -71,6 +74,12 @@ ENTRY_COLUMNS = (
 # Block tags separate words, inline tags do not ("<b>setup</b>:" is "setup:").
 _BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|blockquote|embed|figure)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _plain(rich_text: str) -> str:
@@ -207,6 +216,11 @@ class DocumentBuilder:
             "summary": text["summary"],
             **by_facet,
         }
+        document[FACETS_FIELD] = [
+            facet_value_key(facet, value)
+            for facet in FACET_FIELDS
+            for value in _as_list(document[facet])
+        ]
         if language in LANGUAGES:
             # Analysed once in the entry's language; copied to the shared folded field.
             document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})

@@ -2,73 +2,110 @@
 decides what the caller may see and how counts are computed."""
 
 from entries.visibility import ANONYMOUS, EVERYTHING, Reader
-from search.builders import autocomplete_body, did_you_mean_body, related_body, search_body
-from search.documents import FACET_FIELDS
+from search.builders import (
+    PHRASE_WINDOW,
+    autocomplete_body,
+    counts_body,
+    did_you_mean_body,
+    hits_body,
+    related_body,
+    search_bodies,
+)
+from search.facets import FACET_SIZE
 from search.query import SearchQuery
 
 PUBLIC_ONLY = {"terms": {"visibility": ["public"]}}
 
 
-def test_anonymous_scope_is_public_only_inside_the_query():
-    body = search_body(ANONYMOUS, SearchQuery())
-    assert body["query"] == {"bool": {"must": [{"match_all": {}}], "filter": [PUBLIC_ONLY]}}
-    assert "post_filter" not in body
+def test_a_search_is_one_request_of_hits_then_counts():
+    query = SearchQuery(text="chat")
+    assert search_bodies(ANONYMOUS, query) == [
+        hits_body(ANONYMOUS, query),
+        counts_body(ANONYMOUS, query),
+    ]
+
+
+def test_anonymous_scope_is_public_only_inside_both_queries():
+    hits, counts = search_bodies(ANONYMOUS, SearchQuery())
+    assert hits["query"] == {"bool": {"must": [{"match_all": {}}], "filter": [PUBLIC_ONLY]}}
+    assert counts["query"] == {"bool": {"filter": [{"match_all": {}}, PUBLIC_ONLY]}}
+    assert "post_filter" not in hits
 
 
 def test_member_of_an_organisation_also_sees_its_organisation_entries():
     reader = Reader(is_member=True, organisation_ids=frozenset({"beta", "alpha"}))
-    body = search_body(reader, SearchQuery())
-    assert body["query"]["bool"]["filter"] == [
-        {
-            "bool": {
-                "should": [
-                    {"terms": {"visibility": ["public", "members"]}},
-                    {
-                        "bool": {
-                            "filter": [
-                                {"term": {"visibility": "organisation"}},
-                                {"terms": {"organisation": ["alpha", "beta"]}},
-                            ]
-                        }
-                    },
-                ],
-                "minimum_should_match": 1,
-            }
+    rule = {
+        "bool": {
+            "should": [
+                {"terms": {"visibility": ["public", "members"]}},
+                {
+                    "bool": {
+                        "filter": [
+                            {"term": {"visibility": "organisation"}},
+                            {"terms": {"organisation": ["alpha", "beta"]}},
+                        ]
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
         }
-    ]
+    }
+    hits, counts = search_bodies(reader, SearchQuery())
+    assert hits["query"]["bool"]["filter"] == [rule]
+    assert counts["query"]["bool"]["filter"][1:] == [rule]
 
 
 def test_everything_reader_has_no_visibility_filter():
-    body = search_body(EVERYTHING, SearchQuery())
-    assert body["query"] == {"bool": {"must": [{"match_all": {}}]}}
+    hits, counts = search_bodies(EVERYTHING, SearchQuery())
+    assert hits["query"] == {"bool": {"must": [{"match_all": {}}]}}
+    assert counts["query"] == {"bool": {"filter": [{"match_all": {}}]}}
 
 
-def test_selections_filter_hits_through_post_filter_and_other_facets_aggs():
+def test_selections_filter_the_hits_and_the_other_facets_counts():
     query = SearchQuery(filters={"formats": ("chat", "video"), "countries": ("DE",)})
-    body = search_body(ANONYMOUS, query)
+    hits, counts = search_bodies(ANONYMOUS, query)
     formats = {"terms": {"formats": ["chat", "video"]}}
     countries = {"terms": {"countries": ["DE"]}}
-    assert body["post_filter"] == {"bool": {"filter": [formats, countries]}}
-    assert set(body["aggs"]) == set(FACET_FIELDS)
-    assert body["aggs"]["formats"] == {
-        "filter": {"bool": {"filter": [countries]}},
-        "aggs": {"values": {"terms": {"field": "formats", "size": 300}}},
+    assert hits["query"]["bool"]["filter"] == [PUBLIC_ONLY, formats, countries]
+    # The counts query leaves the selections to the aggregations.
+    assert counts["query"]["bool"]["filter"] == [{"match_all": {}}, PUBLIC_ONLY]
+    assert counts["aggs"] == {
+        # Every facet nobody selected, over the entries matching every selection.
+        "matching": {
+            "filter": {"bool": {"filter": [formats, countries]}},
+            "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 14}}},
+        },
+        # A selected facet, over the entries matching the other facets' selections.
+        "formats": {
+            "filter": {"bool": {"filter": [countries]}},
+            "aggs": {"values": {"terms": {"field": "formats", "size": FACET_SIZE}}},
+        },
+        "countries": {
+            "filter": {"bool": {"filter": [formats]}},
+            "aggs": {"values": {"terms": {"field": "countries", "size": FACET_SIZE}}},
+        },
     }
-    assert body["aggs"]["countries"]["filter"] == {"bool": {"filter": [formats]}}
-    assert body["aggs"]["domains"]["filter"] == {"bool": {"filter": [formats, countries]}}
 
 
-def test_unselected_facets_count_everything_in_scope():
-    body = search_body(ANONYMOUS, SearchQuery())
-    assert body["aggs"]["kind"] == {
-        "filter": {"match_all": {}},
-        "aggs": {"values": {"terms": {"field": "kind", "size": 300}}},
+def test_without_selections_one_aggregation_counts_every_facet():
+    counts = counts_body(ANONYMOUS, SearchQuery())
+    assert counts == {
+        "query": {"bool": {"filter": [{"match_all": {}}, PUBLIC_ONLY]}},
+        "aggs": {
+            "matching": {
+                "filter": {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 14}}},
+            }
+        },
+        "size": 0,
+        "track_total_hits": False,
     }
 
 
 def test_year_range_is_part_of_the_scope_not_a_facet():
-    body = search_body(ANONYMOUS, SearchQuery(year_from=2019, year_to=2021))
-    assert body["query"]["bool"]["filter"] == [
+    hits, counts = search_bodies(ANONYMOUS, SearchQuery(year_from=2019, year_to=2021))
+    assert counts["query"]["bool"]["filter"][1:] == hits["query"]["bool"]["filter"]
+    assert hits["query"]["bool"]["filter"] == [
         PUBLIC_ONLY,
         {"exists": {"field": "started"}},
         {"range": {"started": {"lte": 2021}}},
@@ -85,17 +122,19 @@ def test_year_range_is_part_of_the_scope_not_a_facet():
 
 
 def test_text_query_sorting_pagination_highlight_and_suggestion():
-    body = search_body(ANONYMOUS, SearchQuery(text="chat anonyme", page=3, page_size=10))
-    should = body["query"]["bool"]["must"][0]["bool"]["should"]
-    assert [clause["multi_match"]["type"] for clause in should] == [
-        "most_fields",
-        "most_fields",
-        "phrase",
-    ]
-    # Stemmed words and synonyms over the language fields and the term names.
+    query = SearchQuery(text="chat anonyme", page=3, page_size=10)
+    hits, counts = search_bodies(ANONYMOUS, query)
+    matcher = hits["query"]["bool"]["must"][0]
+    # The counts count exactly what the hits match, unscored.
+    assert counts["query"]["bool"]["filter"][0] == matcher
+    should = matcher["bool"]["should"]
+    assert [clause["multi_match"]["type"] for clause in should] == ["most_fields", "most_fields"]
+    # Stemmed words and synonyms over the language fields and the term names; multi-word
+    # synonyms as all their words, not as phrases.
     assert "title_fr^4.0" in should[0]["multi_match"]["fields"]
     assert "terms^2.0" in should[0]["multi_match"]["fields"]
-    # Typo tolerance and phrases over the folded title and the one shared folded field.
+    assert should[0]["multi_match"]["auto_generate_synonyms_phrase_query"] is False
+    # Typo tolerance over the folded title and the one shared folded field.
     assert should[1] == {
         "multi_match": {
             "query": "chat anonyme",
@@ -108,34 +147,49 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
             "boost": 0.5,
         }
     }
-    assert should[2] == {
-        "multi_match": {
-            "query": "chat anonyme",
-            "type": "phrase",
-            "slop": 2,
-            "fields": ["title_complete^4.0", "text"],
-            "analyzer": "folded",
-            "boost": 2.0,
-        }
+    # Phrases reorder the best matches only; a rescore needs the order by score alone.
+    assert hits["rescore"] == {
+        "window_size": PHRASE_WINDOW,
+        "query": {
+            "rescore_query": {
+                "multi_match": {
+                    "query": "chat anonyme",
+                    "type": "phrase",
+                    "slop": 2,
+                    "fields": ["title_complete^4.0", "text"],
+                    "analyzer": "folded",
+                    "boost": 2.0,
+                }
+            }
+        },
     }
-    assert body["highlight"]["fields"] == {
+    assert "sort" not in hits
+    assert hits["highlight"]["fields"] == {
         "title_*": {},
         "summary_*": {},
         "body_*": {},
         "details_*": {},
     }
-    assert body["highlight"]["encoder"] == "html"
-    assert (body["from"], body["size"]) == (20, 10)
-    assert body["sort"][0] == "_score"
-    assert body["highlight"]["pre_tags"] == ["<mark>"]
-    assert "suggest" not in body  # asked separately, only when nothing matched
+    assert hits["highlight"]["encoder"] == "html"
+    assert hits["highlight"]["pre_tags"] == ["<mark>"]
+    assert (hits["from"], hits["size"]) == (20, 10)
+    assert hits["track_total_hits"] is False
+    assert "highlight" not in counts and counts["size"] == 0
+    assert "suggest" not in hits  # asked separately, only when nothing matched
     suggest = did_you_mean_body(ANONYMOUS, "chat anonyme")["suggest"]["did_you_mean"]["phrase"]
     assert suggest["collate"]["query"]["source"]["bool"]["filter"] == [PUBLIC_ONLY]
 
 
-def test_newest_sorts_by_published_date_first():
-    body = search_body(ANONYMOUS, SearchQuery(sort="newest"))
-    assert body["sort"][0] == {"published": {"order": "desc", "missing": "_last"}}
+def test_newest_sorts_by_published_date_first_without_rescoring():
+    hits = hits_body(ANONYMOUS, SearchQuery(text="chat", sort="newest"))
+    assert hits["sort"][0] == {"published": {"order": "desc", "missing": "_last"}}
+    assert "rescore" not in hits
+
+
+def test_browsing_without_text_lists_the_newest_first():
+    hits = hits_body(ANONYMOUS, SearchQuery())
+    assert hits["sort"][1] == {"published": {"order": "desc", "missing": "_last"}}
+    assert "rescore" not in hits and "highlight" not in hits
 
 
 def test_autocomplete_and_related_are_scoped_to_what_the_reader_sees():

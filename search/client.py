@@ -10,12 +10,12 @@ one timeout, not one per request; the database answers meanwhile.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from typing import Any, Protocol
 
+import orjson
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,8 @@ SEARCH_FILTER_PATH = ",".join(
 )
 
 
+# A bulk answer says whether any document was refused, and why; not how each went well.
+BULK_FILTER_PATH = "errors,items.*.error,items.*._id"
 MSEARCH_FILTER_PATH = ",".join(
     part.replace("-", "-responses.", 1) for part in SEARCH_FILTER_PATH.split(",")
 )
@@ -98,8 +100,8 @@ def node_urls(url: str) -> list[str]:
     return [part.strip() for part in url.split(",") if part.strip()]
 
 
-def _ndjson(operations: list[dict]) -> str:
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in operations)
+def _ndjson(operations: list[dict]) -> bytes:
+    return b"".join(orjson.dumps(line) + b"\n" for line in operations)
 
 
 class OpenSearchEngine:
@@ -152,7 +154,10 @@ class OpenSearchEngine:
         return _msearch_answers(answer)
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
-        params = {"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)}
+        params = {
+            "request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS),
+            "filter_path": BULK_FILTER_PATH,
+        }
         if refresh:
             params["refresh"] = "true"
         return self._call(self.client.bulk, body=_ndjson(operations), params=params)
@@ -245,7 +250,12 @@ class ElasticsearchEngine:
 
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict:
         client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
-        return self._call(client.bulk, operations=operations, refresh=refresh)
+        return self._call(
+            client.bulk,
+            operations=operations,
+            refresh=refresh,
+            filter_path=BULK_FILTER_PATH.split(","),
+        )
 
     def index_document(self, index: str, doc_id: str, document: dict) -> None:
         self._call(self.client.index, index=index, id=doc_id, document=document)

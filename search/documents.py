@@ -1,13 +1,14 @@
 """The entries index: analysis and mappings.
 
 One document per entry, analysed with indexing speed in mind: each piece of text is analysed
-once in its own language and once folded (the title once more, for autocomplete).
+once in its own language, and all but the body once more folded (the title once more, for
+autocomplete).
 
 - An entry has one language, so its text goes to the fields of that language only
-  (`title_fr`, ...: stemming, elision, accent folding). Those fields copy their text to
-  `text`, one shared folded (unstemmed) field that matches across languages and carries the
-  typo tolerance, the phrase matches and the "did you mean" suggestions. Text in a
-  language without analyzers here goes to `text` alone.
+  (`title_fr`, ...: stemming, elision, accent folding). Those fields, except the body,
+  copy their text to `text`, one shared folded (unstemmed) field that matches across
+  languages and carries the typo tolerance, the phrase matches and the "did you mean"
+  suggestions. Text in a language without analyzers here goes to `text` alone.
 - The entry's terms are keyword fields (one per facet, holding term ids); the names of those
   terms, in every language and with their synonyms, are indexed once in `terms`, so that a
   French query finds an English entry through its vocabulary.
@@ -31,6 +32,10 @@ LANGUAGES = ("en", "fr", "de")
 TEXT_FIELDS = ("title", "summary", "body", "details")
 # The folded copy of every text field, shared by all languages.
 SHARED_FIELD = "text"
+# The text fields copied to SHARED_FIELD. Not the body: it is most of an entry's words,
+# and folding it a second time would cost a third of the indexing time and make every
+# typo-tolerant search walk its words; the body is matched in its language.
+COPIED_FIELDS = ("title", "summary", "details")
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
 
@@ -240,7 +245,8 @@ def index_mappings() -> dict:
     }
     for field in TEXT_FIELDS:
         for lang in LANGUAGES:
-            properties[f"{field}_{lang}"] = _text(lang, positions=False, copy_to=SHARED_FIELD)
+            copy = {"copy_to": SHARED_FIELD} if field in COPIED_FIELDS else {}
+            properties[f"{field}_{lang}"] = _text(lang, positions=False, **copy)
     return {
         "dynamic": "false",
         # Stored for display and highlighting only; `title` and `summary` (shown on result

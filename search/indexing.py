@@ -76,15 +76,13 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|blockquote|embed|fig
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _plain(rich_text: str) -> str:
     text = _TAG.sub("", _BLOCK_TAG.sub(" ", rich_text or ""))
     return " ".join(html.unescape(text).split())
+
+
+def _between(column: str, span: tuple[int, int]) -> dict:
+    return {f"{column}__gte": span[0], f"{column}__lte": span[1]}
 
 
 @dataclass(frozen=True)
@@ -140,30 +138,36 @@ class DocumentBuilder:
         rows = list(
             entries_for_index().filter(pk__in=entry_ids).order_by("pk").values(*ENTRY_COLUMNS)
         )
-        ids = [row["pk"] for row in rows]
+        ids = {row["pk"] for row in rows}
         if not ids:
             return
+        # Related rows are read by id range, and those of other pages in the range skipped:
+        # a range costs the database one comparison, a list of a thousand ids costs Django
+        # a thousand conversions per query.
+        span = (min(ids), max(ids))
         terms: dict[int, list[_TermInfo]] = defaultdict(list)
         for facet in TERM_FACETS:
             through = getattr(EntryPage, facet).through
-            for entry_id, term_id in through.objects.filter(entrypage_id__in=ids).values_list(
-                "entrypage_id", "term_id"
-            ):
-                if term_id in self.terms:
+            for entry_id, term_id in through.objects.filter(
+                **_between("entrypage_id", span)
+            ).values_list("entrypage_id", "term_id"):
+                if entry_id in ids and term_id in self.terms:
                     terms[entry_id].append(self.terms[term_id])
         tags: dict[int, list[str]] = defaultdict(list)
-        for entry_id, name in EntryTag.objects.filter(content_object_id__in=ids).values_list(
-            "content_object_id", "tag__name"
-        ):
-            tags[entry_id].append(name)
+        for entry_id, name in EntryTag.objects.filter(
+            **_between("content_object_id", span)
+        ).values_list("content_object_id", "tag__name"):
+            if entry_id in ids:
+                tags[entry_id].append(name)
         details: dict[int, list[str]] = defaultdict(list)
         for model, column in ((EntryRecommendation, "text"), (EntryMetric, "name")):
             for entry_id, text in (
-                model.objects.filter(entry_id__in=ids)
+                model.objects.filter(**_between("entry_id", span))
                 .order_by("entry_id", "sort_order", "pk")
                 .values_list("entry_id", column)
             ):
-                details[entry_id].append(text)
+                if entry_id in ids:
+                    details[entry_id].append(text)
         for row in rows:
             pk = row["pk"]
             yield pk, self._document(row, terms.get(pk, []), tags.get(pk, []), details.get(pk, []))
@@ -219,7 +223,8 @@ class DocumentBuilder:
         document[FACETS_FIELD] = [
             facet_value_key(facet, value)
             for facet in FACET_FIELDS
-            for value in _as_list(document[facet])
+            for value in (document[facet] if facet in by_facet else (document[facet],))
+            if value is not None
         ]
         if language in LANGUAGES:
             # Analysed once in the entry's language; copied to the shared folded field.

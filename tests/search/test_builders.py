@@ -141,7 +141,7 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
             "type": "most_fields",
             "fields": ["title_complete^4.0", "text"],
             "analyzer": "folded",
-            "fuzziness": "AUTO",
+            "fuzziness": "AUTO:4,12",
             "prefix_length": 2,
             "max_expansions": 10,
             "boost": 0.5,

@@ -25,6 +25,7 @@ from elasticsearch.dsl.query import Query
 from entries.visibility import Reader
 from search.documents import LANGUAGES, SHARED_FIELD
 from search.facets import (
+    counted_filter,
     facet_aggregations,
     selection_filters,
     visibility_filter,
@@ -219,7 +220,13 @@ def hits_body(reader: Reader, query: SearchQuery) -> dict:
 def counts_body(reader: Reader, query: SearchQuery) -> dict:
     """The number of hits and the counts of every facet (search/facets.py), over every
     entry that matches the query, unscored."""
-    search = Search().query(Q("bool", filter=[_matcher(query), *_scope(reader, query)]))
+    counted = counted_filter(query)
+    search = Search().query(
+        Q(
+            "bool",
+            filter=[_matcher(query), *_scope(reader, query), *([counted] if counted else [])],
+        )
+    )
     for name, aggregation in facet_aggregations(query).items():
         search.aggs[name] = aggregation
     return search.extra(size=0, track_total_hits=False).to_dict()

@@ -145,6 +145,19 @@ def facet_aggregations(query: SearchQuery) -> dict[str, A]:
     return aggs
 
 
+def counted_filter(query: SearchQuery) -> Query | None:
+    """What an entry must match to be counted at all: every selection but at most one
+    facet's. The counts do not change; the engine skips the entries no count includes."""
+    selected = [facet for facet, values in query.filters.items() if values]
+    if not selected:
+        return None
+    return Q(
+        "bool",
+        should=[_all_of(selection_filters(query, leave_out=facet)) for facet in selected],
+        minimum_should_match=1,
+    )
+
+
 def _all_of(filters: list[Query]) -> Query:
     return Q("bool", filter=filters) if filters else Q("match_all")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,15 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+
+    def as_contract(self) -> dict:
+        # Written out: dataclasses.asdict deep-copies, and a search lists hundreds of these.
+        return {
+            "term": self.term,
+            "label": self.label,
+            "count": self.count,
+            "selected": self.selected,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,8 @@ class SearchResults:
             "page_size": self.page_size,
             "results": [hit.as_contract() for hit in self.results],
             "facets": {
-                name: [asdict(value) for value in values] for name, values in self.facets.items()
+                name: [value.as_contract() for value in values]
+                for name, values in self.facets.items()
             },
             "engine": self.engine,
         }

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
 
@@ -94,20 +94,33 @@ def search_autocomplete(request):
     )
 
 
+def _feed_query(request):
+    params = dict(request.GET.lists())
+    params["sort"] = ["newest"]
+    params.pop("page", None)
+    return search_query_from_params(params)
+
+
 class SearchFeed(Feed):
     """The newest entries matching any search URL, as Atom."""
 
     feed_type = Atom1Feed
     description_template = None
 
-    def get_object(self, request):
-        params = dict(request.GET.lists())
-        params["sort"] = ["newest"]
-        params.pop("page", None)
+    def __call__(self, request, *args, **kwargs):
+        # A feed reader shows no error page: a bad parameter is a plain 400 that names it,
+        # never a feed of something else than what was asked.
         try:
-            query = search_query_from_params(params)
-        except SearchParameterError:
-            query = search_query_from_params({"sort": ["newest"]})
+            _feed_query(request)
+        except SearchParameterError as error:
+            return HttpResponseBadRequest(
+                f"Invalid search parameter {error.parameter}: {error.message}",
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        query = _feed_query(request)
         self.request = request
         return search_entries(reader=reader_for(request.user), query=query), query
 

@@ -67,8 +67,21 @@ def test_selections_filter_the_hits_and_the_other_facets_counts():
     formats = {"terms": {"formats": ["chat", "video"]}}
     countries = {"terms": {"countries": ["DE"]}}
     assert hits["query"]["bool"]["filter"] == [PUBLIC_ONLY, formats, countries]
-    # The counts query leaves the selections to the aggregations.
-    assert counts["query"]["bool"]["filter"] == [{"match_all": {}}, PUBLIC_ONLY]
+    # The counts query leaves the selections to the aggregations, and skips the entries
+    # that no count includes: those missing the selections of two facets or more.
+    assert counts["query"]["bool"]["filter"] == [
+        {"match_all": {}},
+        PUBLIC_ONLY,
+        {
+            "bool": {
+                "should": [
+                    {"bool": {"filter": [countries]}},
+                    {"bool": {"filter": [formats]}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+    ]
     assert counts["aggs"] == {
         # Every facet nobody selected, over the entries matching every selection.
         "matching": {

@@ -94,6 +94,14 @@ def test_atom_feed_lists_the_newest_matches(client):
     assert "The Redirect Method" in titles
 
 
+def test_atom_feed_refuses_a_bad_parameter_by_name(client):
+    response = client.get("/search/feed/", {"q": "redirect", "year_from": "last year"})
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "Invalid search parameter year_from: must be an integer, not 'last year'"
+    )
+
+
 def test_autocomplete_suggests_titles_and_terms(client):
     suggestions = client.get("/search/autocomplete/", {"q": "redir"}).json()["suggestions"]
     texts = [suggestion["text"] for suggestion in suggestions]

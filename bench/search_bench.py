@@ -778,7 +778,7 @@ def main() -> None:
                 portal_requests, engine_requests = _requests(_query_mix(corpus, rng, count))
                 return engine_requests if direct else portal_requests
 
-            warm_up = requests_for(len(KIND_SHARES) * 2)  # other queries than those measured
+            warm_up = requests_for(len(KIND_SHARES))  # other queries than those measured
             _load(host, port, warm_up, 1, len(warm_up))
             for concurrency in (1, 8):
                 notes.append(f"- load average before {name} c={concurrency}: {_load_average()}")

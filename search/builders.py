@@ -106,7 +106,9 @@ def text_query(text: str) -> Query:
                 "multi_match",
                 query=text,
                 type="most_fields",
-                fields=folded_fields(),
+                # The term names too: a misspelt concept ("anonymus") still finds the
+                # entries filed under it, in any language, and their few words cost little.
+                fields=[*folded_fields(), f"terms^{BOOSTS['terms']}"],
                 # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
                 analyzer="folded",
                 # One typo in words of 4 to 11 letters, two from 12: a second edit in

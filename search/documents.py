@@ -153,6 +153,7 @@ def _language_analyzers(synonyms: bool) -> dict[str, dict]:
                 "german_normalization",
                 "asciifolding",
                 "german_stop",
+                "german_feminine",
                 "german_stemmer",
                 synonyms=synonyms,
                 before_stop=4,
@@ -180,6 +181,13 @@ def index_settings(rules: list[str]) -> dict:
                 "french_stemmer": {"type": "stemmer", "language": "light_french"},
                 "german_stop": {"type": "stop", "stopwords": "_german_"},
                 "german_stemmer": {"type": "stemmer", "language": "light_german"},
+                # "Beraterin", "Berater:innen", "BeraterInnen" are "Berater" to a reader;
+                # the stemmer knows only the masculine form.
+                "german_feminine": {
+                    "type": "pattern_replace",
+                    "pattern": "^(.{2,}(?:er|ist|ent|ant|eur|or))[:_]?in(?:nen)?$",
+                    "replacement": "$1",
+                },
                 "vocabulary_synonyms": {
                     "type": "synonym_graph",
                     "synonyms": rules,

@@ -101,7 +101,7 @@ ENTRIES = [
         "organisation": ORG["delta"],
         "title": "Videoberatung für Aussteigende",
         "summary": "Beratungsgespräche per Video für Menschen, die eine Szene verlassen wollen.",
-        "body": "Die Gespräche finden wöchentlich statt.",
+        "body": "Die Gespräche mit Lehrern finden wöchentlich statt.",
         "formats": ["video"],
         "ideologies": ["far-right"],
         "target_groups": ["leavers"],

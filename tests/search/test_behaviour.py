@@ -213,3 +213,15 @@ class DatabaseSearchTests(SearchBehaviour, TestCase):
 @pytest.mark.engine
 class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
+
+    # What the engine's analysis adds to the database fallback.
+
+    def test_german_feminine_forms_find_the_masculine(self):
+        for form in ("Lehrerinnen", "Lehrer:innen", "LehrerInnen", "Lehrerin"):
+            with self.subTest(form):
+                self.assertEqual(self.ids(q=form), ["video-de"])
+
+    def test_misspelt_concept_finds_its_entries_in_every_language(self):
+        found = self.ids(q="Rechtsextremismis")  # the far-right term, misspelt in German
+        self.assertIn("chat-anon", found)  # English
+        self.assertIn("video-de", found)  # German

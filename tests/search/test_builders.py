@@ -147,12 +147,12 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
     assert "title_fr^4.0" in should[0]["multi_match"]["fields"]
     assert "terms^2.0" in should[0]["multi_match"]["fields"]
     assert should[0]["multi_match"]["auto_generate_synonyms_phrase_query"] is False
-    # Typo tolerance over the folded title and the one shared folded field.
+    # Typo tolerance over the folded title, the one shared folded field and term names.
     assert should[1] == {
         "multi_match": {
             "query": "chat anonyme",
             "type": "most_fields",
-            "fields": ["title_complete^4.0", "text"],
+            "fields": ["title_complete^4.0", "text", "terms^2.0"],
             "analyzer": "folded",
             "fuzziness": "AUTO:4,12",
             "prefix_length": 2,

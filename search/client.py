@@ -88,7 +88,8 @@ def _msearch_answers(answer: dict) -> list[dict]:
         if "error" in response:
             status = response.get("status", 500)
             message = f"{status}: {response['error']}"
-            if status in (429, 500, 502, 503, 504) or status == 404:
+            # As for a single search: a missing index or a busy node is unavailable.
+            if status in (404, 429, 500, 502, 503, 504):
                 raise EngineUnavailable(message)
             raise EngineError(message)
     return responses

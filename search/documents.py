@@ -221,6 +221,12 @@ def facet_value_key(facet: str, value: str) -> str:
     return f"{facet}:{value}"
 
 
+def facet_value_from_key(key: str) -> tuple[str, str]:
+    """(facet, value) of a FACETS_FIELD value: facet names hold no colon."""
+    facet, _, value = key.partition(":")
+    return facet, value
+
+
 # Keyword fields that every search aggregates: their global ordinals are built when a
 # segment is refreshed, not by the first search that follows.
 def _facet_keyword() -> dict:

@@ -22,7 +22,7 @@ from elasticsearch.dsl.query import Query
 from entries.models import Assessment, Evaluation, Kind, Status, Visibility
 from entries.visibility import Reader
 from organisations.models import OrganisationPage
-from search.documents import FACET_FIELDS, FACETS_FIELD, TERM_FACETS
+from search.documents import FACET_FIELDS, FACETS_FIELD, TERM_FACETS, facet_value_from_key
 from search.query import SearchQuery
 from search.results import FacetValue
 from vocabulary.models import Term
@@ -169,7 +169,7 @@ def facet_counts_from_aggregations(
     facet_aggregations()."""
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACET_FIELDS}
     for bucket in aggregations[MATCHING]["values"]["buckets"]:
-        facet, _, value = bucket["key"].partition(":")
+        facet, value = facet_value_from_key(bucket["key"])
         if facet in counts and not query.selected(facet):
             counts[facet][value] = bucket["doc_count"]
     for facet in FACET_FIELDS:

@@ -182,11 +182,12 @@ def index_settings(rules: list[str]) -> dict:
                 "german_stop": {"type": "stop", "stopwords": "_german_"},
                 "german_stemmer": {"type": "stemmer", "language": "light_german"},
                 # "Beraterin", "Berater:innen", "BeraterInnen" are "Berater" to a reader;
-                # the stemmer knows only the masculine form.
+                # the stemmer knows only the masculine form. A look-behind at the end of
+                # the word: no group to backtrack through in the words it leaves alone.
                 "german_feminine": {
                     "type": "pattern_replace",
-                    "pattern": "^(.{2,}(?:er|ist|ent|ant|eur|or))[:_]?in(?:nen)?$",
-                    "replacement": "$1",
+                    "pattern": "(?<=\\w\\w(?:er|ist|ent|ant|eur|or))[:_]?in(?:nen)?$",
+                    "replacement": "",
                 },
                 "vocabulary_synonyms": {
                     "type": "synonym_graph",

@@ -37,18 +37,29 @@ def require_engine() -> None:
 
 class LiveEngineMixin:
     """For django TestCase classes: settings point at the live engine with a fresh prefix;
-    the index is built after setUpTestData and deleted after the class."""
+    the index is built after setUpTestData and deleted after the class. A subclass may put
+    something between the portal and the engine (engine_connect, engine_disconnect)."""
 
     engine_name = ENGINE_NAME
+    index_prefix = "test"
     _override = None
+
+    @classmethod
+    def engine_connect(cls) -> str:
+        """The URL the portal searches during the class."""
+        return ENGINE_URL
+
+    @classmethod
+    def engine_disconnect(cls) -> None:
+        """Undo engine_connect, once the class's index is gone."""
 
     @classmethod
     def setUpClass(cls):
         require_engine()
         cls._override = override_settings(
-            SEARCH_URL=ENGINE_URL,
-            SEARCH_ENGINE=ENGINE_NAME,
-            SEARCH_INDEX_PREFIX=f"test-{uuid.uuid4().hex[:10]}",
+            SEARCH_URL=cls.engine_connect(),
+            SEARCH_ENGINE=cls.engine_name,
+            SEARCH_INDEX_PREFIX=f"{cls.index_prefix}-{uuid.uuid4().hex[:10]}",
             SEARCH_TIMEOUT=30,
         )
         cls._override.enable()
@@ -56,8 +67,7 @@ class LiveEngineMixin:
         try:
             super().setUpClass()
         except Exception:
-            index_drop_all()
-            cls._override.disable()
+            cls._clean_up()
             raise
 
     @classmethod
@@ -70,8 +80,15 @@ class LiveEngineMixin:
         try:
             super().tearDownClass()
         finally:
+            cls._clean_up()
+
+    @classmethod
+    def _clean_up(cls):
+        try:
             index_drop_all()
+        finally:
             cls._override.disable()
+            cls.engine_disconnect()
 
 
 ENGINE_SCRIPT = Path(__file__).resolve().parents[2] / "search" / "engine" / "engine.sh"

@@ -10,8 +10,6 @@ serialisation and error classes, and the adapter's mapping of them. Where Elasti
 OpenSearch differ (analysis, suggesters, settings), these tests cannot tell.
 """
 
-import uuid
-
 import pytest
 from django.test import TestCase, override_settings
 
@@ -25,63 +23,33 @@ from search.client import (
     EngineUnavailable,
     alias_name,
     engine_get,
-    engine_mark_up,
     node_urls,
 )
-from search.indexing import entry_index_update, index_drop_all, index_rebuild
+from search.indexing import entry_index_update, index_rebuild
 from search.query import SearchQuery
 from tests.factories import entry_data
 from tests.search.corpus import ENTRIES, PUBLIC_IDS, corpus_create
 from tests.search.es_proxy import ElasticsearchProxy
-from tests.search.live import ENGINE_NAME, ENGINE_URL, require_engine
+from tests.search.live import ENGINE_NAME, ENGINE_URL, LiveEngineMixin
 from tests.search.test_behaviour import SearchBehaviour
 from vocabulary.services import vocabulary_load
 
 
-class ProxiedElasticsearchMixin:
+class ProxiedElasticsearchMixin(LiveEngineMixin):
     """For django TestCase classes: the portal uses SEARCH_ENGINE="elasticsearch" through the
-    proxy, with a fresh index prefix; the index is built after setUpTestData and deleted
-    after the class, and the proxy stopped."""
+    proxy in front of the live engine; the proxy stops after the class."""
 
     engine_name = "elasticsearch"
+    index_prefix = "estest"
 
     @classmethod
-    def setUpClass(cls):
-        require_engine()  # the OpenSearch node behind the proxy: skipped, or failed in CI
+    def engine_connect(cls) -> str:
         cls.proxy = ElasticsearchProxy(node_urls(ENGINE_URL)[0]).start()
-        cls._override = override_settings(
-            SEARCH_URL=cls.proxy.url,
-            SEARCH_ENGINE="elasticsearch",
-            SEARCH_INDEX_PREFIX=f"estest-{uuid.uuid4().hex[:10]}",
-            SEARCH_TIMEOUT=30,
-        )
-        cls._override.enable()
-        engine_mark_up()
-        try:
-            super().setUpClass()
-        except Exception:
-            cls._clean_up()
-            raise
+        return cls.proxy.url
 
     @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        index_rebuild()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls._clean_up()
-
-    @classmethod
-    def _clean_up(cls):
-        try:
-            index_drop_all()
-        finally:
-            cls._override.disable()
-            cls.proxy.stop()
+    def engine_disconnect(cls) -> None:
+        cls.proxy.stop()
 
 
 @pytest.mark.engine

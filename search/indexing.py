@@ -76,6 +76,10 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|blockquote|embed|fig
 _TAG = re.compile(r"<[^>]*>")
 
 
+# The facets that hold one value per entry (the others hold the entry's terms).
+SCALAR_FACETS = [facet for facet in FACET_FIELDS if facet not in TERM_FACETS]
+
+
 def _plain(rich_text: str) -> str:
     text = _TAG.sub("", _BLOCK_TAG.sub(" ", rich_text or ""))
     return " ".join(html.unescape(text).split())
@@ -90,7 +94,10 @@ class _TermInfo:
     facet: str
     slug: str
     order: tuple
-    names: tuple[str, ...]
+    # Each distinct name once, as dict keys: the same label in three languages is one name.
+    names: dict[str, None]
+    # The term as a value of FACETS_FIELD.
+    facet_key: str
 
 
 class DocumentBuilder:
@@ -105,8 +112,8 @@ class DocumentBuilder:
                 facet=term.facet,
                 slug=term.slug,
                 order=(term.sort_order, term.slug),
-                # Each distinct name once: the same label in three languages is one name.
-                names=tuple(dict.fromkeys(name for name in names if name)),
+                names=dict.fromkeys(name for name in names if name),
+                facet_key=facet_value_key(term.facet, term.slug),
             )
         self.kinds: dict[int, str] = {}
         self.site_roots = list(Site.get_site_root_paths())
@@ -135,16 +142,24 @@ class DocumentBuilder:
 
     def documents(self, entry_ids: list[int]) -> Iterator[tuple[int, dict]]:
         """(page id, document) of each of these entries that is live, in id order."""
-        rows = list(
-            entries_for_index().filter(pk__in=entry_ids).order_by("pk").values(*ENTRY_COLUMNS)
-        )
+        if not entry_ids:
+            return
+        # Rows are read by id range, and those of other pages in the range skipped: a range
+        # costs the database one comparison, a list of a thousand ids costs Django a
+        # thousand conversions per query.
+        span = (min(entry_ids), max(entry_ids))
+        wanted = set(entry_ids)
+        rows = [
+            row
+            for row in entries_for_index()
+            .filter(**_between("pk", span))
+            .order_by("pk")
+            .values(*ENTRY_COLUMNS)
+            if row["pk"] in wanted
+        ]
         ids = {row["pk"] for row in rows}
         if not ids:
             return
-        # Related rows are read by id range, and those of other pages in the range skipped:
-        # a range costs the database one comparison, a list of a thousand ids costs Django
-        # a thousand conversions per query.
-        span = (min(ids), max(ids))
         terms: dict[int, list[_TermInfo]] = defaultdict(list)
         for facet in TERM_FACETS:
             through = getattr(EntryPage, facet).through
@@ -192,7 +207,7 @@ class DocumentBuilder:
         names: dict[str, None] = {}
         for term in terms:
             by_facet[term.facet].append(term.slug)
-            names.update(dict.fromkeys(term.names))
+            names.update(term.names)
         by_facet["countries"] = sorted(by_facet.get("countries", []))
         published = row["published_date"] or (
             row["first_published_at"].date() if row["first_published_at"] else None
@@ -220,11 +235,10 @@ class DocumentBuilder:
             "summary": text["summary"],
             **by_facet,
         }
-        document[FACETS_FIELD] = [
-            facet_value_key(facet, value)
-            for facet in FACET_FIELDS
-            for value in (document[facet] if facet in by_facet else (document[facet],))
-            if value is not None
+        document[FACETS_FIELD] = [term.facet_key for term in terms] + [
+            facet_value_key(facet, document[facet])
+            for facet in SCALAR_FACETS
+            if document[facet] is not None
         ]
         if language in LANGUAGES:
             # Analysed once in the entry's language; copied to the shared folded field.

@@ -632,7 +632,7 @@ def _requests(mix: list[tuple[str, dict]]) -> tuple[list[Request], list[Request]
         bodies = [(f"{index}/_msearch", lines.encode())]
         if kind == "0-result":
             bodies.append(
-                (f"{index}/_search", json.dumps(did_you_mean_body(ANONYMOUS, query.text)).encode())
+                (f"{index}/_search", json.dumps(did_you_mean_body(ANONYMOUS, query)).encode())
             )
         engine.append(Request(kind, "POST", f"{index}/_msearch", bodies))
     return portal, engine

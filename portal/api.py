@@ -16,6 +16,8 @@ from entries.services import entries_import
 from entries.visibility import Reader, reader_for, redacted
 from organisations.selectors import organisations_writable_by
 from search.api import SearchParameterError, search_entries, search_query_from_params
+from search.documents import FACET_FIELDS
+from search.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SORTS
 
 api = NinjaAPI(
     title="Online exit work practices",
@@ -45,6 +47,140 @@ def _caller(request: HttpRequest):
     return request.user
 
 
+def _query_parameter(name: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _facet_parameters(names) -> list[dict]:
+    """A facet parameter repeats for several values (?formats=chat&formats=video)."""
+    return [
+        {
+            **_query_parameter(
+                name,
+                f"Term ids of `{name}` (vocabulary.json); several values are OR-ed, "
+                "different facets AND-ed.",
+                {"type": "array", "items": {"type": "string"}},
+            ),
+            "style": "form",
+            "explode": True,
+        }
+        for name in names
+    ]
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"detail": {"type": "string"}, "parameter": {"type": "string"}},
+                    "required": ["detail"],
+                }
+            }
+        },
+    }
+
+
+UNAUTHORISED = _error_response("The bearer token is unknown, revoked or malformed.")
+_FACET_VALUE = {
+    "type": "object",
+    "properties": {
+        "term": {"type": "string"},
+        "label": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean"},
+    },
+    "required": ["term", "label", "count", "selected"],
+}
+_HIT = {
+    "type": "object",
+    "properties": {
+        **{
+            name: {"type": "string"}
+            for name in ("organisation", "id", "kind", "language", "title", "summary", "url")
+        },
+        "highlight": {
+            "type": "object",
+            "description": "Fragments of the matching fields, the matches in <mark>.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["organisation", "id", "kind", "language", "title", "summary", "url"],
+}
+SEARCH_OPENAPI = {
+    "parameters": [
+        _query_parameter(
+            "q", "The words to search for.", {"type": "string", "maxLength": MAX_QUERY_LENGTH}
+        ),
+        _query_parameter("page", "Page number.", {"type": "integer", "minimum": 1, "default": 1}),
+        _query_parameter(
+            "page_size",
+            "Results per page.",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+        ),
+        _query_parameter(
+            "sort",
+            "Order of the results.",
+            {"type": "string", "enum": list(SORTS), "default": SORTS[0]},
+        ),
+        _query_parameter("year_from", "Entries active in this year or later.", {"type": "integer"}),
+        _query_parameter(
+            "year_to", "Entries started in this year or earlier.", {"type": "integer"}
+        ),
+        *_facet_parameters(FACET_FIELDS),
+    ],
+    "responses": {
+        "200": {
+            "description": "One page of results and the counts of every facet.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "count": {"type": "integer", "minimum": 0},
+                            "page": {"type": "integer", "minimum": 1},
+                            "page_size": {"type": "integer", "minimum": 1},
+                            "results": {"type": "array", "items": _HIT},
+                            "facets": {
+                                "type": "object",
+                                "properties": {
+                                    name: {"type": "array", "items": _FACET_VALUE}
+                                    for name in FACET_FIELDS
+                                },
+                            },
+                            "engine": {
+                                "type": "string",
+                                "enum": ["opensearch", "elasticsearch", "database"],
+                            },
+                            "did_you_mean": {
+                                "type": "string",
+                                "description": "Only when nothing matched and other words would.",
+                            },
+                        },
+                        "required": ["count", "page", "page_size", "results", "facets", "engine"],
+                    }
+                }
+            },
+        },
+        "400": _error_response("A parameter is invalid; `parameter` names it."),
+        "401": UNAUTHORISED,
+    },
+}
+
+
 def _reader(request: HttpRequest) -> Reader:
     return reader_for(_caller(request))
 
@@ -67,6 +203,24 @@ def entry_detail(request, organisation: str, entry_id: str):
     "/entries.jsonl",
     summary="Export: every entry the caller may see, as JSON Lines",
     description="Takes the facet parameters of the search API, repeated for several values.",
+    openapi_extra={
+        "parameters": [
+            *_facet_parameters(name for name in FILTER_NAMES if name != "peer_reviewed"),
+            _query_parameter(
+                "peer_reviewed",
+                "`yes`: only entries that another organisation has peer-reviewed; "
+                "any other value: only those that none has.",
+                {"type": "string"},
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "One entry of the interchange format per line.",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            },
+            "401": UNAUTHORISED,
+        },
+    },
 )
 def entry_export(request):
     reader = _reader(request)
@@ -134,7 +288,7 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
         "facet, AND across facets). Facet counts are disjunctive. The answer says which "
         "engine answered: opensearch, elasticsearch, or database."
     ),
-    response={200: dict, 400: dict},
+    openapi_extra=SEARCH_OPENAPI,
 )
 def search(request):
     reader = _reader(request)

@@ -126,7 +126,7 @@ def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
     count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
     suggestion = None
     if count == 0 and query.text:
-        suggested = _ask(engine, did_you_mean_body(reader, query.text))
+        suggested = _ask(engine, did_you_mean_body(reader, query))
         suggestion = _suggestion(suggested) if suggested else None
     return SearchResults(
         count=count,

@@ -152,17 +152,18 @@ def _sort(query: SearchQuery) -> list:
     return ["_score", newest, tie]
 
 
-def did_you_mean_body(reader: Reader, text: str) -> dict:
-    """A phrase suggestion, kept only when it finds something the caller may see. Asked
-    only when a search found nothing, so searches that find something do not pay for it."""
-    rule = visibility_filter(reader)
+def did_you_mean_body(reader: Reader, query: SearchQuery) -> dict:
+    """A phrase suggestion, kept only when it finds something the caller may see with the
+    same filters (else following it would find nothing again). Asked only when a search
+    found nothing, so searches that find something do not pay for it."""
     collate = {"match": {SHARED_FIELD: {"query": "{{suggestion}}", "operator": "and"}}}
-    if rule is not None:
-        collate = {"bool": {"must": [collate], "filter": [rule.to_dict()]}}
+    scope = [rule.to_dict() for rule in _scope(reader, query) + selection_filters(query)]
+    if scope:
+        collate = {"bool": {"must": [collate], "filter": scope}}
     return {
         "size": 0,
         "suggest": {
-            "text": text,
+            "text": query.text,
             "did_you_mean": {
                 "phrase": {
                     # The shared folded text: every word of every entry, no extra field.

@@ -286,10 +286,18 @@ def _hit(entry: EntryPage, kinds: dict[int, str], needles: list[str]) -> SearchH
         url=entry.get_url() or "",
         organisation_name=entry.organisation.title,
         assessment=entry.assessment,
-        published=entry.published_date.isoformat() if entry.published_date else None,
+        published=_published(entry),
         highlight=highlight,
         score=getattr(entry, "score", None),
     )
+
+
+def _published(entry: EntryPage) -> str | None:
+    """The publisher's date, else the day the entry went live (as the index has it)."""
+    published = entry.published_date or (
+        entry.first_published_at.date() if entry.first_published_at else None
+    )
+    return published.isoformat() if published else None
 
 
 def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
@@ -334,9 +342,14 @@ def _did_you_mean(reader: Reader, query: SearchQuery, vocabulary: Vocabulary) ->
         return None
     suggestion = " ".join(corrected)
     match = text_match(suggestion, vocabulary)
-    if match is None or not entries_visible(reader=reader).filter(match.condition).exists():
+    if match is None:
         return None
-    return suggestion
+    # Only words that find something with the same filters: else they lead nowhere.
+    scope = entries_filtered(
+        _years(entries_visible(reader=reader), query),
+        {name: list(values) for name, values in query.filters.items()},
+    )
+    return suggestion if scope.filter(match.condition).exists() else None
 
 
 def database_autocomplete(*, reader: Reader, prefix: str, size: int) -> list[Completion]:

@@ -98,8 +98,10 @@ def search_query_from_params(
         values = tuple(dict.fromkeys(v.strip() for v in params.get(facet, []) if v.strip()))
         if values:
             filters[facet] = values
+    text = " ".join(_one(params, "q", "").split())
     return SearchQuery(
-        text=" ".join(_one(params, "q", "").split()),
+        # Punctuation alone is no word to look for, whichever engine answers.
+        text=text if any(character.isalnum() for character in text) else "",
         filters=filters,
         page=page,
         page_size=page_size,

@@ -1,10 +1,12 @@
 """The search page, its Atom feed and the autocomplete endpoint: thin views over search.api."""
 
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from entries.visibility import reader_for
@@ -39,9 +41,40 @@ FACET_ORDER = [
 ]
 
 
-def _url_without(params: list[tuple[str, str]], drop: tuple[str, str] | None) -> str:
-    kept = [(key, value) for key, value in params if (key, value) != drop and key != "page"]
+YEAR_CHIPS = {"year_from": "Active from {}", "year_to": "Active until {}"}
+# What a search keeps when its filters are cleared: the words, the order, the page size.
+NOT_FILTERS = ("q", "sort", "page_size")
+
+
+def _url(params: list[tuple[str, str]], *, drop=lambda key, value: False) -> str:
+    """The search's query string without what `drop` says, and always from page 1."""
+    kept = [(key, value) for key, value in params if key != "page" and not drop(key, value)]
     return "?" + urlencode(kept)
+
+
+def _chips(params, query, results) -> list[dict]:
+    """The selected filters, each with the URL of this search without it."""
+    chips = [
+        {
+            "label": value.label,
+            "heading": FACET_HEADINGS[name],
+            "remove_url": _url(params, drop=lambda k, v, n=name, t=value.term: (k, v) == (n, t)),
+        }
+        for name in FACET_ORDER
+        for value in results.facets.get(name, [])
+        if value.selected
+    ]
+    for name, label in YEAR_CHIPS.items():
+        year = getattr(query, name)
+        if year:
+            chips.append(
+                {
+                    "label": label.format(year),
+                    "heading": "Years",
+                    "remove_url": _url(params, drop=lambda k, v, n=name: k == n),
+                }
+            )
+    return chips
 
 
 def search_page(request):
@@ -50,7 +83,8 @@ def search_page(request):
     try:
         query = search_query_from_params(dict(request.GET.lists()))
     except SearchParameterError as error:
-        context["error"] = error
+        # The form of the error page carries the rest of the search, not what was wrong.
+        context.update(error=error, params=[(k, v) for k, v in params if k != error.parameter])
         return render(request, "search/search.html", context, status=400)
     results = search_entries(reader=reader_for(request.user), query=query)
     facets = [
@@ -63,25 +97,22 @@ def search_page(request):
         for name in FACET_ORDER
         if results.facets.get(name)
     ]
-    chips = [
-        {
-            "label": value.label,
-            "heading": FACET_HEADINGS[name],
-            "remove_url": _url_without(params, (name, value.term)),
-        }
-        for name in FACET_ORDER
-        for value in results.facets.get(name, [])
-        if value.selected
-    ]
-    page_url = _url_without(params, None)
+    page_url = _url(params)
     context.update(
         query=query,
         results=results,
         facets=facets,
-        chips=chips,
-        clear_url="?" + urlencode({"q": query.text}) if query.text else "?",
+        chips=_chips(params, query, results),
+        clear_url=_url(params, drop=lambda key, value: key not in NOT_FILTERS),
         page_url=page_url + ("&" if page_url != "?" else ""),
-        feed_url="/search/feed/" + _url_without(params, None),
+        feed_url="/search/feed/" + page_url,
+        # The words that would find something, with the same filters.
+        did_you_mean_url=_url(
+            [("q", results.did_you_mean), *((k, v) for k, v in params if k != "q")]
+        )
+        if results.did_you_mean
+        else "",
+        past_the_end=results.count > 0 and query.page > results.page_count,
     )
     return render(request, "search/search.html", context)
 
@@ -92,6 +123,13 @@ def search_autocomplete(request):
         {"suggestions": [completion.__dict__ for completion in completions]},
         headers={"Cache-Control": "private, max-age=60"},
     )
+
+
+def _published_at(hit) -> datetime:
+    """A hit's publication day as the time Atom wants (every entry must say when it last
+    changed); the day's start, in UTC."""
+    day = date.fromisoformat(hit.published) if hit.published else timezone.now().date()
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _feed_query(request):
@@ -150,4 +188,11 @@ class SearchFeed(Feed):
         return item.organisation_name or item.organisation
 
     def item_guid(self, item):
-        return f"{item.organisation}/{item.id}"
+        # Atom ids are IRIs: the entry's address, which stays as long as the entry does.
+        return self.request.build_absolute_uri(item.url)
+
+    def item_updateddate(self, item):
+        return _published_at(item)
+
+    def item_pubdate(self, item):
+        return _published_at(item)

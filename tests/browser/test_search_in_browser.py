@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def portal(portal_db, live_server, settings):
     settings.SEARCH_URL = None
     with override_settings(SEARCH_URL=None):
-        assert entries_import(fixture_lines("seed-entries.jsonl")).ok
+        for name in ("seed-entries.jsonl", "demo-entries.jsonl"):
+            assert entries_import(fixture_lines(name)).ok
     return live_server.url
 
 
@@ -25,9 +26,30 @@ def test_ticking_a_facet_filters_at_once_and_the_back_button_undoes_it(portal, p
     assert "formats=search-advertising" in page.url
     assert page.get_by_role("link", name="The Redirect Method").is_visible()
     assert page.get_by_role("link", name="Remove filter Format: Search advertising").is_visible()
+    # A keyboard user carries on from the box they ticked, not from the top of the page.
+    assert page.evaluate("document.activeElement.value") == "search-advertising"
     assert_accessible(axe, page)
     page.go_back()
     assert page.locator("#results-heading").inner_text() == total
+    # The boxes show what the URL says, not what was ticked before going back.
+    assert not page.get_by_role("checkbox", name="Search advertising").is_checked()
+
+
+def test_a_year_range_applies_with_enter_and_stays_when_a_facet_is_ticked(portal, page):
+    page.goto(portal + "/search/?sort=newest")
+    page.get_by_text("Years", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_label("Active from").fill("2016")
+        page.get_by_label("Active from").press("Enter")
+    assert "year_from=2016" in page.url and "year_to" not in page.url
+    assert page.get_by_role("link", name="Remove filter Years: Active from 2016").is_visible()
+    assert page.get_by_role("spinbutton", name="Active from").evaluate(
+        "el => el === document.activeElement"
+    )
+    with page.expect_navigation():
+        page.get_by_role("checkbox", name="Text chat").click()
+    assert "year_from=2016" in page.url and "sort=newest" in page.url
+    assert "formats=chat" in page.url
 
 
 def test_the_search_works_without_javascript(portal, browser):

@@ -1,5 +1,6 @@
 import json
 
+import jsonschema
 import pytest
 
 from entries.interchange import parse_line
@@ -66,6 +67,39 @@ def test_openapi_describes_the_paths_and_links_the_contract(client):
     assert "/api/v1/entries/{organisation}/{entry_id}/" in spec["paths"]
     assert "/api/v1/entries.jsonl" in spec["paths"]
     assert "/api/v1/schema/entry.schema.json" in spec["info"]["description"]
+
+
+def test_openapi_describes_the_search_parameters_and_its_answer(client, settings):
+    settings.SEARCH_URL = None
+    make_entry(title="Anonymous chat for leavers", formats=["chat"])
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search/"]["get"]
+    described = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    contract_facets = {
+        *["domains", "formats", "approaches", "target_groups", "ideologies", "counsellor_profiles"],
+        *[
+            "platforms",
+            "countries",
+            "organisation",
+            "kind",
+            "language",
+            "assessment",
+            "evaluation",
+            "status",
+        ],
+    }
+    assert set(described) == {"q", "page", "page_size", "sort", "year_from", "year_to"} | (
+        contract_facets
+    )
+    assert described["formats"]["explode"] is True
+    assert described["sort"]["schema"]["enum"] == ["relevance", "newest"]
+    # The answer is what the description says it is.
+    answer = client.get("/api/v1/search/", {"q": "chat", "formats": "chat"}).json()
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    jsonschema.validate(answer, schema)
+    error = client.get("/api/v1/search/", {"page": "x"}).json()
+    jsonschema.validate(
+        error, operation["responses"]["400"]["content"]["application/json"]["schema"]
+    )
 
 
 def test_published_contract_files_are_served(client):

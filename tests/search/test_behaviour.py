@@ -51,6 +51,12 @@ class SearchBehaviour:
     def test_typo_is_tolerated(self):
         self.assertIn("chat-anon", self.ids(q="anonymus chat"))
 
+    def test_words_without_letters_or_digits_are_no_query(self):
+        everything = self.search()
+        for text in ("!!!", "%", "« »"):
+            with self.subTest(text):
+                self.assertEqual(self.search(q=text).count, everything.count)
+
     def test_synonym_hotline_finds_the_helpline(self):
         self.assertEqual(self.ids(q="hotline")[0], "consultation-line")
 
@@ -215,6 +221,22 @@ class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
 
     # What the engine's analysis adds to the database fallback.
+
+    def test_did_you_mean_finds_something_with_the_same_filters(self):
+        # Two edits in each word: beyond typo tolerance, within the suggester's reach.
+        self.assertEqual(self.search(q="annonymus caht").did_you_mean, "anonymous chat")
+        self.assertEqual(
+            self.search(q="annonymus caht", formats=["chat"]).did_you_mean, "anonymous chat"
+        )
+        # "anonymous chat" finds no video entry and none before 2019: no suggestion.
+        self.assertIsNone(self.search(q="annonymus caht", formats=["video"]).did_you_mean)
+        self.assertIsNone(self.search(q="annonymus caht", year_to=2018).did_you_mean)
+        # The page's link keeps the filters.
+        html = self.client.get("/search/", {"q": "annonymus caht", "formats": "chat"}).content
+        self.assertIn(
+            b'Did you mean <a href="?q=anonymous+chat&amp;formats=chat">anonymous chat</a>?',
+            html,
+        )
 
     def test_german_feminine_forms_find_the_masculine(self):
         for form in ("Lehrerinnen", "Lehrer:innen", "LehrerInnen", "Lehrerin"):

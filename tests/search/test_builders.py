@@ -11,7 +11,7 @@ from search.builders import (
     related_body,
     search_bodies,
 )
-from search.facets import FACET_SIZE
+from search.facets import FACET_SIZE, year_filters
 from search.query import SearchQuery
 
 PUBLIC_ONLY = {"terms": {"visibility": ["public"]}}
@@ -189,8 +189,18 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
     assert hits["track_total_hits"] is False
     assert "highlight" not in counts and counts["size"] == 0
     assert "suggest" not in hits  # asked separately, only when nothing matched
-    suggest = did_you_mean_body(ANONYMOUS, "chat anonyme")["suggest"]["did_you_mean"]["phrase"]
-    assert suggest["collate"]["query"]["source"]["bool"]["filter"] == [PUBLIC_ONLY]
+    suggest = did_you_mean_body(ANONYMOUS, SearchQuery(text="chat anonyme"))["suggest"]
+    assert suggest["did_you_mean"]["phrase"]["collate"]["query"]["source"]["bool"]["filter"] == [
+        PUBLIC_ONLY
+    ]
+    # A suggestion must find something with the same filters, or it leads nowhere.
+    filtered = SearchQuery(text="chat anonyme", filters={"language": ("de",)}, year_from=2020)
+    collate = did_you_mean_body(ANONYMOUS, filtered)["suggest"]["did_you_mean"]["phrase"]
+    assert collate["collate"]["query"]["source"]["bool"]["filter"] == [
+        PUBLIC_ONLY,
+        *(rule.to_dict() for rule in year_filters(filtered)),
+        {"terms": {"language": ["de"]}},
+    ]
 
 
 def test_newest_sorts_by_published_date_first_without_rescoring():

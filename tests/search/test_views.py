@@ -61,6 +61,40 @@ def test_bad_parameters_get_a_clear_message_not_a_crash(client):
     }
 
 
+def test_year_range_is_a_filter_with_a_chip_and_outlives_ticking_a_facet(client):
+    html = client.get(
+        "/search/", {"year_from": 2015, "formats": "chat", "sort": "newest", "page_size": 5}
+    ).content.decode()
+    chip = re.search(r'<a href="([^"]+)" aria-label="Remove filter Years: Active from 2015"', html)
+    remove_years = chip.group(1).replace("&amp;", "&")
+    assert "formats=chat" in remove_years and "year_from" not in remove_years
+    facet_form = html[
+        html.index("data-facet-form") : html.index("</form>", html.index("data-facet-form"))
+    ]
+    assert '<input type="hidden" name="sort" value="newest">' in facet_form
+    assert '<input type="hidden" name="page_size" value="5">' in facet_form
+    assert re.search(r'name="year_from"[^>]*value="2015"', facet_form)
+    clear = re.search(r'<a href="([^"]+)" class="clear-all">', html).group(1).replace("&amp;", "&")
+    assert clear == "?sort=newest&page_size=5"
+
+
+def test_the_error_page_searches_again_without_the_bad_parameter(client):
+    response = client.get("/search/", {"sort": "oldest", "formats": "chat"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<input type="hidden" name="formats" value="chat"' in html
+    assert 'name="sort"' not in html
+    assert '<a href="/search/">start a new search</a>' in html
+
+
+def test_a_page_past_the_last_links_to_the_last(client):
+    html = client.get("/search/", {"page_size": 10, "page": 40}).content.decode()
+    last = re.search(r'<a href="([^"]+)">Go to the last page</a>', html).group(1)
+    count = int(re.search(r"(\d+) results?</h2>", html).group(1))
+    assert last.replace("&amp;", "&") == f"?page_size=10&page={-(-count // 10)}"
+    assert "Nothing matches" not in html and "Page 40 of" not in html
+
+
 def test_search_api_answers_the_contract(client):
     answer = client.get(
         "/api/v1/search/", {"q": "redirect", "formats": "search-advertising"}
@@ -92,6 +126,13 @@ def test_atom_feed_lists_the_newest_matches(client):
         for entry in root.iter("{http://www.w3.org/2005/Atom}entry")
     ]
     assert "The Redirect Method" in titles
+    # Atom: every entry says when it changed and has an IRI for an id; the feed's own date is
+    # that of its newest entry, so that readers can tell what is new.
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = list(root.iter(f"{atom}entry"))
+    updated = [entry.findtext(f"{atom}updated") for entry in entries]
+    assert all(updated) and root.findtext(f"{atom}updated") == max(updated)
+    assert all(entry.findtext(f"{atom}id").startswith("http://testserver/") for entry in entries)
 
 
 def test_atom_feed_refuses_a_bad_parameter_by_name(client):

@@ -10,17 +10,53 @@
     };
   }
 
+  const FOCUS_KEY = "search-focus";
+
+  function rememberFocus(control) {
+    if (!control || !control.name) return;
+    sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ name: control.name, value: control.value }));
+  }
+
+  function restoreFocus(form) {
+    const saved = sessionStorage.getItem(FOCUS_KEY);
+    if (!saved) return;
+    sessionStorage.removeItem(FOCUS_KEY);
+    const { name, value } = JSON.parse(saved);
+    const control = [...form.elements].find(
+      (element) => element.name === name && (element.type !== "checkbox" || element.value === value),
+    );
+    if (control) {
+      // A ticked box may sit in a closed group.
+      const group = control.closest("details");
+      if (group) group.open = true;
+      control.focus();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
-    // Ticking a facet or choosing a sort applies it at once.
+    // Ticking a facet applies it at once; years apply with Enter or their button. The
+    // control that was used has the focus again once the new page is there.
     const facetForm = document.querySelector("[data-facet-form]");
     if (facetForm) {
       facetForm.querySelector("[data-apply]").hidden = true;
-      facetForm.addEventListener("change", () => facetForm.submit());
-    }
-    const sortForm = document.querySelector("[data-sort-form]");
-    if (sortForm) {
-      sortForm.querySelector("[data-sort-apply]").hidden = true;
-      sortForm.addEventListener("change", () => sortForm.submit());
+      restoreFocus(facetForm);
+      facetForm.addEventListener("change", (event) => {
+        if (event.target.type === "checkbox") facetForm.requestSubmit();
+      });
+      facetForm.addEventListener("submit", (event) => {
+        // Empty year boxes are left out of the URL.
+        event.preventDefault();
+        rememberFocus(document.activeElement);
+        const params = new URLSearchParams();
+        for (const [key, value] of new FormData(facetForm)) {
+          if (value !== "") params.append(key, value);
+        }
+        window.location.assign(`${facetForm.action}?${params}`);
+      });
+      // A page restored from the back-forward cache shows the boxes as its URL says.
+      window.addEventListener("pageshow", (event) => {
+        if (event.persisted) facetForm.reset();
+      });
     }
 
     // Suggestions from entry titles and vocabulary terms, in the native datalist.

@@ -120,7 +120,12 @@ def search_page(request):
 def search_autocomplete(request):
     completions = autocomplete(reader=reader_for(request.user), prefix=request.GET.get("q", ""))
     return JsonResponse(
-        {"suggestions": [completion.__dict__ for completion in completions]},
+        {
+            "suggestions": [
+                {**completion.__dict__, "facet_label": FACET_HEADINGS.get(completion.facet, "")}
+                for completion in completions
+            ]
+        },
         headers={"Cache-Control": "private, max-age=60"},
     )
 

@@ -70,11 +70,32 @@ def test_the_search_works_without_javascript(portal, browser):
     context.close()
 
 
-def test_autocomplete_offers_titles(portal, page):
+def test_suggestions_open_an_entry_or_apply_a_term_from_the_keyboard(portal, page, axe):
     page.goto(portal + "/search/")
-    page.get_by_label("Search words").press_sequentially("redir", delay=50)
-    page.locator("#search-suggestions option").first.wait_for(state="attached", timeout=5000)
-    options = page.eval_on_selector_all(
-        "#search-suggestions option", "els => els.map(e => e.value)"
-    )
-    assert "The Redirect Method" in options
+    box = page.get_by_role("combobox", name="Search words")
+    box.press_sequentially("redir", delay=50)
+    option = page.get_by_role("option", name="The Redirect Method")
+    option.wait_for(timeout=5000)
+    assert box.get_attribute("aria-expanded") == "true"
+    assert_accessible(axe, page)
+    # Down to the entry, Enter: its page opens.
+    position = page.get_by_role("option").all_inner_texts().index(option.inner_text())
+    for _ in range(position + 1):
+        box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.get_by_role("heading", name="The Redirect Method").is_visible()
+
+    # A term found through its synonym becomes a filter; the words typed are gone.
+    page.goto(portal + "/search/?sort=newest")
+    box.press_sequentially("hotline", delay=50)
+    with page.expect_navigation():
+        page.get_by_role("option", name="Helpline").click()
+    assert "formats=helpline" in page.url and "sort=newest" in page.url and "q=" not in page.url
+    assert page.get_by_role("link", name="Remove filter Format: Helpline").is_visible()
+    # Escape closes the suggestions and leaves the words.
+    box.press_sequentially("redir", delay=50)
+    page.get_by_role("option", name="The Redirect Method").wait_for(timeout=5000)
+    box.press("Escape")
+    assert page.get_by_role("listbox").is_hidden() and box.input_value() == "redir"

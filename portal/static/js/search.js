@@ -33,6 +33,124 @@
     }
   }
 
+  // Suggestions under the search box, as a combobox (WAI-ARIA authoring practices): entry
+  // titles open the entry, vocabulary terms become a filter. Arrow keys move through them,
+  // Enter picks one, Escape closes them; typing on searches for the words as they are.
+  function enhanceSuggestions(input) {
+    const list = document.getElementById(input.getAttribute("aria-controls") || "search-suggestions");
+    const status = document.querySelector("[data-suggestions-status]");
+    const form = input.form;
+    let suggestions = [];
+    let active = -1;
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function show(items) {
+      suggestions = items;
+      active = -1;
+      list.replaceChildren(
+        ...items.map((item, index) => {
+          const option = document.createElement("li");
+          option.id = `search-suggestion-${index}`;
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.textContent = item.text;
+          const hint = document.createElement("span");
+          hint.className = "combobox__hint";
+          hint.textContent = item.kind === "entry" ? "entry" : `filter: ${item.facet_label}`;
+          option.append(hint);
+          // Pressing down on an option must not take the focus from the box first.
+          option.addEventListener("mousedown", (event) => event.preventDefault());
+          option.addEventListener("click", () => pick(index));
+          return option;
+        }),
+      );
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", String(items.length > 0));
+      input.removeAttribute("aria-activedescendant");
+      status.textContent = items.length
+        ? `${items.length} suggestion${items.length === 1 ? "" : "s"}, arrow keys to choose`
+        : "";
+    }
+
+    function highlight(index) {
+      const options = list.querySelectorAll("[role=option]");
+      options.forEach((option, position) => option.setAttribute("aria-selected", String(position === index)));
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function pick(index) {
+      const item = suggestions[index];
+      close();
+      if (item.kind === "entry" && item.url) {
+        window.location.assign(item.url);
+        return;
+      }
+      // A term: this search's filters and that term, without the words typed to find it.
+      const params = new URLSearchParams();
+      for (const [key, value] of new FormData(form)) {
+        if (key !== "q" && value !== "") params.append(key, value);
+      }
+      params.append(item.facet, item.term);
+      window.location.assign(`${form.action}?${params}`);
+    }
+
+    const suggest = debounce(async () => {
+      const text = input.value.trim();
+      if (text.length < 2) {
+        close();
+        return;
+      }
+      try {
+        const response = await fetch(`${input.dataset.autocomplete}?q=${encodeURIComponent(text)}`, {
+          headers: { Accept: "application/json" },
+        });
+        if (!response.ok) return;
+        const data = await response.json();
+        // An answer to an older text is not shown over what is typed now.
+        if (input.value.trim() === text && document.activeElement === input) show(data.suggestions);
+      } catch (error) {
+        // Suggestions are a convenience; the search itself still works.
+      }
+    }, 200);
+
+    input.addEventListener("input", suggest);
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", (event) => {
+      const open = !list.hidden;
+      if (event.key === "ArrowDown" && suggestions.length) {
+        event.preventDefault();
+        if (!open) show(suggestions);
+        highlight((active + 1) % suggestions.length);
+      } else if (event.key === "ArrowUp" && open) {
+        event.preventDefault();
+        highlight(active <= 0 ? suggestions.length - 1 : active - 1);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape" && open) {
+        event.preventDefault();
+        close();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     // Ticking a facet applies it at once; years apply with Enter or their button. The
     // control that was used has the focus again once the new page is there.
@@ -59,30 +177,7 @@
       });
     }
 
-    // Suggestions from entry titles and vocabulary terms, in the native datalist.
     const input = document.querySelector("[data-autocomplete]");
-    const list = document.getElementById("search-suggestions");
-    if (!input || !list) return;
-    const suggest = debounce(async () => {
-      const text = input.value.trim();
-      if (text.length < 2) return;
-      try {
-        const response = await fetch(`${input.dataset.autocomplete}?q=${encodeURIComponent(text)}`, {
-          headers: { Accept: "application/json" },
-        });
-        if (!response.ok) return;
-        const data = await response.json();
-        list.replaceChildren(
-          ...data.suggestions.map((suggestion) => {
-            const option = document.createElement("option");
-            option.value = suggestion.text;
-            return option;
-          }),
-        );
-      } catch (error) {
-        // Suggestions are a convenience; the search itself still works.
-      }
-    }, 200);
-    input.addEventListener("input", suggest);
+    if (input) enhanceSuggestions(input);
   });
 })();

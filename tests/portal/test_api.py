@@ -4,7 +4,7 @@ import jsonschema
 import pytest
 
 from entries.interchange import parse_line
-from tests.factories import make_entry
+from tests.factories import CONTRACT_FACETS, make_entry
 
 pytestmark = pytest.mark.usefixtures("portal_db")
 
@@ -74,21 +74,8 @@ def test_openapi_describes_the_search_parameters_and_its_answer(client, settings
     make_entry(title="Anonymous chat for leavers", formats=["chat"])
     operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search/"]["get"]
     described = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    contract_facets = {
-        *["domains", "formats", "approaches", "target_groups", "ideologies", "counsellor_profiles"],
-        *[
-            "platforms",
-            "countries",
-            "organisation",
-            "kind",
-            "language",
-            "assessment",
-            "evaluation",
-            "status",
-        ],
-    }
-    assert set(described) == {"q", "page", "page_size", "sort", "year_from", "year_to"} | (
-        contract_facets
+    assert set(described) == {"q", "page", "page_size", "sort", "year_from", "year_to"} | set(
+        CONTRACT_FACETS
     )
     assert described["formats"]["explode"] is True
     assert described["sort"]["schema"]["enum"] == ["relevance", "newest"]

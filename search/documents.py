@@ -11,7 +11,8 @@ autocomplete).
   suggestions. Text in a language without analyzers here goes to `text` alone.
 - The entry's terms are keyword fields (one per facet, holding term ids); the names of those
   terms, in every language and with their synonyms, are indexed once in `terms`, so that a
-  French query finds an English entry through its vocabulary.
+  French query finds an English entry through its vocabulary. So are the names a result
+  card gives its kind, verdict, evaluation and status ("Lesson learned", "Pilot").
 - Vocabulary synonyms are applied at query time only (search analyzers of the language
   fields and of `terms`), so changing them needs a rebuild but never a re-analysis of
   stored text. Multi-word synonyms match as all their words, not as phrases, so those

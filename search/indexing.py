@@ -25,7 +25,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from entries.models import EntryMetric, EntryPage, EntryRecommendation, EntryTag, Visibility
+from entries.models import (
+    Assessment,
+    EntryMetric,
+    EntryPage,
+    EntryRecommendation,
+    EntryTag,
+    Evaluation,
+    Kind,
+    Status,
+    Visibility,
+)
 from entries.selectors import entries_visible
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
 from search.client import Engine, EngineError, alias_name, engine_get
@@ -78,6 +88,18 @@ _TAG = re.compile(r"<[^>]*>")
 
 # The facets that hold one value per entry (the others hold the entry's terms).
 SCALAR_FACETS = [facet for facet in FACET_FIELDS if facet not in TERM_FACETS]
+# What a result card and the sidebar call an entry's kind, verdict, evaluation and status
+# ("Lesson learned", "Promising practice", "Pilot"): words a reader searches with, so they
+# are among the entry's names.
+VALUE_NAMES = {
+    facet: dict(choices.choices)
+    for facet, choices in (
+        ("kind", Kind),
+        ("assessment", Assessment),
+        ("evaluation", Evaluation),
+        ("status", Status),
+    )
+}
 
 
 def _plain(rich_text: str) -> str:
@@ -228,13 +250,16 @@ class DocumentBuilder:
             "ended": row["ended"],
             "published": published.isoformat() if published else None,
             "tags": sorted(tags),
-            "terms": list(names),
             "title_complete": text["title"],
             # Shown on result cards; not indexed under these names.
             "title": text["title"],
             "summary": text["summary"],
             **by_facet,
         }
+        for facet, names_of_values in VALUE_NAMES.items():
+            if document[facet] in names_of_values:
+                names[names_of_values[document[facet]]] = None
+        document["terms"] = list(names)
         document[FACETS_FIELD] = [term.facet_key for term in terms] + [
             facet_value_key(facet, document[facet])
             for facet in SCALAR_FACETS

@@ -221,6 +221,14 @@ class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
             html,
         )
 
+    def test_what_a_result_card_says_of_an_entry_finds_it(self):
+        # The French pilot lesson says neither "lesson" nor "pilot" in its text.
+        for words in ("lesson learned", "pilot"):
+            with self.subTest(words):
+                self.assertEqual(self.ids(q=words)[0], "redirect-fr")
+        # Both entries the publishers call promising, and those first.
+        self.assertEqual(set(self.ids(q="promising")[:2]), {"redirect-fr", "consultation-line"})
+
     def test_german_feminine_forms_find_the_masculine(self):
         for form in ("Lehrerinnen", "Lehrer:innen", "LehrerInnen", "Lehrerin"):
             with self.subTest(form):

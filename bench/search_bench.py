@@ -880,7 +880,12 @@ def main() -> None:
             f"and {generated:,} generated ones (en 50 %, fr 25 %, de 25 %; public 80 %, members "
             f"15 %, organisation 5 %; {ORGANISATIONS} organisations), written with bulk "
             "inserts into the page tables (see the script's docstring), "
-            f"in {setup_seconds:.0f} s. Every document is built by the real `DocumentBuilder` "
+            + (
+                "by an earlier run with `--keep`, reused here with `--database`"
+                if args.database
+                else f"in {setup_seconds:.0f} s"
+            )
+            + ". Every document is built by the real `DocumentBuilder` "
             "during the real `index_rebuild`.",
             "",
             "## Targets",

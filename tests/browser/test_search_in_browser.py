@@ -99,3 +99,23 @@ def test_suggestions_open_an_entry_or_apply_a_term_from_the_keyboard(portal, pag
     page.get_by_role("option", name="The Redirect Method").wait_for(timeout=5000)
     box.press("Escape")
     assert page.get_by_role("listbox").is_hidden() and box.input_value() == "redir"
+
+
+def test_on_a_phone_results_come_first_and_filters_unfold(portal, browser, axe):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(portal + "/search/?q=online")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    chat = page.get_by_role("checkbox", name="Text chat")
+    assert not chat.is_visible()
+    first_result = page.locator(".result").first
+    assert first_result.bounding_box()["y"] < 740  # on the first screen, not below the filters
+    assert_accessible(axe, page)
+    page.get_by_text("Filters", exact=True).click()
+    with page.expect_navigation():
+        chat.click()
+    # The filters stay open for whoever just used one, with the focus on that box.
+    assert chat.is_visible() and chat.is_checked()
+    assert chat.evaluate("el => el === document.activeElement")
+    assert page.get_by_role("heading", name="Filters 1 selected").is_visible()
+    context.close()

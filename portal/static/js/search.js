@@ -25,12 +25,12 @@
     const control = [...form.elements].find(
       (element) => element.name === name && (element.type !== "checkbox" || element.value === value),
     );
-    if (control) {
-      // A ticked box may sit in a closed group.
-      const group = control.closest("details");
-      if (group) group.open = true;
-      control.focus();
+    if (!control) return;
+    // The box may sit in a folded group, or in the folded filters of a narrow screen.
+    for (let group = control.closest("details"); group; group = group.parentElement.closest("details")) {
+      group.open = true;
     }
+    control.focus();
   }
 
   // Suggestions under the search box, as a combobox (WAI-ARIA authoring practices): entry
@@ -157,6 +157,10 @@
     const facetForm = document.querySelector("[data-facet-form]");
     if (facetForm) {
       facetForm.querySelector("[data-apply]").hidden = true;
+      // On a narrow screen the filters fold away under their heading, so that the results
+      // follow the search box; they stay open for whoever just used one.
+      const filters = facetForm.querySelector("[data-filters]");
+      if (window.matchMedia("(max-width: 52rem)").matches) filters.open = false;
       restoreFocus(facetForm);
       facetForm.addEventListener("change", (event) => {
         if (event.target.type === "checkbox") facetForm.requestSubmit();

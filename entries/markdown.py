@@ -7,6 +7,7 @@ body is shown as text. Export then import gives back the same HTML, so export, i
 export is a fixed point.
 """
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -159,6 +160,14 @@ def html_to_markdown(html: str) -> str:
     return writer.close()
 
 
-def plain_text(html: str) -> str:
-    """The words of a rich text, for summaries and search."""
-    return re.sub(r"\s+", " ", nh3.clean(html or "", tags=set())).strip()
+# Block tags separate words, inline tags do not ("<b>setup</b>:" is "setup:").
+_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|blockquote|embed|figure)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(rich_text: str) -> str:
+    """The words of a stored rich text, as a reader sees them: for search and highlights.
+    Regular expressions, not a parser: the text is what this module or Wagtail's editor
+    wrote, and a rebuild reads every body."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", rich_text or ""))
+    return " ".join(html.unescape(text).split())

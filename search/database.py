@@ -17,9 +17,9 @@ from operator import or_
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.utils.html import strip_tags
 
 from entries.kinds import PAGE_CLASSES
+from entries.markdown import plain_text
 from entries.models import EntryPage, Visibility
 from entries.selectors import entries_filtered, entries_visible
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader
@@ -260,11 +260,17 @@ def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
     match = pattern.search(text)
     if match is None:
         return []
+    # Whole words around the first match, as the engine's fragments are; the page puts the
+    # ellipses around them.
     start = max(0, match.start() - size // 3)
-    fragment = text[start : start + size]
-    marked = pattern.sub(lambda m: f"\0{m.group(0)}\1", fragment)
+    if start:
+        start = text.find(" ", start, match.start()) + 1 or match.start()
+    end = min(len(text), start + size)
+    if end < len(text) and " " in text[match.end() : end]:
+        end = text.rfind(" ", match.end(), end)
+    marked = pattern.sub(lambda m: f"\0{m.group(0)}\1", text[start:end])
     escaped = html.escape(marked).replace("\0", "<mark>").replace("\1", "</mark>")
-    return [("… " if start else "") + escaped]
+    return [escaped]
 
 
 def _hit(entry: EntryPage, kinds: dict[int, str], needles: list[str]) -> SearchHit:
@@ -272,7 +278,7 @@ def _hit(entry: EntryPage, kinds: dict[int, str], needles: list[str]) -> SearchH
     for name, text in (
         ("title", entry.title),
         ("summary", entry.summary),
-        ("body", " ".join(html.unescape(strip_tags(entry.body)).split())),
+        ("body", plain_text(entry.body)),
     ):
         if fragments := _highlight(text, needles):
             highlight[name] = fragments

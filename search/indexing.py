@@ -12,9 +12,7 @@ millisecond of Python per document. Single-entry updates use the same builder.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from entries.markdown import plain_text
 from entries.models import (
     Assessment,
     EntryMetric,
@@ -81,10 +80,6 @@ ENTRY_COLUMNS = (
     *DETAIL_FIELDS,
 )
 
-# Block tags separate words, inline tags do not ("<b>setup</b>:" is "setup:").
-_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|hr|blockquote|embed|figure)\b[^>]*>")
-_TAG = re.compile(r"<[^>]*>")
-
 
 # The facets that hold one value per entry (the others hold the entry's terms).
 SCALAR_FACETS = [facet for facet in FACET_FIELDS if facet not in TERM_FACETS]
@@ -100,11 +95,6 @@ VALUE_NAMES = {
         ("status", Status),
     )
 }
-
-
-def _plain(rich_text: str) -> str:
-    text = _TAG.sub("", _BLOCK_TAG.sub(" ", rich_text or ""))
-    return " ".join(html.unescape(text).split())
 
 
 def _between(column: str, span: tuple[int, int]) -> dict:
@@ -221,7 +211,7 @@ class DocumentBuilder:
         text = {
             "title": row["title"],
             "summary": row["summary"],
-            "body": _plain(row["body"]),
+            "body": plain_text(row["body"]),
             "details": "\n".join(details),
         }
         terms.sort(key=lambda term: term.order)

@@ -159,3 +159,19 @@ def test_highlights_show_matches_and_never_markup(client):
     html = client.get("/search/", {"q": "numbat"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<mark>" in html.lower() or "numbat" in html
+
+
+def test_database_highlights_are_whole_words_with_paragraphs_apart(client):
+    from tests.factories import make_entry
+
+    make_entry(
+        id="long-body",
+        body="Opening words come first. " * 6 + "\n\nThe wombat paragraph follows.",
+    )
+    answer = client.get("/api/v1/search/", {"q": "wombat"}).json()
+    (fragment,) = answer["results"][0]["highlight"]["body"]
+    # Paragraphs stay apart, the fragment starts and ends on whole words, and the page,
+    # not the fragment, adds the ellipses.
+    assert "first. The <mark>wombat</mark> paragraph follows." in fragment
+    assert fragment.split()[0] in {"Opening", "words", "come", "first."}
+    assert "…" not in fragment

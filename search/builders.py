@@ -144,6 +144,11 @@ def _scope(reader: Reader, query: SearchQuery) -> list[Query]:
     return [*([rule] if rule is not None else []), *year_filters(query)]
 
 
+def _hit_filters(reader: Reader, query: SearchQuery) -> list[Query]:
+    """Filters of the hits: the scope and every selection."""
+    return _scope(reader, query) + selection_filters(query)
+
+
 def _sort(query: SearchQuery) -> list:
     newest = {"published": {"order": "desc", "missing": "_last"}}
     tie = {"page_id": {"order": "desc"}}
@@ -157,7 +162,7 @@ def did_you_mean_body(reader: Reader, query: SearchQuery) -> dict:
     same filters (else following it would find nothing again). Asked only when a search
     found nothing, so searches that find something do not pay for it."""
     collate = {"match": {SHARED_FIELD: {"query": "{{suggestion}}", "operator": "and"}}}
-    scope = [rule.to_dict() for rule in _scope(reader, query) + selection_filters(query)]
+    scope = [rule.to_dict() for rule in _hit_filters(reader, query)]
     if scope:
         collate = {"bool": {"must": [collate], "filter": scope}}
     return {
@@ -188,9 +193,7 @@ def _matcher(query: SearchQuery) -> Query:
 def hits_body(reader: Reader, query: SearchQuery) -> dict:
     """One page of the entries that match the query and every selection, with highlights.
     No total: the counts body gives it."""
-    search = Search().query(
-        Q("bool", must=[_matcher(query)], filter=_scope(reader, query) + selection_filters(query))
-    )
+    search = Search().query(Q("bool", must=[_matcher(query)], filter=_hit_filters(reader, query)))
     search = search.source(SOURCE_FIELDS).extra(
         from_=query.offset, size=query.page_size, track_total_hits=False
     )

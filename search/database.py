@@ -306,13 +306,18 @@ def _published(entry: EntryPage) -> str | None:
     return published.isoformat() if published else None
 
 
+def _selected(query: SearchQuery) -> dict[str, list[str]]:
+    return {name: list(values) for name, values in query.filters.items()}
+
+
 def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
     vocabulary = Vocabulary.load()
-    scope = _years(entries_visible(reader=reader), query)
+    visible = _years(entries_visible(reader=reader), query)
+    scope = visible
     match = text_match(query.text, vocabulary) if query.text else None
     if match is not None:
         scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
-    hits = entries_filtered(scope, {name: list(values) for name, values in query.filters.items()})
+    hits = entries_filtered(scope, _selected(query))
     count = hits.count()
     newest = F("published_date").desc(nulls_last=True)
     if match is not None:
@@ -329,7 +334,11 @@ def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
     )
     kinds = _kind_of_content_type()
     needles = match.needles if match else []
-    did_you_mean = _did_you_mean(reader, query, vocabulary) if count == 0 and query.text else None
+    did_you_mean = (
+        _did_you_mean(entries_filtered(visible, _selected(query)), query, vocabulary)
+        if count == 0 and query.text
+        else None
+    )
     return SearchResults(
         count=count,
         page=query.page,
@@ -341,7 +350,11 @@ def database_search(*, reader: Reader, query: SearchQuery) -> SearchResults:
     )
 
 
-def _did_you_mean(reader: Reader, query: SearchQuery, vocabulary: Vocabulary) -> str | None:
+def _did_you_mean(
+    candidates: QuerySet[EntryPage], query: SearchQuery, vocabulary: Vocabulary
+) -> str | None:
+    """Corrected words, when they find one of the candidates: the entries the caller may see
+    with the same filters, else following the suggestion would find nothing again."""
     words = fold(query.text).split()
     corrected = [vocabulary.correct(word) or word for word in words]
     if corrected == words:
@@ -350,12 +363,7 @@ def _did_you_mean(reader: Reader, query: SearchQuery, vocabulary: Vocabulary) ->
     match = text_match(suggestion, vocabulary)
     if match is None:
         return None
-    # Only words that find something with the same filters: else they lead nowhere.
-    scope = entries_filtered(
-        _years(entries_visible(reader=reader), query),
-        {name: list(values) for name, values in query.filters.items()},
-    )
-    return suggestion if scope.filter(match.condition).exists() else None
+    return suggestion if candidates.filter(match.condition).exists() else None
 
 
 def database_autocomplete(*, reader: Reader, prefix: str, size: int) -> list[Completion]:

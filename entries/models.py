@@ -175,13 +175,14 @@ class EntryPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from entries.reviews import peer_review_voices
+        from entries.reviews import peer_review_of, peer_review_voices
         from entries.selectors import entry_detail_context
         from entries.visibility import reader_for
 
         context = super().get_context(request, *args, **kwargs)
         context.update(entry_detail_context(reader=reader_for(request.user), entry=self))
         context["review_voices"] = peer_review_voices(user=request.user, entry=self)
+        context["my_review"] = peer_review_of(user=request.user, entry=self)
         return context
 
 
@@ -252,6 +253,10 @@ class PeerReview(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A colleague's verdict counts once; they edit it rather than repeat it.
+            models.UniqueConstraint(fields=["entry", "reviewer"], name="one_review_per_reviewer")
+        ]
 
     def __str__(self):
         return f"{self.entry} reviewed by {self.reviewer_label}"

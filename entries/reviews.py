@@ -15,7 +15,9 @@ def peer_review_voices(*, user, entry: EntryPage) -> dict[str, OrganisationPage 
     organisations other than the publisher and its partners, and network staff."""
     if not user.is_authenticated:
         return {}
-    excluded = {entry.organisation_id, *entry.partners.values_list("pk", flat=True)}
+    # A preview's entry comes from a revision, whose partners are an in-memory list, not a
+    # queryset: read them as objects.
+    excluded = {entry.organisation_id, *(partner.pk for partner in entry.partners.all())}
     voices: dict[str, OrganisationPage | None] = {
         membership.organisation.slug: membership.organisation
         for membership in Membership.objects.filter(user=user).select_related("organisation")
@@ -26,7 +28,15 @@ def peer_review_voices(*, user, entry: EntryPage) -> dict[str, OrganisationPage 
     return voices
 
 
+def peer_review_of(*, user, entry: EntryPage) -> PeerReview | None:
+    """The review this user gave the entry, if any: one per person and entry."""
+    if not user.is_authenticated:
+        return None
+    return PeerReview.objects.filter(entry=entry, reviewer=user).first()
+
+
 def peer_review_record(*, user, entry: EntryPage, voice: str, verdict: str) -> PeerReview:
+    """Record the user's review of the entry, or change the one they gave before."""
     voices = peer_review_voices(user=user, entry=entry)
     if voice not in voices:
         raise PermissionDenied(
@@ -35,6 +45,9 @@ def peer_review_record(*, user, entry: EntryPage, voice: str, verdict: str) -> P
     verdict = verdict.strip()
     if not 3 <= len(verdict) <= 1000:
         raise ValidationError({"verdict": "Give a short verdict of 3 to 1000 characters."})
-    return PeerReview.objects.create(
-        entry=entry, reviewer=user, reviewer_organisation=voices[voice], verdict=verdict
+    review, _ = PeerReview.objects.update_or_create(
+        entry=entry,
+        reviewer=user,
+        defaults={"reviewer_organisation": voices[voice], "verdict": verdict},
     )
+    return review

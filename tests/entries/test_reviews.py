@@ -99,3 +99,30 @@ def test_lists_filter_on_peer_reviewed_entries(client, entry):
     assert entry.title in reviewed and "Not reviewed yet" not in reviewed
     others = client.get("/entries/?peer_reviewed=no").content.decode()
     assert "Not reviewed yet" in others and entry.title not in others
+
+
+def test_a_reviewer_reviews_an_entry_once_and_may_change_their_verdict(client, entry):
+    client.force_login(member_of("other-org"))
+    url = f"/entries/{entry.pk}/peer-review/"
+    client.post(url, {"voice": "other-org", "verdict": "First reading: promising."})
+    client.post(url, {"voice": "other-org", "verdict": "Second reading: well evaluated."})
+    review = PeerReview.objects.get()
+    assert review.verdict == "Second reading: well evaluated."
+    page = client.get(entry.url).content.decode()
+    assert "Update my peer review" in page
+    assert "First reading" not in page
+
+
+def test_moderators_preview_an_entry_with_unpublished_changes(client, entry):
+    from tests.conftest import login_with_second_factor
+
+    moderator = member_of("test-org", username="moderator", role="moderator")
+    entry.summary = "A change that waits for approval."
+    entry.save_revision(user=moderator)
+    login_with_second_factor(client, moderator)
+    for url in (f"/admin/pages/{entry.pk}/view_draft/", f"/admin/pages/{entry.pk}/edit/preview/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "A change that waits for approval." in client.get(
+        f"/admin/pages/{entry.pk}/view_draft/"
+    ).content.decode()

@@ -4,6 +4,7 @@ Every setting that differs between a laptop, CI and production comes from here, 
 that an operator can see in one file what the portal can be told from outside.
 """
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,18 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] or default
 
 
+def _networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in _list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as error:
+            raise ConfigurationError(
+                f"{name} must list IP addresses or networks (10.0.0.5, 10.0.0.0/24), not {item!r}"
+            ) from error
+    return networks
+
+
 @dataclass(frozen=True)
 class Environment:
     debug: bool
@@ -54,7 +67,10 @@ class Environment:
     search_engine: str
     search_index_prefix: str
     search_timeout: float
-    base_url: str
+    # None when BASE_URL is not set: production refuses to start then.
+    base_url: str | None
+    # Reverse proxies whose X-Forwarded-For is believed (login throttling counts by address).
+    trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
     media_root: Path
     static_root: Path
     # Outgoing e-mail (invitations). In production EMAIL_HOST must name a relay.
@@ -86,7 +102,8 @@ def read_environment() -> Environment:
         search_engine=search_engine,
         search_index_prefix=os.environ.get("SEARCH_INDEX_PREFIX", "portal").strip() or "portal",
         search_timeout=search_timeout,
-        base_url=os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=os.environ.get("BASE_URL", "").rstrip("/") or None,
+        trusted_proxies=_networks("TRUSTED_PROXIES"),
         media_root=Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"),
         static_root=Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "static"),
         default_from_email=os.environ.get("DEFAULT_FROM_EMAIL") or "portal@localhost",

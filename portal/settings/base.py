@@ -105,7 +105,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Online Exit Work Practices"
-WAGTAILADMIN_BASE_URL = ENV.base_url
+WAGTAILADMIN_BASE_URL = ENV.base_url or "http://127.0.0.1:8000"
 # Wagtail's own search serves the admin; the public search has its own index (search/).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
@@ -163,8 +163,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
-# Reverse proxies in front of the portal that append to X-Forwarded-For (0: none).
-ACCOUNTS_TRUSTED_PROXY_COUNT = 0
+# Reverse proxies in front of the portal that append to X-Forwarded-For (none: the header
+# is not believed, whoever sends it).
+ACCOUNTS_TRUSTED_PROXIES = ENV.trusted_proxies
 
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 

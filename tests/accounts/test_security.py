@@ -1,5 +1,6 @@
 """Login throttling, security headers on the site and in the admin, and the audit log."""
 
+import ipaddress
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -69,15 +70,72 @@ def test_the_lock_lifts_after_the_cool_off(client, editor):
     assert signed_in(client)
 
 
-@override_settings(ACCOUNTS_TRUSTED_PROXY_COUNT=1)
-def test_behind_the_proxy_the_client_address_is_the_one_it_added(rf):
-    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
-    assert client_ip(request) == "203.0.113.7"
+PROXIES = [ipaddress.ip_network("10.0.0.0/24"), ipaddress.ip_network("fd00::/8")]
 
 
-def test_without_a_proxy_forwarded_for_is_not_believed(rf):
+@override_settings(ACCOUNTS_TRUSTED_PROXIES=PROXIES)
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        # Through the proxy: the address the proxy appended, not what the client wrote.
+        ("10.0.0.1", "6.6.6.6, 203.0.113.7", "203.0.113.7"),
+        # Through two proxies of ours: the first address from the right that is not one.
+        ("10.0.0.1", "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        ("fd00::1", "2001:db8::7", "2001:db8::7"),
+        # Straight to gunicorn: the header is the client's own word and is not believed.
+        ("203.0.113.7", "6.6.6.6", "203.0.113.7"),
+        ("203.0.113.7", "10.0.0.1", "203.0.113.7"),
+        # A proxy of ours with no header, or with garbage in it: the peer's address.
+        ("10.0.0.1", "", "10.0.0.1"),
+        ("10.0.0.1", "6.6.6.6, not-an-address", "10.0.0.1"),
+    ],
+)
+def test_forwarded_for_is_believed_only_from_configured_proxies(rf, remote, forwarded, client):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert client_ip(request) == client
+
+
+def test_without_configured_proxies_forwarded_for_is_not_believed(rf):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6", REMOTE_ADDR="203.0.113.7")
     assert client_ip(request) == "203.0.113.7"
+
+
+@override_settings(ACCOUNTS_TRUSTED_PROXIES=PROXIES)
+def test_a_direct_client_cannot_escape_the_lock_by_inventing_addresses(client, editor):
+    for attempt in range(5):
+        client.post(
+            LOGIN,
+            {"username": "eddie", "password": "wrong password guess"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+    response = client.post(
+        LOGIN,
+        {"username": "eddie", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
+    assert not signed_in(client)
+
+
+@override_settings(ACCOUNTS_TRUSTED_PROXIES=PROXIES)
+def test_behind_the_proxy_one_client_is_locked_and_another_is_not(client, editor):
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": "eddie", "password": "wrong password guess"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    response = client.post(
+        LOGIN,
+        {"username": "eddie", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert response.status_code == 302
+    assert signed_in(client)
 
 
 # --- headers ---------------------------------------------------------------------------

@@ -6,10 +6,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from entries import views as entry_views
+from entries.admin_visibility import overriding_urls as admin_visibility_urls
 from portal.api import api
 from search import views as search_views
 
 urlpatterns = [
+    # Before the admin's own: views that filter what a user of another organisation sees.
+    path("admin/", include(admin_visibility_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,13 +1,16 @@
 """Reads of entries. Everything here filters through entries.visibility first."""
 
+import re
+
 from django.db.models import Count, Q, QuerySet
 
 from entries.kinds import PAGE_CLASSES
 from entries.models import EntryPage
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
-from organisations.models import OrganisationPage
+from organisations.models import ID_PATTERN, OrganisationPage
 from vocabulary.models import Facet, Term
 
+ID_RE = re.compile(ID_PATTERN)
 ENTRY_ORDER = ["-published_date", "-first_published_at", "title"]
 
 
@@ -47,6 +50,9 @@ def entry_is_visible(*, reader: Reader, entry: EntryPage) -> bool:
 def entry_get(*, reader: Reader, organisation_id: str, entry_id: str) -> EntryPage | None:
     """The entry, or None when it does not exist or the caller may not see it: callers
     answer both the same way."""
+    if not (ID_RE.fullmatch(organisation_id) and ID_RE.fullmatch(entry_id)):
+        # No entry has such an id; asking the database would only fail on a NUL.
+        return None
     entry = (
         entries_visible(reader=reader)
         .filter(organisation__slug=organisation_id, slug=entry_id)
@@ -150,6 +156,30 @@ FILTER_FIELDS = {
     "status": "status__in",
 }
 FILTER_NAMES = [*FILTER_FIELDS, "kind", "peer_reviewed"]
+# A person ticks a handful of filters; each value costs the database a parameter.
+MAX_FILTER_VALUES = 100
+
+
+class FilterError(ValueError):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+def filters_from_params(params) -> dict[str, list[str]]:
+    """The list filters of a query string (a QueryDict), refused with the parameter named
+    when there are too many values or a value no term could have (PostgreSQL refuses NUL
+    in a query; SQLite would quietly match nothing)."""
+    filters = {name: params.getlist(name) for name in FILTER_NAMES}
+    given = sum(len(values) for values in filters.values())
+    if given > MAX_FILTER_VALUES:
+        most = max(filters, key=lambda name: len(filters[name]))
+        raise FilterError(most, f"too many filter values: at most {MAX_FILTER_VALUES}, not {given}")
+    for name, values in filters.items():
+        if any("\x00" in value for value in values):
+            raise FilterError(name, "contains a NUL character")
+    return filters
 
 
 def entries_filtered(entries: QuerySet[EntryPage], filters: dict[str, list[str]]):

@@ -6,7 +6,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from entries.reviews import peer_review_record
-from entries.selectors import FILTER_NAMES, entries_filtered, entry_list, entry_visible_by_pk
+from entries.selectors import (
+    FilterError,
+    entries_filtered,
+    entry_list,
+    entry_visible_by_pk,
+    filters_from_params,
+)
 from entries.visibility import reader_for
 
 PAGE_SIZE = 20
@@ -14,7 +20,11 @@ TITLES = {None: "All entries", "practice": "Practices", "lesson": "Lessons learn
 
 
 def entry_index(request, kind: str | None = None):
-    filters = {name: request.GET.getlist(name) for name in FILTER_NAMES}
+    try:
+        filters = filters_from_params(request.GET)
+    except FilterError as error:
+        context = {"kind": kind, "title": TITLES[kind], "error": error}
+        return render(request, "entries/entry_index.html", context, status=400)
     if kind is not None:
         filters.pop("kind")
     entries = entries_filtered(entry_list(reader=reader_for(request.user), kind=kind), filters)

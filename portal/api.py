@@ -11,15 +11,46 @@ from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
 from entries.interchange import dumps, entry_to_interchange
-from entries.selectors import FILTER_NAMES, entries_for_export, entry_get
+from entries.selectors import (
+    FILTER_NAMES,
+    FilterError,
+    entries_for_export,
+    entry_get,
+    filters_from_params,
+)
 from entries.services import entries_import
 from entries.visibility import Reader, reader_for, redacted
 from organisations.selectors import organisations_writable_by
 from search.api import SearchParameterError, search_entries, search_query_from_params
 from search.documents import FACET_FIELDS
-from search.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SORTS
+from search.query import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    MAX_RESULT_WINDOW,
+    SORTS,
+)
 
-api = NinjaAPI(
+BEARER = "bearerToken"
+
+
+class PortalAPI(NinjaAPI):
+    """Declares the bearer scheme, which the portal checks itself (a token is optional on
+    reads, where it widens what the caller sees) rather than through Ninja's auth."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"]["securitySchemes"] = {
+            BEARER: {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API token (`manage.py issue_api_token USERNAME`).",
+            }
+        }
+        return schema
+
+
+api = PortalAPI(
     title="Online exit work practices",
     version="1",
     description=(
@@ -90,6 +121,8 @@ def _error_response(description: str) -> dict:
 
 
 UNAUTHORISED = _error_response("The bearer token is unknown, revoked or malformed.")
+# Reads are open to anonymous callers; a token shows what its user may read.
+READ_SECURITY = [{}, {BEARER: []}]
 _FACET_VALUE = {
     "type": "object",
     "properties": {
@@ -116,11 +149,17 @@ _HIT = {
     "required": ["organisation", "id", "kind", "language", "title", "summary", "url"],
 }
 SEARCH_OPENAPI = {
+    "security": READ_SECURITY,
     "parameters": [
         _query_parameter(
             "q", "The words to search for.", {"type": "string", "maxLength": MAX_QUERY_LENGTH}
         ),
-        _query_parameter("page", "Page number.", {"type": "integer", "minimum": 1, "default": 1}),
+        _query_parameter(
+            "page",
+            f"Page number; `page` × `page_size` may not pass {MAX_RESULT_WINDOW} (narrow the "
+            "search to go further).",
+            {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW, "default": 1},
+        ),
         _query_parameter(
             "page_size",
             "Results per page.",
@@ -143,7 +182,7 @@ SEARCH_OPENAPI = {
         *_facet_parameters(FACET_FIELDS),
     ],
     "responses": {
-        "200": {
+        200: {
             "description": "One page of results and the counts of every facet.",
             "content": {
                 "application/json": {
@@ -175,8 +214,8 @@ SEARCH_OPENAPI = {
                 }
             },
         },
-        "400": _error_response("A parameter is invalid; `parameter` names it."),
-        "401": UNAUTHORISED,
+        400: _error_response("A parameter is invalid; `parameter` names it."),
+        401: UNAUTHORISED,
     },
 }
 
@@ -189,7 +228,18 @@ def _reader(request: HttpRequest) -> Reader:
     "/entries/{organisation}/{entry_id}/",
     summary="One entry in the interchange form",
     description="404 when the entry does not exist or the caller may not see it, alike.",
-    response={200: dict, 404: dict},
+    openapi_extra={
+        "security": READ_SECURITY,
+        "responses": {
+            200: {
+                "description": "The entry in the interchange form (entry.schema.json), "
+                "without the fields the caller may not read.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            401: UNAUTHORISED,
+            404: _error_response("No such entry, or not one the caller may read."),
+        },
+    },
 )
 def entry_detail(request, organisation: str, entry_id: str):
     reader = _reader(request)
@@ -204,6 +254,7 @@ def entry_detail(request, organisation: str, entry_id: str):
     summary="Export: every entry the caller may see, as JSON Lines",
     description="Takes the facet parameters of the search API, repeated for several values.",
     openapi_extra={
+        "security": READ_SECURITY,
         "parameters": [
             *_facet_parameters(name for name in FILTER_NAMES if name != "peer_reviewed"),
             _query_parameter(
@@ -214,23 +265,57 @@ def entry_detail(request, organisation: str, entry_id: str):
             ),
         ],
         "responses": {
-            "200": {
+            200: {
                 "description": "One entry of the interchange format per line.",
                 "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
             },
-            "401": UNAUTHORISED,
+            400: _error_response("A filter is invalid; `parameter` names it."),
+            401: UNAUTHORISED,
         },
     },
 )
 def entry_export(request):
     reader = _reader(request)
-    filters = {name: request.GET.getlist(name) for name in FILTER_NAMES}
+    try:
+        filters = filters_from_params(request.GET)
+    except FilterError as error:
+        return JsonResponse({"detail": str(error), "parameter": error.parameter}, status=400)
     entries = entries_for_export(reader=reader, filters=filters)
     lines = (
         dumps(redacted(reader, entry_to_interchange(entry.specific))) + "\n"
         for entry in entries.iterator()
     )
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+
+
+IMPORT_REPORT = {
+    "description": "What was imported: the entries created, updated and sent for "
+    "review, and every rejected line.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "written": {"type": "boolean"},
+                    "created": {"type": "array", "items": {"type": "string"}},
+                    "updated": {"type": "array", "items": {"type": "string"}},
+                    "awaiting_approval": {"type": "array", "items": {"type": "string"}},
+                    "errors": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "line": {"type": "integer"},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                    "detail": {"type": "string"},
+                },
+            }
+        }
+    },
+}
 
 
 @api.post(
@@ -244,7 +329,30 @@ def entry_export(request):
         "nothing. A moderator's entries are published; an editor's are saved as drafts and "
         "submitted to the organisation's moderators."
     ),
-    response={200: dict, 400: dict, 401: dict, 403: dict, 413: dict},
+    openapi_extra={
+        "security": [{BEARER: []}],
+        "requestBody": {
+            "required": True,
+            "description": f"JSON Lines in the interchange format, at most "
+            f"{MAX_IMPORT_BYTES // 2**20} MiB.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+        "responses": {
+            200: IMPORT_REPORT,
+            400: {
+                **IMPORT_REPORT,
+                "description": "Nothing was written: every rejected "
+                "line is named by number in `errors` (or `detail` says why).",
+            },
+            401: UNAUTHORISED,
+            403: _error_response("The token's user edits no organisation."),
+            413: _error_response("The body is larger than the limit."),
+            422: {
+                "description": "`dry_run` or `partial` is not a boolean.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+        },
+    },
 )
 def entry_import(request, dry_run: bool = False, partial: bool = False):
     if not request.headers.get("Authorization"):

@@ -103,3 +103,63 @@ def test_safety_details_are_left_out_of_public_api_answers(client):
     assert parse_line(json.dumps(data))[1] == []
     line = b"".join(client.get("/api/v1/entries.jsonl").streaming_content).decode()
     assert "pseudonyms" not in line
+
+
+def test_answers_to_a_token_are_private_and_every_answer_varies_by_authorization(client):
+    from accounts.services import token_issue
+    from organisations.services import membership_set
+
+    make_entry()
+    anonymous = client.get("/api/v1/entries/test-org/test-entry/")
+    assert "Authorization" in anonymous["Vary"]
+    assert "private" not in anonymous.get("Cache-Control", "")
+
+    member = membership_set(username="member", organisation_id="test-org", role="member").user
+    token = token_issue(user=member, name="partner system")
+    for url in (
+        "/api/v1/entries/test-org/test-entry/",
+        "/api/v1/entries.jsonl",
+        "/api/v1/search/?q=chat",
+    ):
+        answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert answer.status_code == 200, url
+        assert "private" in answer["Cache-Control"], url
+        assert "Authorization" in answer["Vary"], url
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("formats=chat%00", "formats"), ("&".join(["countries=DE"] * 101), "countries")],
+)
+def test_export_and_list_filters_that_no_term_could_match_are_refused_by_name(
+    client, query, parameter
+):
+    make_entry()
+    answer = client.get(f"/api/v1/entries.jsonl?{query}")
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == parameter
+    page = client.get(f"/entries/?{query}")
+    assert page.status_code == 400
+    assert f"<code>{parameter}</code>" in page.content.decode()
+
+
+def test_an_entry_address_that_is_no_id_answers_404(client):
+    assert client.get("/api/v1/entries/test-org/bad%00id/").status_code == 404
+    assert client.get("/api/v1/entries/Test%20Org/test-entry/").status_code == 404
+
+
+def test_the_openapi_description_declares_the_bearer_scheme_and_the_import_body(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    upload = schema["paths"]["/api/v1/entries.jsonl"]["post"]
+    assert upload["security"] == [{"bearerToken": []}]
+    assert "application/x-ndjson" in upload["requestBody"]["content"]
+    assert {"200", "400", "401", "403", "413", "422"} <= set(upload["responses"])
+    single = schema["paths"]["/api/v1/entries/{organisation}/{entry_id}/"]["get"]
+    assert {"200", "401", "404"} <= set(single["responses"])
+    page = next(
+        parameter
+        for parameter in schema["paths"]["/api/v1/search/"]["get"]["parameters"]
+        if parameter["name"] == "page"
+    )
+    assert page["schema"]["maximum"] >= 1

@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; the rest are parts of them.
-.PHONY: setup run test lint check engine engine-stop engine-cluster bench
+.PHONY: setup run test lint check engine engine-stop engine-cluster postgres postgres-stop bench
 
 setup:
 	bash scripts/setup.sh
@@ -26,6 +26,13 @@ engine-stop:
 
 engine-cluster:
 	bash search/engine/engine.sh start-cluster
+
+# The throwaway PostgreSQL 15 cluster the tests run on (var/postgres, 127.0.0.1:54329).
+postgres:
+	bash scripts/postgres.sh start
+
+postgres-stop:
+	bash scripts/postgres.sh stop
 
 # Search benchmark and relevance report (bench/results/). BENCH_ENTRIES=100000 for the
 # full-size run; SEARCH_URL points at another engine than the one `make engine` starts.

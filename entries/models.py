@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from organisations.models import OrganisationPage, id_validator
+from organisations.models import OrganisationPage, country_validator, id_validator
 from vocabulary.models import Facet
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
@@ -264,3 +264,18 @@ class PeerReview(models.Model):
     @property
     def reviewer_label(self) -> str:
         return self.reviewer_organisation.title if self.reviewer_organisation else "Network staff"
+
+
+class EntryPartnerName(Orderable):
+    """A partner an entry names that is not a member organisation of the portal. An import
+    records it as the entry gave it and never makes it an organisation page: only network
+    staff create those, and the entry exports it back as the partner it named."""
+
+    entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="partner_names")
+    partner_id = models.CharField("partner id", max_length=100, validators=[id_validator])
+    name = models.CharField(max_length=255)
+    country = models.CharField(max_length=2, blank=True, validators=[country_validator])
+    url = models.URLField(blank=True)
+
+    def __str__(self):
+        return self.name

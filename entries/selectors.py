@@ -115,6 +115,8 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
         "translations": translations,
         "related_entries": related,
         "partners": list(entry.partners.all().order_by("title")),
+        # Partners that are not member organisations: names only, with no page to link.
+        "partner_names": [partner.name for partner in entry.partner_names.all()],
         "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
         "similar_entries": _similar(reader, entry, exclude=related + translations),
     }

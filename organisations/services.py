@@ -18,7 +18,7 @@ def organisation_upsert(
     *, id: str, name: str, country: str = "", url: str = ""
 ) -> OrganisationPage:
     """Create the organisation an entry names, or bring its name, country and site up to
-    date. A missing country or url in a line leaves what the portal knows in place."""
+    date. Only for callers who may edit the organisation page (see entries_import)."""
     organisation = OrganisationPage.objects.filter(slug=id).first()
     if organisation is None:
         index = site_ensure()
@@ -26,16 +26,27 @@ def organisation_upsert(
             instance=OrganisationPage(title=name, slug=id, country=country, website=url)
         )
         return organisation_roles_ensure(organisation)
+    changes = organisation_changes(organisation, name=name, country=country, url=url)
+    if changes:
+        for field, value in changes.items():
+            setattr(organisation, field, value)
+        organisation.save_revision().publish()
+    return organisation
+
+
+def organisation_changes(
+    organisation: OrganisationPage, *, name: str, country: str = "", url: str = ""
+) -> dict[str, str]:
+    """The fields of the organisation page these details would change (page field ->
+    new value). A missing country or url leaves what the portal knows in place."""
     wanted = {
         "title": name,
         "country": country or organisation.country,
         "website": url or organisation.website,
     }
-    if any(getattr(organisation, field) != value for field, value in wanted.items()):
-        for field, value in wanted.items():
-            setattr(organisation, field, value)
-        organisation.save_revision().publish()
-    return organisation
+    return {
+        field: value for field, value in wanted.items() if getattr(organisation, field) != value
+    }
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
-from entries.interchange import dumps, entry_to_interchange
+from entries.interchange import InterchangeFileError, dumps, entry_to_interchange, read_lines
 from entries.selectors import (
     FILTER_NAMES,
     FilterError,
@@ -361,12 +361,15 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
     writable = organisations_writable_by(user=user)
     if not writable:
         raise HttpError(403, "The token's user is not an editor or moderator of any organisation.")
-    if len(request.body) > MAX_IMPORT_BYTES:
-        raise HttpError(413, f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MiB.")
+    # Read as a stream, line by line: request.body would stop at Django's 2.5 MB limit on
+    # bodies held in memory, and read a too large body whole before refusing it.
     try:
-        lines = request.body.decode("utf-8").splitlines()
-    except UnicodeDecodeError as error:
-        raise HttpError(400, f"The body is not UTF-8 text ({error.reason}).") from error
+        lines = read_lines(request, max_bytes=MAX_IMPORT_BYTES)
+    except InterchangeFileError as error:
+        if error.too_large:
+            message = f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MiB."
+            raise HttpError(413, message) from error
+        raise HttpError(400, f"The body is not UTF-8 text: {error}.") from error
     report = entries_import(
         lines,
         partial=partial,
@@ -380,6 +383,7 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
         "created": report.created,
         "updated": report.updated,
         "awaiting_approval": report.awaiting_approval,
+        "notices": [{"line": notice.line, "message": notice.message} for notice in report.notices],
         "errors": [{"line": error.line, "message": error.message} for error in report.errors],
     }
     return JsonResponse(body, status=400 if report.errors and not report.written else 200)

@@ -2,12 +2,15 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from entries.interchange import entry_to_interchange, parse_line
 from entries.models import EntryPage
 from entries.services import entries_import
 from organisations.models import OrganisationPage
+from organisations.selectors import organisations_writable_by
+from organisations.services import membership_set, organisation_upsert
 from tests.factories import entry_data, entry_line, fixture_lines
 from vocabulary.models import Term
 
@@ -232,3 +235,221 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
 def test_a_missing_file_is_named():
     with pytest.raises(CommandError, match="Cannot read /nonexistent.jsonl"):
         call_command("import_entries", "/nonexistent.jsonl", stdout=io.StringIO())
+
+
+# Who may change what through an import: entries go where the importer may write them,
+# but an organisation page changes only through those who may edit it.
+
+
+def _member(role: str, organisation_id: str = "org-a", **details):
+    membership = membership_set(
+        username=f"{role}-{organisation_id}",
+        organisation_id=organisation_id,
+        role=role,
+        email=f"{role}@{organisation_id}.example.org",
+    )
+    if details:
+        organisation_upsert(id=organisation_id, **details)
+    return membership.user
+
+
+def _import_as(user, lines, **options):
+    writable = organisations_writable_by(user=user)
+    return entries_import(
+        lines,
+        user=user,
+        allowed_organisations=set(writable),
+        publish_organisations={slug for slug, role in writable.items() if role == "moderator"},
+        **options,
+    )
+
+
+ORG_A = {"id": "org-a", "name": "Org A", "country": "DE", "url": "https://org-a.example.org/"}
+FAKE_PARTNER = {"id": "anything", "name": "Official Network Staff"}
+
+
+def test_an_editors_import_leaves_the_organisation_page_as_it_is():
+    editor = _member("editor", name="Org A", country="DE", url="https://org-a.example.org/")
+    renamed = {"id": "org-a", "name": "Renamed", "country": "FR", "url": "https://evil.example/"}
+    report = _import_as(editor, [entry_line(organisation=renamed)])
+    assert report.written and report.awaiting_approval == ["org-a/test-entry"]
+    organisation = OrganisationPage.objects.get(slug="org-a")
+    assert (organisation.title, organisation.country, organisation.website) == (
+        "Org A",
+        "DE",
+        "https://org-a.example.org/",
+    )
+    assert organisation.get_latest_revision().content["title"] == "Org A"
+    assert [str(notice) for notice in report.notices] == [
+        "line 1: organisation: the name, country and url of org-a are left as they are; "
+        "only its moderators change them"
+    ]
+
+
+def test_a_moderators_import_updates_their_organisation_page():
+    moderator = _member("moderator", name="Org A")
+    report = _import_as(moderator, [entry_line(organisation={**ORG_A, "name": "Org A e.V."})])
+    assert report.written and not report.notices
+    assert OrganisationPage.objects.get(slug="org-a").title == "Org A e.V."
+
+
+def test_unknown_partners_of_a_members_import_are_names_on_the_entry(client):
+    moderator = _member("moderator", name="Org A")
+    organisations_before = OrganisationPage.objects.count()
+    groups_before = Group.objects.count()
+    line = entry_data(organisation=ORG_A, partners=[FAKE_PARTNER])
+    report = _import_as(moderator, [json.dumps(line)])
+    assert report.written
+    assert [str(notice) for notice in report.notices] == [
+        "line 1: partners[0]: anything is not a member organisation of the portal; "
+        "kept as a name on the entry"
+    ]
+    assert OrganisationPage.objects.count() == organisations_before
+    assert Group.objects.count() == groups_before
+    page = client.get("/organisations/org-a/test-entry/").content.decode()
+    assert "with Official Network Staff" in page
+    assert "/organisations/anything/" not in page
+    assert [json.loads(text)["partners"] for text in export_lines()] == [[FAKE_PARTNER]]
+
+
+def test_an_editors_unknown_partner_creates_no_organisation_even_once_approved():
+    editor = _member("editor", name="Org A")
+    report = _import_as(editor, [entry_line(organisation=ORG_A, partners=[FAKE_PARTNER])])
+    assert report.awaiting_approval == ["org-a/test-entry"]
+    assert not OrganisationPage.objects.filter(slug="anything").exists()
+    entry = EntryPage.objects.get(slug="test-entry")
+    entry.get_latest_revision().publish()
+    assert not OrganisationPage.objects.filter(slug="anything").exists()
+    assert [name.name for name in EntryPage.objects.get(slug="test-entry").partner_names.all()] == [
+        "Official Network Staff"
+    ]
+
+
+def test_a_known_partner_stays_linked_and_keeps_its_own_details():
+    moderator = _member("moderator", name="Org A")
+    organisation_upsert(id="org-b", name="Org B", url="https://org-b.example.org/")
+    renamed_b = {"id": "org-b", "name": "Not Org B", "url": "https://evil.example/"}
+    _import_as(moderator, [entry_line(organisation=ORG_A, partners=[renamed_b])])
+    entry = EntryPage.objects.get(slug="test-entry")
+    assert [partner.slug for partner in entry.partners.all()] == ["org-b"]
+    assert not entry.partner_names.exists()
+    org_b = OrganisationPage.objects.get(slug="org-b")
+    assert (org_b.title, org_b.website) == ("Org B", "https://org-b.example.org/")
+
+
+def test_the_operator_imports_partners_as_organisations():
+    report = entries_import([entry_line(partners=[FAKE_PARTNER])])
+    assert report.written and not report.notices
+    assert OrganisationPage.objects.get(slug="anything").title == "Official Network Staff"
+
+
+# Hostile lines: each named by number and field, nothing written, no crash.
+
+HUGE = "x" * 3_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 2: entry: nested more than"),
+        (
+            entry_line()[:-1] + ', "title": ' + "[" * 5000 + "]" * 5000 + "}",
+            "line 2: entry: nested more than",
+        ),
+        (
+            entry_line(metrics=[{"name": "Rate", "value": 1}]).replace(": 1}", ": NaN}"),
+            ("line 2: metrics[0].value: NaN is not a number the format allows"),
+        ),
+        (
+            entry_line(metrics=[{"name": "Rate", "value": 1}]).replace(": 1}", ": -Infinity}"),
+            ("line 2: metrics[0].value: -Infinity is not a number the format allows"),
+        ),
+        (
+            entry_line(metrics=[{"name": "Rate", "value": 1}]).replace(": 1}", ": 1e999}"),
+            ("line 2: metrics[0].value: 1e999 is not a number the format allows"),
+        ),
+        (
+            entry_line(metrics=[{"name": "Rate", "value": 1}]).replace(
+                ": 1}", ": 1" + "0" * 5000 + "}"
+            ),
+            "line 2: metrics[0].value: 10000000000",
+        ),
+        (entry_line(title="ab\\ud800cd").replace("\\\\", "\\"), "line 2: title: contains a lone surrogate"),
+        (entry_line(title="Nul \u0000 byte"), "line 2: title: contains a NUL character"),
+        (entry_line(title="Bell \u0007 ringing"), "line 2: title: contains a control character"),
+        (entry_line(tags=["fine", "nul\u0000"]), "line 2: tags[1]: contains a NUL character"),
+        (
+            entry_line(translation_of="Not An Id!"),
+            "line 2: translation_of: 'Not An Id!' is not an id",
+        ),
+        (entry_line(related=["Bad Ref!"]), "line 2: related[0]: 'Bad Ref!' is not an entry id"),
+        (
+            entry_line(
+                organisation={"id": "test-org", "name": "T", "url": "https://e.org/" + "a" * 300}
+            ),
+            "line 2: organisation.url: longer than 200 characters",
+        ),
+        (
+            entry_line(links=[{"url": "https://e.org/" + "a" * 2100}]),
+            "line 2: links[0].url: longer than 2000 characters",
+        ),
+        (
+            entry_line(updated="9999-12-31T23:59:59-23:00"),
+            "line 2: updated: '9999-12-31T23:59:59-23:00'",
+        ),
+        (entry_line(tags=[str(number) for number in range(1000)]), "line 2: tags: more than"),
+        (
+            entry_line(partners=[FAKE_PARTNER, FAKE_PARTNER]),
+            "line 2: partners[1]: anything appears",
+        ),
+    ],
+)
+def test_hostile_lines_are_named_and_nothing_is_written(text, expected):
+    report = entries_import([entry_line(id="fine-line"), text])
+    assert not report.written
+    messages = [str(error) for error in report.errors]
+    assert any(message.startswith(expected) for message in messages), messages
+    assert all(len(message) < 300 for message in messages), messages
+    assert not EntryPage.objects.exists()
+
+
+def test_a_huge_bad_value_is_quoted_as_a_short_excerpt():
+    report = entries_import([entry_line(title=HUGE)])
+    [error] = report.errors
+    assert str(error).startswith("line 1: title: 'xxxxxxxx")
+    assert "…" in str(error)
+    assert len(str(error)) < 200
+
+
+def test_the_cli_names_a_deeply_nested_line_and_exits_non_zero(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text(entry_line() + "\n" + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_entries", str(path), stdout=io.StringIO(), stderr=err)
+    assert "line 2: entry: nested more than" in err.getvalue()
+    assert not EntryPage.objects.exists()
+
+
+def test_a_line_separator_inside_a_text_keeps_the_line_whole(tmp_path):
+    path = tmp_path / "separator.jsonl"
+    path.write_text(entry_line(title="Before\u2028after") + "\n" + entry_line(id="second"))
+    call_command("import_entries", str(path), stdout=io.StringIO())
+    assert EntryPage.objects.get(slug="test-entry").title == "Before\u2028after"
+    assert EntryPage.objects.filter(slug="second").exists()
+
+
+# Side effects: nothing escapes a dry run; a real import notifies the moderators.
+
+
+def test_a_dry_run_by_an_editor_sends_no_email_and_a_real_one_notifies_moderators(mailoutbox):
+    moderator = _member("moderator", name="Org A")
+    editor = _member("editor")
+    line = entry_line(organisation=ORG_A)
+    report = _import_as(editor, [line], dry_run=True)
+    assert report.awaiting_approval == ["org-a/test-entry"]
+    assert not EntryPage.objects.exists()
+    assert mailoutbox == []
+    report = _import_as(editor, [line])
+    assert report.written
+    assert moderator.email in {address for message in mailoutbox for address in message.to}

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from entries.interchange import InterchangeFileError, read_lines
 from entries.services import entries_import
 
 
@@ -22,15 +23,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, partial, **options):
         try:
-            stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+            stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         try:
             with stream:
-                lines = stream.read().splitlines()
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{file} is not UTF-8 text ({error.reason})") from error
+                lines = read_lines(stream)
+        except InterchangeFileError as error:
+            raise CommandError(f"{file}: {error}") from error
 
+        # The operator imports with every right: no user.
         report = entries_import(lines, partial=partial, dry_run=dry_run)
         for error in report.errors:
             self.stderr.write(f"{file}: {error}")

@@ -17,6 +17,7 @@ from entries.services import entry_upsert
 from entries.visibility import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
 from portal.services import site_ensure
+from tests.conftest import login_with_second_factor
 from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
 from vocabulary.services import vocabulary_load
@@ -84,6 +85,14 @@ READS = {
     "moderator_a": {"public", "members", "org"},
     "editor_b": {"public", "members"},
     "staff": {"public", "members"},
+}
+
+# In the admin, an organisation's editors and moderators also see its drafts; tests/
+# organisations/test_admin_visibility.py tries every admin view, this the main ones.
+ADMIN_READS = {
+    "editor_a": {"public", "members", "org", "draft"},
+    "moderator_a": {"public", "members", "org", "draft"},
+    "editor_b": {"public", "members"},
 }
 
 FACETS = [
@@ -219,6 +228,28 @@ class PermissionMatrix:
                 self.assertEqual(status, 200 if name in reads else 404, name)
             export = b"".join(self.client.get("/api/v1/entries.jsonl").streaming_content)
             self.assert_markers(export.decode(), reads, "export")
+
+    def test_admin_choosers_and_bulk_actions(self):
+        ids = "&".join(f"id={page.pk}" for page in self.pages.values())
+        organisation_a = self.pages["org"].get_parent().pk
+        for caller, reads in ADMIN_READS.items():
+            with self.subTest(caller=caller):
+                login_with_second_factor(self.client, self.users[caller])
+                browse = f"/admin/choose-page/{organisation_a}/"
+                html = self.client.get(browse).content.decode()
+                self.assert_markers(html, reads - {"public"}, browse)  # the public one is B's
+                for url in (
+                    "/admin/choose-page/search/?q=practice",
+                    f"/admin/choose-page/chosen-multiple/?{ids}",
+                    f"/admin/bulk/wagtailcore/page/publish/?{ids}",
+                    f"/admin/bulk/wagtailcore/page/delete/?{ids}",
+                ):
+                    html = self.client.get(url).content.decode()
+                    self.assert_markers(html, reads, url)
+                for name in ("org", "draft"):
+                    # The chooser opened on a hidden page answers like a missing one.
+                    chooser = self.client.get(f"/admin/choose-page/{self.pages[name].pk}/")
+                    self.assertEqual(chooser.status_code, 200 if name in reads else 404, name)
 
 
 @override_settings(SEARCH_URL=None)

@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from wagtail.models import Page, WorkflowState
 
 from accounts.services import token_issue
 from entries.models import EntryPage
+from organisations.models import OrganisationPage
 from organisations.services import membership_set
 from tests.factories import entry_line, make_entry
 
@@ -110,3 +112,84 @@ def test_a_token_reads_with_its_users_rights(client):
     ids = sorted(json.loads(line)["id"] for line in lines.decode().splitlines())
     assert ids == ["members-entry", "own-entry"]
     assert client.get("/api/v1/entries/test-org/members-entry/").status_code == 404
+
+
+def test_a_body_past_djangos_memory_limit_and_within_20_mib_is_imported(client):
+    token = token_for("moderator", "org-a", "mod-a")
+    padding = [""] * 3_000_000  # 3 MB of blank lines, which the import skips
+    response = post(client, token, [*padding, entry_line(id="after-padding", organisation=A)])
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["created"] == ["org-a/after-padding"]
+
+
+def test_a_body_over_20_mib_is_refused_with_413_and_nothing_written(client):
+    token = token_for("moderator", "org-a", "mod-a")
+    response = post(client, token, [entry_line(id="first", organisation=A), "x" * (21 * 2**20)])
+    assert response.status_code == 413
+    assert "20 MiB" in response.json()["detail"]
+    assert not EntryPage.objects.exists()
+
+
+def test_an_editor_token_changes_no_organisation_page_and_creates_no_partner(client):
+    token = token_for("editor", "org-a", "editor-a")
+    renamed = {"id": "org-a", "name": "Renamed", "url": "https://evil.example/"}
+    staff = {"id": "anything", "name": "Official Network Staff"}
+    response = post(client, token, [entry_line(organisation=renamed, partners=[staff])])
+    assert response.status_code == 200, response.content
+    assert [notice["line"] for notice in response.json()["notices"]] == [1, 1]
+    organisation = OrganisationPage.objects.get(slug="org-a")
+    assert (organisation.title, organisation.website) == ("org-a", "")
+    assert not OrganisationPage.objects.filter(slug="anything").exists()
+    assert not Group.objects.filter(name__startswith="anything").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "entry: nested more than"),
+        (
+            entry_line(organisation=A).replace(
+                '"summary"', '"x": ' + "[" * 5000 + "]" * 5000 + ', "summary"'
+            ),
+            "entry: nested more than",
+        ),
+        (
+            entry_line(organisation=A, metrics=[{"name": "n", "value": 1}]).replace(
+                ": 1}", ": NaN}"
+            ),
+            "metrics[0].value: NaN",
+        ),
+        (
+            entry_line(organisation=A, metrics=[{"name": "n", "value": 1}]).replace(
+                ": 1}", ": 1e999}"
+            ),
+            "metrics[0].value: 1e999",
+        ),
+        (
+            entry_line(organisation=A, title="ab\\ud800cd").replace("\\\\", "\\"),
+            "title: contains a lone surrogate",
+        ),
+        (entry_line(organisation=A, title="Nul \u0000 byte"), "title: contains a NUL character"),
+        (entry_line(organisation=A, translation_of="Not An Id!"), "translation_of: 'Not An Id!'"),
+    ],
+)
+def test_hostile_lines_answer_400_naming_the_line_and_write_nothing(client, text, expected):
+    token = token_for("moderator", "org-a", "mod-a")
+    response = post(client, token, [entry_line(id="fine", organisation=A), text])
+    assert response.status_code == 400, response.content[:500]
+    errors = response.json()["errors"]
+    assert any(error["line"] == 2 and error["message"].startswith(expected) for error in errors)
+    assert all(len(error["message"]) < 300 for error in errors)
+    assert not EntryPage.objects.exists()
+
+
+def test_an_editors_dry_run_sends_no_email(client, mailoutbox):
+    membership_set(
+        username="mod-a", organisation_id="org-a", role="moderator", email="mod@org-a.example"
+    )
+    token = token_for("editor", "org-a", "editor-a")
+    response = post(client, token, [entry_line(organisation=A)], dry_run="true")
+    assert response.json()["awaiting_approval"] == ["org-a/test-entry"]
+    assert mailoutbox == []
+    post(client, token, [entry_line(organisation=A)])
+    assert ["mod@org-a.example"] in [message.to for message in mailoutbox]

@@ -1,0 +1,73 @@
+"""In headless Chromium: an editor changes an entry and submits it for review, the
+organisation's moderator reads the draft, approves it, and the change is live."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from organisations.services import membership_set
+from tests.browser import assert_accessible
+from tests.conftest import login_with_second_factor
+from tests.factories import make_entry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ORG_A = {"id": "org-a", "name": "Organisation A", "country": "DE"}
+CHANGED_TITLE = "Chat counselling for leavers, reviewed"
+
+
+def signed_in(browser, live_server, user):
+    """A browser page whose session has passed the second factor, as after typing a code."""
+    client = Client()
+    login_with_second_factor(client, user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def entry(portal_db):
+    return make_entry(id="chat-entry", organisation=ORG_A, visibility="public")
+
+
+def test_editor_submits_moderator_previews_and_approves_and_the_change_goes_live(
+    live_server, browser, axe, entry
+):
+    editor = membership_set(username="edith", organisation_id="org-a", role="editor").user
+    moderator = membership_set(username="mona", organisation_id="org-a", role="moderator").user
+    edit_url = f"{live_server.url}/admin/pages/{entry.pk}/edit/"
+
+    as_editor = signed_in(browser, live_server, editor)
+    as_editor.goto(edit_url)
+    as_editor.locator("#id_title").fill(CHANGED_TITLE)
+    as_editor.get_by_role("button", name="More actions").click()
+    as_editor.get_by_role("button", name="Submit to org-a: review").click()
+    as_editor.wait_for_url(f"{live_server.url}/admin/pages/{entry.get_parent().pk}/")
+    as_editor.context.close()
+
+    anonymous = browser.new_page()
+    anonymous.goto(live_server.url + entry.url)
+    assert anonymous.locator("h1").inner_text() != CHANGED_TITLE  # not live before approval
+
+    as_moderator = signed_in(browser, live_server, moderator)
+    as_moderator.goto(f"{live_server.url}/admin/pages/{entry.pk}/view_draft/")
+    assert as_moderator.locator("h1").inner_text() == CHANGED_TITLE
+    assert_accessible(axe, as_moderator)
+
+    as_moderator.goto(edit_url)
+    as_moderator.get_by_role("button", name="More actions").click()
+    as_moderator.get_by_role("button", name="Approve and Publish").click()
+    as_moderator.wait_for_url(f"{live_server.url}/admin/pages/{entry.get_parent().pk}/")
+    as_moderator.context.close()
+
+    anonymous.goto(live_server.url + entry.url)
+    assert anonymous.locator("h1").inner_text() == CHANGED_TITLE
+    anonymous.context.close()

@@ -40,13 +40,11 @@ def pages_admin_visible_to(user) -> Q:
     return ~Q(pk__in=EntryPage.objects.exclude(shown).values("pk"))
 
 
-def _visible_ids(user, ids: list[str]) -> list[int]:
-    wanted = [int(pk) for pk in ids if pk.isdigit()]
-    return list(
-        Page.objects.filter(pages_admin_visible_to(user), pk__in=wanted).values_list(
-            "pk", flat=True
-        )
-    )
+def _visible_ids(user, ids: list) -> set[int]:
+    """Those of the given page ids (ints, or strings from a query) the user may see."""
+    wanted = [int(pk) for pk in ids if str(pk).isdigit()]
+    visible = Page.objects.filter(pages_admin_visible_to(user), pk__in=wanted)
+    return set(visible.values_list("pk", flat=True))
 
 
 class BrowseVisibleParent(BrowseView):
@@ -54,7 +52,8 @@ class BrowseVisibleParent(BrowseView):
     (its children are filtered by the construct_page_chooser_queryset hook)."""
 
     def get(self, request, parent_page_id=None):
-        if parent_page_id is not None and not _visible_ids(request.user, [str(parent_page_id)]):
+        visible = Page.objects.filter(pages_admin_visible_to(request.user))
+        if parent_page_id is not None and not visible.filter(pk=parent_page_id).exists():
             raise Http404
         return super().get(request, parent_page_id)
 
@@ -64,9 +63,7 @@ class ChosenVisibleMultiple(ChosenMultipleView):
 
     def get(self, request):
         request.GET = request.GET.copy()
-        request.GET.setlist(
-            "id", [str(pk) for pk in _visible_ids(request.user, request.GET.getlist("id"))]
-        )
+        request.GET.setlist("id", sorted(_visible_ids(request.user, request.GET.getlist("id"))))
         return super().get(request)
 
 
@@ -77,7 +74,7 @@ class VisiblePagesOnly:
     def get_actionable_objects(self):
         objects, context = super().get_actionable_objects()
         refused = context["items_with_no_access"]
-        visible = set(_visible_ids(self.request.user, [str(page.pk) for page in objects + refused]))
+        visible = _visible_ids(self.request.user, [page.pk for page in objects + refused])
         return [page for page in objects if page.pk in visible], {
             "items_with_no_access": [page for page in refused if page.pk in visible]
         }

@@ -7,11 +7,14 @@ every admin view that lists or names pages; none may show a canary, while A's ow
 still finds them (so hiding everything would not pass).
 """
 
+from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.utils import timezone
 from wagtail.models import Page, Workflow, WorkflowState
 
+from entries.admin_visibility import pages_admin_visible_to
 from entries.services import entry_upsert
+from entries.visibility import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
 from portal.services import site_ensure
 from tests.conftest import login_with_second_factor
@@ -257,3 +260,20 @@ class AdminVisibilityTests(TestCase):
         )
         # B's own entry, A's public entry; not A's hidden, draft or pending ones.
         self.assertEqual(practices.count, 2)
+
+    def test_network_staff_see_only_readable_live_entries_and_superusers_all(self):
+        staff = User.objects.create_user("staff")
+        staff.groups.add(Group.objects.get_or_create(name=NETWORK_STAFF_GROUP)[0])
+        root = User.objects.create_superuser("root")
+        for user, shown in (
+            (staff, {"public"}),
+            (root, {"org", "draft", "pending", "public", "own"}),
+        ):
+            with self.subTest(user=user.username):
+                visible = Page.objects.filter(pages_admin_visible_to(user))
+                self.assertEqual(
+                    {name for name, page in self.pages.items() if visible.filter(pk=page.pk)},
+                    shown,
+                )
+                # The tree and the organisations stay in view, for choosing where to link.
+                self.assertTrue(visible.filter(pk=self.organisation_a.pk).exists())

@@ -7,9 +7,10 @@ the title, status or existence of another organisation's hidden entries or draft
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
+from taggit.models import Tag
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.chooser import BrowseView, ChosenMultipleView
 from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
@@ -17,6 +18,7 @@ from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
 from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
 from wagtail.models import Page
 
 from entries.models import EntryPage
@@ -140,6 +142,26 @@ class PageTypesUsageOfVisiblePages(PageTypesUsageReportView):
         return super().decorate_paginated_queryset(page_types)
 
 
+def tag_autocomplete(request, app_name=None, model_name=None):
+    """Wagtail's keyword suggestions without the keywords that only entries hidden from the
+    user carry: a keyword can say what a hidden entry is about. Keywords of no entry (on
+    images or documents) are suggested as before."""
+    if (app_name, model_name) not in ((None, None), ("taggit", "tag")):
+        raise Http404
+    term = request.GET.get("term", "")
+    if not term:
+        return JsonResponse([], safe=False)
+    on_entries = EntryPage.objects.values("tagged_items__tag")
+    on_visible_entries = on_entries.filter(pages_admin_visible_to(request.user))
+    tags = (
+        Tag.objects.filter(name__istartswith=term)
+        .filter(Q(pk__in=on_visible_entries) | ~Q(pk__in=on_entries.exclude(tagged_items=None)))
+        .order_by("name")
+        .values_list("name", flat=True)[:TAGS_AUTOCOMPLETE_LIMIT]
+    )
+    return JsonResponse(list(tags), safe=False)
+
+
 def _admin_view(view):
     return never_cache(require_admin_access(view))
 
@@ -148,6 +170,8 @@ def _admin_view(view):
 overriding_urls = [
     path("choose-page/<int:parent_page_id>/", _admin_view(BrowseVisibleParent.as_view())),
     path("choose-page/chosen-multiple/", _admin_view(ChosenVisibleMultiple.as_view())),
+    path("tag-autocomplete/", _admin_view(tag_autocomplete)),
+    path("tag-autocomplete/<slug:app_name>/<slug:model_name>/", _admin_view(tag_autocomplete)),
     path("reports/page-types-usage/", _admin_view(PageTypesUsageOfVisiblePages.as_view())),
     path(
         "reports/page-types-usage/results/",

@@ -277,3 +277,25 @@ class AdminVisibilityTests(TestCase):
                 )
                 # The tree and the organisations stay in view, for choosing where to link.
                 self.assertTrue(visible.filter(pk=self.organisation_a.pk).exists())
+
+
+class KeywordSuggestionTests(TestCase):
+    """The admin's keyword field suggests keywords as one types; a keyword only a hidden
+    entry carries says what that entry is about."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        entry_upsert(data={**_entry("org", "Quokkaword", "organisation"), "tags": ["Okapi op"]})
+        entry_upsert(data={**_entry("public", "Numbatword", "public"), "tags": ["Okra shared"]})
+        cls.editor_a = membership_set(username="ea", organisation_id="org-a", role="editor").user
+        cls.editor_b = membership_set(username="eb", organisation_id="org-b", role="editor").user
+
+    def suggestions(self, user, term="Ok") -> list[str]:
+        login_with_second_factor(self.client, user)
+        return self.client.get(f"/admin/tag-autocomplete/?term={term}").json()
+
+    def test_keywords_of_hidden_entries_are_suggested_only_to_their_organisation(self):
+        self.assertEqual(self.suggestions(self.editor_b), ["Okra shared"])
+        self.assertEqual(self.suggestions(self.editor_a), ["Okapi op", "Okra shared"])

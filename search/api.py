@@ -12,11 +12,13 @@ the engine is down; invalid parameters raise SearchParameterError.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from entries.models import EntryPage
 from entries.visibility import Reader
 from search.builders import (
+    TERMS_IN_USE,
     autocomplete_body,
     did_you_mean_body,
     related_body,
@@ -26,6 +28,7 @@ from search.client import (
     Engine,
     EngineError,
     EngineUnavailable,
+    QueryTooLarge,
     alias_name,
     engine_get,
     engine_mark_down,
@@ -35,14 +38,25 @@ from search.database import (
     database_autocomplete,
     database_related,
     database_search,
-    fold,
+    database_terms_in_use,
+    vocabulary_terms_named,
 )
-from search.facets import facet_counts_from_aggregations, facet_values
-from search.query import SearchParameterError, SearchQuery, search_query_from_params
+from search.documents import facet_value_key
+from search.facets import facet_counts_from_aggregations, facet_values, query_recognised
+from search.query import (
+    MAX_QUERY_WORDS,
+    PARAMETERS,
+    SearchParameterError,
+    SearchQuery,
+    clean_text,
+    search_query_from_params,
+    text_bounded,
+)
 from search.queue import index_queue_drain_if_pending
 from search.results import Completion, FacetValue, SearchHit, SearchResults
 
 __all__ = [
+    "PARAMETERS",
     "Completion",
     "FacetValue",
     "SearchHit",
@@ -50,6 +64,7 @@ __all__ = [
     "SearchQuery",
     "SearchResults",
     "autocomplete",
+    "query_recognised",
     "related_entries",
     "search_entries",
     "search_query_from_params",
@@ -60,9 +75,12 @@ logger = logging.getLogger(__name__)
 HIGHLIGHT_NAMES = ("title", "summary", "body", "details")
 
 
-def _ask(engine: Engine, body: dict | list[dict]) -> dict | list[dict] | None:
+def _ask(
+    engine: Engine, body: dict | list[dict], *, too_large_raises: bool = False
+) -> dict | list[dict] | None:
     """The engine's answer (to several bodies: its answers, in one round trip), or None
-    when the database must answer instead."""
+    when the database must answer instead; QueryTooLarge when asked to, for the caller to
+    ask a smaller query."""
     try:
         if isinstance(body, list):
             answer = engine.msearch(alias_name(), body)
@@ -70,6 +88,11 @@ def _ask(engine: Engine, body: dict | list[dict]) -> dict | list[dict] | None:
             answer = engine.search(alias_name(), body)
     except EngineUnavailable as error:
         engine_mark_down(error)
+        return None
+    except QueryTooLarge:
+        if too_large_raises:
+            raise
+        logger.exception("the search engine refused a query as too large")
         return None
     except EngineError:
         # A request the engine refuses is a bug here; the reader still gets an answer.
@@ -115,18 +138,41 @@ def _suggestion(answer: dict) -> str | None:
     return None
 
 
+def _ask_bounded(
+    engine: Engine, reader: Reader, query: SearchQuery
+) -> tuple[SearchQuery, list[dict] | None]:
+    """The query as asked and the engine's answers. The engine refuses a query of too many
+    clauses: it is asked the informative words, at most MAX_QUERY_WORDS of them (as the
+    database search), and half as many again while it refuses (words with many synonyms
+    cost more clauses)."""
+    known = Vocabulary.load().words
+    limit = MAX_QUERY_WORDS
+    while True:
+        bounded = text_bounded(query.text, known, limit)
+        asked = dataclasses.replace(query, text=bounded) if bounded != query.text else query
+        try:
+            return asked, _ask(engine, search_bodies(reader, asked), too_large_raises=True)
+        except QueryTooLarge:
+            if limit == 1:
+                logger.exception("the search engine refused even one word")
+                return asked, None
+            limit //= 2
+
+
 def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
     """Entries matching the query among those the reader may see, one page of them, with
     the counts of every facet, from the engine if it answers, else from the database."""
     engine = engine_get()
-    answers = _ask(engine, search_bodies(reader, query)) if engine is not None else None
+    if engine is None:
+        return database_search(reader=reader, query=query)
+    asked, answers = _ask_bounded(engine, reader, query)
     if answers is None:
         return database_search(reader=reader, query=query)
     hits, counts = answers
     count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
     suggestion = None
     if count == 0 and query.text:
-        suggested = _ask(engine, did_you_mean_body(reader, query))
+        suggested = _ask(engine, did_you_mean_body(reader, asked))
         suggestion = _suggestion(suggested) if suggested else None
     return SearchResults(
         count=count,
@@ -139,34 +185,18 @@ def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
     )
 
 
-def _term_completions(prefix: str, language: str, size: int) -> list[Completion]:
-    """Vocabulary terms one of whose names starts with the prefix (public, not entries)."""
-    from vocabulary.models import Term
-
-    folded = fold(prefix)
-    vocabulary = Vocabulary.load()
-    ids = {
-        term
-        for name, terms in vocabulary.names.items()
-        if name.startswith(folded) or f" {folded}" in f" {name}"
-        for term in terms
-    }
-    terms = Term.objects.filter(pk__in=ids).order_by("facet", "sort_order")[:size]
-    return [
-        Completion(text=term.label_in(language), kind="term", facet=term.facet, term=term.slug)
-        for term in terms
-    ]
-
-
 def autocomplete(
     *, reader: Reader, prefix: str, size: int = 8, language: str = "en"
 ) -> list[Completion]:
-    """Entry titles the reader may see, then vocabulary terms, matching what was typed."""
-    prefix = " ".join(prefix.split())[:100]
+    """Entry titles the reader may see, then vocabulary terms matching what was typed that
+    some entry the reader may see carries."""
+    prefix = " ".join(clean_text(prefix).split())[:100]
     if len(prefix) < 2:
         return []
+    candidates = vocabulary_terms_named(prefix)
+    keys = [facet_value_key(term.facet, term.slug) for term in candidates]
     engine = engine_get()
-    answer = _ask(engine, autocomplete_body(reader, prefix, size)) if engine else None
+    answer = _ask(engine, autocomplete_body(reader, prefix, size, keys)) if engine else None
     if answer is not None:
         titles = [
             Completion(
@@ -174,9 +204,16 @@ def autocomplete(
             )
             for hit in answer["hits"]["hits"]
         ]
+        buckets = answer.get("aggregations", {}).get(TERMS_IN_USE, {}).get("visible", {})
+        used = {bucket["key"] for bucket in buckets.get("terms", {}).get("buckets", [])}
+        terms = [term for term, key in zip(candidates, keys, strict=True) if key in used]
     else:
         titles = database_autocomplete(reader=reader, prefix=prefix, size=size)
-    return titles + _term_completions(prefix, language, size)
+        terms = database_terms_in_use(reader=reader, terms=candidates)
+    return titles + [
+        Completion(text=term.label_in(language), kind="term", facet=term.facet, term=term.slug)
+        for term in terms[:size]
+    ]
 
 
 def related_entries(*, reader: Reader, entry: EntryPage, size: int = 5) -> list[SearchHit]:

@@ -19,11 +19,11 @@ is one the engine keeps in its request cache until the index changes.
 
 from __future__ import annotations
 
-from elasticsearch.dsl import Q, Search
+from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
 from entries.visibility import Reader
-from search.documents import LANGUAGES, SHARED_FIELD
+from search.documents import FACETS_FIELD, LANGUAGES, SHARED_FIELD
 from search.facets import (
     counted_filter,
     facet_aggregations,
@@ -243,8 +243,16 @@ def search_bodies(reader: Reader, query: SearchQuery) -> list[dict]:
     return [hits_body(reader, query), counts_body(reader, query)]
 
 
-def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:
-    """Titles that start with (or contain words starting with) what was typed."""
+# The aggregation of autocomplete_body that says which terms are in use.
+TERMS_IN_USE = "terms_in_use"
+
+
+def autocomplete_body(
+    reader: Reader, prefix: str, size: int, term_keys: list[str] | None = None
+) -> dict:
+    """Titles that start with (or contain words starting with) what was typed; and which of
+    the given terms (FACETS_FIELD keys) some entry the reader may see carries, whatever its
+    title: a term no such entry uses is not suggested, or it would reveal hidden ones."""
     search = Search().query(
         Q(
             "bool",
@@ -259,6 +267,11 @@ def autocomplete_body(reader: Reader, prefix: str, size: int) -> dict:
             filter=_scope(reader, SearchQuery()),
         )
     )
+    if term_keys:
+        scope = _scope(reader, SearchQuery())
+        visible = A("filter", filter=Q("bool", filter=scope) if scope else Q("match_all"))
+        visible.bucket("terms", "terms", field=FACETS_FIELD, include=term_keys, size=len(term_keys))
+        search.aggs.bucket(TERMS_IN_USE, "global").bucket("visible", visible)
     return search.source(["title", "url", "organisation", "id"]).extra(size=size).to_dict()
 
 

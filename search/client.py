@@ -35,6 +35,20 @@ class EngineError(Exception):
     """The engine answered with an error that retrying will not fix (a bad request)."""
 
 
+class QueryTooLarge(EngineError):
+    """The engine refused a query of more clauses than it accepts: the query's fault (too
+    many words, or words with many synonyms), not the engine's, whatever status it says."""
+
+
+# How OpenSearch and Elasticsearch name that refusal (Lucene's maxClauseCount).
+_TOO_MANY_CLAUSES = ("too_many_clauses", "too_many_nested_clauses")
+
+
+def _refused_as_too_large(message: str) -> None:
+    if any(name in message for name in _TOO_MANY_CLAUSES):
+        raise QueryTooLarge(message)
+
+
 class Engine(Protocol):
     name: str
 
@@ -88,6 +102,7 @@ def _msearch_answers(answer: dict) -> list[dict]:
         if "error" in response:
             status = response.get("status", 500)
             message = f"{status}: {response['error']}"
+            _refused_as_too_large(message)
             # As for a single search: a missing index or a busy node is unavailable.
             if status in (404, 429, 500, 502, 503, 504):
                 raise EngineUnavailable(message)
@@ -133,6 +148,7 @@ class OpenSearchEngine:
         except errors.NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error
         except errors.TransportError as error:
+            _refused_as_too_large(str(error))
             if error.status_code in (429, 500, 502, 503, 504) or error.status_code == "N/A":
                 raise EngineUnavailable(str(error)) from error
             raise EngineError(str(error)) from error
@@ -228,6 +244,7 @@ class ElasticsearchEngine:
         except NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error
         except ApiError as error:
+            _refused_as_too_large(str(error))
             if error.status_code in (429, 500, 502, 503, 504):
                 raise EngineUnavailable(str(error)) from error
             raise EngineError(str(error)) from error

@@ -9,13 +9,10 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from entries.kinds import PAGE_CLASSES
@@ -25,7 +22,7 @@ from entries.selectors import entries_filtered, entries_visible
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader
 from search.documents import FACET_FIELDS, TERM_FACETS
 from search.facets import facet_values, process_cached
-from search.query import SearchQuery
+from search.query import STOP_WORDS, SearchQuery, fold, words_kept
 from search.results import Completion, SearchHit, SearchResults
 from vocabulary.models import Term
 
@@ -36,11 +33,12 @@ ORGANISATION_WEIGHT = 1.5
 TERM_PHRASE_WEIGHT = 3.0
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
+# Distinct words of one query looked for, each in every text column: a policymaker's
+# question has a dozen once stop words are gone; the cap bounds what a 500-character query
+# costs. Beyond it, the words that name vocabulary concepts are kept, then the longest (a
+# long word is a rare one, and rare words tell entries apart).
+MAX_QUERY_WORDS = 16
 
-_STOP_WORDS = """a an and are as at be by for from has have how in into is it of on or the to with
-    what when where which who why le la les un une des du de et en au aux pour par sur dans que
-    qui est avec der die das ein eine und oder zu im von mit für fur auf den dem ist wie"""
-STOP_WORDS = set(_STOP_WORDS.split())
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
 eurs eur euse euses ions ion ismus"""
@@ -49,12 +47,6 @@ SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
 def stem(word: str) -> str:
@@ -113,22 +105,47 @@ class Vocabulary:
         return close[0] if close else None
 
 
-def _words(text: str) -> list[tuple[str, str]]:
-    """Query words, folded and as typed (lowercase): stored text keeps its accents."""
-    words = []
-    for raw in re.sub(r"[^\w]+", " ", text.casefold()).split():
-        folded = fold(raw)
-        if folded not in STOP_WORDS and len(folded) > 1:
-            words.append((folded, raw))
-    return words
+def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:
+    """Distinct query words, folded and as typed (lowercase: stored text keeps its accents),
+    in the order typed, with how often each comes in the words typed once each: a repeated
+    word counts once, a compound repeating one ("face-to-face") keeps its weight. At most
+    MAX_QUERY_WORDS of them (search.query.words_kept)."""
+    typed: dict[str, str] = {}
+    for token in text.casefold().split():
+        typed.setdefault(fold(token), token)
+    times: dict[str, int] = {}
+    as_typed: dict[str, str] = {}
+    for token in typed.values():
+        for raw in re.sub(r"[^\w]+", " ", token).split():
+            folded = fold(raw)
+            if folded not in STOP_WORDS and len(folded) > 1:
+                times[folded] = times.get(folded, 0) + 1
+                as_typed.setdefault(folded, raw)
+    kept = words_kept(list(times), vocabulary.words)
+    return [(folded, as_typed[folded], count) for folded, count in times.items() if folded in kept]
 
 
-def _contains(columns: list[str], needle: str) -> Q:
-    return reduce(or_, (_column_contains(column, needle) for column in columns))
+def _any(conditions: list[Q]) -> Q:
+    """One flat OR, whatever the number of conditions."""
+    return Q(*conditions, _connector=Q.OR)
 
 
-def _column_contains(column: str, needle: str) -> Q:
-    condition = Q(**{f"{column}__icontains": needle})
+class _Sum(Func):
+    """Scores added in one flat expression: a + b nested per word grows the SQL's expression
+    tree past what SQLite parses and Django's compiler recurses through."""
+
+    arg_joiner = " + "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def _contains(columns: list[str], needles: list[str]) -> Q:
+    return _any([_column_contains(column, needles) for column in columns])
+
+
+def _column_contains(column: str, needles: list[str]) -> Q:
+    """The column contains one of the needles: one group of the WHERE clause."""
+    condition = _any([Q(**{f"{column}__icontains": needle}) for needle in needles])
     if column in MEMBERS_ONLY_FIELDS:
         # As in the index: a public entry's members-only fields are not searched.
         condition &= ~Q(visibility=Visibility.PUBLIC)
@@ -147,7 +164,7 @@ def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
         )
         for facet, ids in by_facet.items()
     ]
-    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+    return _any(conditions) if conditions else Q(pk__in=[])
 
 
 def _weighted(condition: Q, weight: float) -> Case:
@@ -162,7 +179,10 @@ class TextMatch:
 
 
 def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
-    words = _words(text)
+    """What an entry must match, and its score. Each word scores in each field; what must
+    match is one condition per column (any word in it), so that the SQL's expression tree,
+    which SQLite bounds, grows with the words only as wide as one column's list."""
+    words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
         return None
@@ -171,11 +191,13 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
         "summary": ["summary"],
         "body": ["body"],
         "details": list(DETAIL_COLUMNS),
+        "organisation": ["organisation__title"],
     }
+    weights = {**TEXT_WEIGHTS, "organisation": ORGANISATION_WEIGHT}
     scores: list = []
-    conditions: list[Q] = []
     needles: list[str] = []
-    for word, raw in words:
+    term_ids: set[int] = set()
+    for word, raw, times in words:
         variants = {stem(word), stem(raw)}
         corrected = vocabulary.correct(word)
         if corrected:
@@ -183,29 +205,33 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
         for variant in variants:
             needles.append(variant)
             for name, cols in columns.items():
-                condition = _contains(cols, variant)
-                conditions.append(condition)
-                scores.append(_weighted(condition, TEXT_WEIGHTS[name]))
-            organisation = Q(organisation__title__icontains=variant)
-            conditions.append(organisation)
-            scores.append(_weighted(organisation, ORGANISATION_WEIGHT))
-            term_ids = vocabulary.word_terms(variant)
-            if term_ids:
-                by_term = _has_terms(term_ids, vocabulary)
-                conditions.append(by_term)
-                scores.append(_weighted(by_term, TERM_WORD_WEIGHT))
+                condition = _contains(cols, [variant])
+                scores.append(_weighted(condition, weights[name] * times))
+            variant_terms = vocabulary.word_terms(variant)
+            if variant_terms:
+                term_ids |= variant_terms
+                by_term = _has_terms(variant_terms, vocabulary)
+                scores.append(_weighted(by_term, TERM_WORD_WEIGHT * times))
+    distinct = list(dict.fromkeys(needles))
+    conditions = [
+        _column_contains(column, distinct)
+        for cols in columns.values()
+        for column in cols
+        if distinct
+    ]
+    if term_ids:
+        conditions.append(_has_terms(term_ids, vocabulary))
     phrase_terms = vocabulary.phrase_terms(folded)
     if phrase_terms:
         by_phrase = _has_terms(phrase_terms, vocabulary)
         conditions.append(by_phrase)
         scores.append(_weighted(by_phrase, TERM_PHRASE_WEIGHT))
-    if len(words) != 1:
+    if sum(times for _, _, times in words) != 1:
         # Several words, or only short ones ("1-2-1"): the text as typed counts too.
-        phrase = _contains(["title", "summary", "body"], text.strip())
+        phrase = _contains(["title", "summary", "body"], [text.strip()])
         conditions.append(phrase)
         scores.append(_weighted(phrase, PHRASE_WEIGHT))
-    score = reduce(lambda left, right: left + right, scores)
-    return TextMatch(condition=reduce(or_, conditions), score=score, needles=needles)
+    return TextMatch(condition=_any(conditions), score=_Sum(*scores), needles=needles)
 
 
 def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
@@ -375,6 +401,45 @@ def database_autocomplete(*, reader: Reader, prefix: str, size: int) -> list[Com
     return [
         Completion(text=entry.title, kind="entry", url=entry.get_url() or "") for entry in entries
     ]
+
+
+def vocabulary_terms_named(prefix: str) -> list[Term]:
+    """Vocabulary terms one of whose names starts with the prefix, or has a word that does,
+    in vocabulary order."""
+    folded = fold(prefix)
+    vocabulary = Vocabulary.load()
+    ids = {
+        term
+        for name, terms in vocabulary.names.items()
+        if name.startswith(folded) or f" {folded}" in f" {name}"
+        for term in terms
+    }
+    return list(Term.objects.filter(pk__in=ids).order_by("facet", "sort_order"))
+
+
+def database_terms_in_use(*, reader: Reader, terms: list[Term]) -> list[Term]:
+    """The terms that some entry the reader may see carries, in the order given."""
+    if not terms:
+        return []
+    visible = entries_visible(reader=reader).values("pk")
+    facets = dict.fromkeys(term.facet for term in terms)
+    used = set(
+        Term.objects.filter(pk__in=[term.pk for term in terms])
+        .filter(
+            _any(
+                [
+                    Q(
+                        pk__in=getattr(EntryPage, facet)
+                        .through.objects.filter(entrypage_id__in=visible)
+                        .values("term_id")
+                    )
+                    for facet in facets
+                ]
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return [term for term in terms if term.pk in used]
 
 
 def database_related(*, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:

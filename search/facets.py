@@ -8,6 +8,7 @@ counts of a facet say what widening the selection would give.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -179,12 +180,12 @@ def facet_counts_from_aggregations(
     return aggregations[MATCHING]["doc_count"], counts
 
 
-def _language_label(code: str) -> str:
+def _language_label(code: str) -> str | None:
     named = dict(settings.LANGUAGES)
     if code in named:
         return str(named[code])
-    language = pycountry.languages.get(alpha_2=code)
-    return language.name if language else code
+    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    return language.name if language else None
 
 
 def _term_labels() -> dict[tuple[str, str], dict[str, str]]:
@@ -203,8 +204,8 @@ def _organisation_names() -> dict[str, str]:
 
 def facet_labels(values: dict[str, set[str]], language: str) -> dict[str, dict[str, str]]:
     """Labels of the given values of each facet, in the interface language where the
-    vocabulary has one (as Term.label_in); organisations by name. Read from the process
-    cache, so a search costs no database query for them."""
+    vocabulary has one (as Term.label_in); organisations by name; values that name nothing
+    have none. Read from the process cache, so a search costs no database query for them."""
     labels: dict[str, dict[str, str]] = {facet: {} for facet in values}
     term_values = {facet: codes for facet, codes in values.items() if facet in TERM_FACETS}
     if any(term_values.values()):
@@ -221,10 +222,31 @@ def facet_labels(values: dict[str, set[str]], language: str) -> dict[str, dict[s
         }
     for facet, choices in CHOICE_LABELS.items():
         if facet in values:
-            labels[facet] = {code: str(choices.get(code, code)) for code in values[facet]}
+            labels[facet] = {code: str(choices[code]) for code in values[facet] if code in choices}
     if "language" in values:
-        labels["language"] = {code: _language_label(code) for code in values["language"]}
+        named = {code: _language_label(code) for code in values["language"]}
+        labels["language"] = {code: label for code, label in named.items() if label}
     return labels
+
+
+def query_recognised(query: SearchQuery) -> tuple[SearchQuery, list[tuple[str, str]]]:
+    """The query without the filter values that name nothing (a term since renamed, in an
+    old link; a typo), and those (facet, value) pairs."""
+    labels = facet_labels({facet: set(values) for facet, values in query.filters.items()}, "en")
+    unknown = [
+        (facet, value)
+        for facet, values in query.filters.items()
+        for value in values
+        if value not in labels[facet]
+    ]
+    if not unknown:
+        return query, []
+    filters = {
+        facet: kept
+        for facet, values in query.filters.items()
+        if (kept := tuple(value for value in values if value in labels[facet]))
+    }
+    return dataclasses.replace(query, filters=filters), unknown
 
 
 def facet_values(

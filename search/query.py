@@ -4,17 +4,69 @@ that names the parameter."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from search.documents import FACET_FIELDS
 
 SORTS = ("relevance", "newest")
+# Every parameter a search reads; anything else in a URL is ignored.
+PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", *FACET_FIELDS)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 500
+# Filter values in one search, every facet together: a person ticks a handful, and each
+# value costs the engine a clause and the page a link.
+MAX_FACET_VALUES = 100
+# Years an entry can be active in: four digits, and numbers every database stores.
+MIN_YEAR, MAX_YEAR = 1000, 9999
+# Distinct words of one query looked for: a policymaker's question has a dozen once stop
+# words are gone. Each costs the database a LIKE on every text column and the engine some
+# fifty clauses (three languages, synonyms, typos) of the 1,024 it accepts in one query.
+MAX_QUERY_WORDS = 16
+# Words that tell no entry from another, in the portal's three languages.
+_STOP_WORDS = """a an and are as at be by for from has have how in into is it of on or the to with
+    what when where which who why le la les un une des du de et en au aux pour par sur dans que
+    qui est avec der die das ein eine und oder zu im von mit für fur auf den dem ist wie"""
+STOP_WORDS = set(_STOP_WORDS.split())
 # Deep pages cost the engine more than they help anyone.
 MAX_RESULT_WINDOW = 10_000
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def words_kept(words: list[str], known: Collection[str], limit: int = MAX_QUERY_WORDS) -> set[str]:
+    """Of distinct folded words, the `limit` that tell entries apart best: stop words last,
+    then words that name vocabulary concepts (`known`) first, then the longest (a long
+    word is a rare one), then the first typed."""
+    if len(words) <= limit:
+        return set(words)
+    ranked = sorted(
+        range(len(words)),
+        key=lambda at: (words[at] in STOP_WORDS, words[at] not in known, -len(words[at]), at),
+    )
+    return {words[at] for at in ranked[:limit]}
+
+
+def text_bounded(text: str, known: Collection[str], limit: int = MAX_QUERY_WORDS) -> str:
+    """The text as typed when it has at most `limit` distinct words, so that phrases and
+    synonyms that repeat a word ("face to face") stay whole; else the words kept
+    (words_kept), each once, in the order typed."""
+    typed: dict[str, str] = {}
+    for raw in re.sub(r"[^\w]+", " ", text.casefold()).split():
+        typed.setdefault(fold(raw), raw)
+    typed.pop("", None)
+    if len(typed) <= limit:
+        return text
+    kept = words_kept(list(typed), known, limit)
+    return " ".join(raw for folded, raw in typed.items() if folded in kept)
 
 
 class SearchParameterError(ValueError):
@@ -63,24 +115,50 @@ def _check(query: SearchQuery) -> None:
     unknown = set(query.filters) - set(FACET_FIELDS)
     if unknown:
         raise SearchParameterError(sorted(unknown)[0], "is not a facet")
+    given = sum(len(values) for values in query.filters.values())
+    if given > MAX_FACET_VALUES:
+        most = max(query.filters, key=lambda facet: len(query.filters[facet]))
+        raise SearchParameterError(
+            most, f"too many filter values: at most {MAX_FACET_VALUES} in one search, not {given}"
+        )
+    for name in ("year_from", "year_to"):
+        year = getattr(query, name)
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise SearchParameterError(name, f"must be a year from {MIN_YEAR} to {MAX_YEAR}")
     if query.year_from and query.year_to and query.year_from > query.year_to:
         raise SearchParameterError("year_from", "comes after year_to")
 
 
+def clean_text(value: str) -> str:
+    """The value without control characters (NUL, which PostgreSQL refuses; others, which
+    XML 1.0 and so the Atom feed cannot carry) and lone surrogates: spaces instead."""
+    if value.isprintable():
+        return value
+    return "".join(" " if unicodedata.category(char) in ("Cc", "Cs") else char for char in value)
+
+
+def _values(params: Mapping[str, list[str]], name: str) -> list[str]:
+    return [cleaned for value in params.get(name, []) if (cleaned := clean_text(value)).strip()]
+
+
 def _integer(params: Mapping[str, list[str]], name: str, default: int | None) -> int | None:
-    values = [value for value in params.get(name, []) if value.strip()]
+    values = _values(params, name)
     if not values:
         return default
     if len(values) > 1:
         raise SearchParameterError(name, "may be given once")
-    try:
-        return int(values[0])
-    except ValueError:
-        raise SearchParameterError(name, f"must be an integer, not {values[0]!r}") from None
+    # Short: Python refuses integers of more than 4,300 digits, and nobody needs 20.
+    if len(values[0].strip()) <= 20:
+        try:
+            return int(values[0])
+        except ValueError:
+            pass
+    shown = values[0] if len(values[0]) <= 20 else f"{values[0][:20]}…"
+    raise SearchParameterError(name, f"must be an integer, not {shown!r}")
 
 
 def _one(params: Mapping[str, list[str]], name: str, default: str) -> str:
-    values = [value for value in params.get(name, []) if value.strip()]
+    values = _values(params, name)
     if len(values) > 1:
         raise SearchParameterError(name, "may be given once")
     return values[0].strip() if values else default
@@ -95,7 +173,7 @@ def search_query_from_params(
     page_size = _integer(params, "page_size", DEFAULT_PAGE_SIZE)
     filters = {}
     for facet in FACET_FIELDS:
-        values = tuple(dict.fromkeys(v.strip() for v in params.get(facet, []) if v.strip()))
+        values = tuple(dict.fromkeys(value.strip() for value in _values(params, facet)))
         if values:
             filters[facet] = values
     text = " ".join(_one(params, "q", "").split())

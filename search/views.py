@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from entries.visibility import reader_for
-from search.api import SearchParameterError, autocomplete, search_entries, search_query_from_params
+from search.api import (
+    PARAMETERS,
+    SearchParameterError,
+    autocomplete,
+    query_recognised,
+    search_entries,
+    search_query_from_params,
+)
 from vocabulary.models import Facet
 
 FACET_HEADINGS = {
@@ -44,6 +51,8 @@ FACET_ORDER = [
 YEAR_CHIPS = {"year_from": "Active from {}", "year_to": "Active until {}"}
 # What a search keeps when its filters are cleared: the words, the order, the page size.
 NOT_FILTERS = ("q", "sort", "page_size")
+# How many of the filters a search did not recognise its notice names.
+UNRECOGNISED_SHOWN = 3
 
 
 def _url(params: list[tuple[str, str]], *, drop=lambda key, value: False) -> str:
@@ -77,8 +86,22 @@ def _chips(params, query, results) -> list[dict]:
     return chips
 
 
+def _unrecognised(pairs: list[tuple[str, str]]) -> dict | None:
+    """One notice for the filter values that name nothing, naming a few of them."""
+    if not pairs:
+        return None
+    shown = [
+        f"{FACET_HEADINGS[name]} “{value if len(value) <= 40 else value[:40] + '…'}”"
+        for name, value in pairs[:UNRECOGNISED_SHOWN]
+    ]
+    return {"count": len(pairs), "shown": shown, "more": len(pairs) > UNRECOGNISED_SHOWN}
+
+
 def search_page(request):
-    params = [(key, value) for key, values in request.GET.lists() for value in values]
+    # Links and forms carry the search's own parameters, nothing else of the URL.
+    params = [
+        (key, value) for key, values in request.GET.lists() if key in PARAMETERS for value in values
+    ]
     context = {"query": None, "results": None, "error": None, "params": params}
     try:
         query = search_query_from_params(dict(request.GET.lists()))
@@ -86,6 +109,11 @@ def search_page(request):
         # The form of the error page carries the rest of the search, not what was wrong.
         context.update(error=error, params=[(k, v) for k, v in params if k != error.parameter])
         return render(request, "search/search.html", context, status=400)
+    # A value that names nothing would empty the page: it is left out, and said so once.
+    query, unrecognised = query_recognised(query)
+    if unrecognised:
+        dropped = set(unrecognised)
+        params = [(key, value) for key, value in params if (key, value.strip()) not in dropped]
     results = search_entries(reader=reader_for(request.user), query=query)
     facets = [
         {
@@ -99,6 +127,8 @@ def search_page(request):
     ]
     page_url = _url(params)
     context.update(
+        params=params,
+        unrecognised=_unrecognised(unrecognised),
         query=query,
         results=results,
         facets=facets,
@@ -106,6 +136,7 @@ def search_page(request):
         clear_url=_url(params, drop=lambda key, value: key not in NOT_FILTERS),
         page_url=page_url + ("&" if page_url != "?" else ""),
         feed_url="/search/feed/" + page_url,
+        api_url="/api/v1/search/?" + urlencode(params),
         # The words that would find something, with the same filters.
         did_you_mean_url=_url(
             [("q", results.did_you_mean), *((k, v) for k, v in params if k != "q")]

@@ -149,6 +149,17 @@ ENTRIES = [
         "countries": ["GB"],
         "published": "2024-09-01",
     },
+    {
+        # The only entry naming Mongolia: its country term and its title are Beta's alone.
+        "id": "beta-mongolia",
+        "organisation": ORG["beta"],
+        "visibility": "organisation",
+        "title": "Zebracorn outreach to Mongolian-speaking leavers",
+        "summary": "Only for Beta staff.",
+        "body": "Zebracorn outreach.",
+        "countries": ["MN"],
+        "published": "2024-10-01",
+    },
 ]
 
 PUBLIC_IDS = {entry["id"] for entry in ENTRIES if entry.get("visibility", "public") == "public"}

@@ -8,7 +8,7 @@ from entries.models import EntryPage
 from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
 from search.api import autocomplete, related_entries, search_entries
-from search.query import search_query_from_params
+from search.query import MAX_QUERY_LENGTH, search_query_from_params
 from tests.factories import CONTRACT_FACETS
 from tests.search.corpus import HIDDEN_IDS, PUBLIC_IDS, corpus_create
 from tests.search.live import LiveEngineMixin
@@ -16,6 +16,13 @@ from vocabulary.services import vocabulary_load
 
 MEMBER = Reader(is_member=True)
 BETA_STAFF = Reader(is_member=True, organisation_ids=frozenset({"beta"}))
+ALPHA_STAFF = Reader(is_member=True, organisation_ids=frozenset({"alpha"}))
+# A policymaker's question: 33 words, some of them twice.
+QUESTION = (
+    "how can anonymous chat counselling help people who want to leave the far right when "
+    "they are afraid that their families and friends find out, and how do counsellors "
+    "keep the chat anonymous"
+)
 
 
 class SearchBehaviour:
@@ -81,6 +88,20 @@ class SearchBehaviour:
         found = self.ids(q="extrême droite")
         self.assertIn("chat-anon", found)  # English
         self.assertIn("video-de", found)  # German
+
+    def test_a_long_question_finds_the_entry_it_describes_first(self):
+        self.assertEqual(self.ids(q=QUESTION)[0], "chat-anon")
+        # The example of the security report, with "online" twice.
+        self.search(
+            q="how do online counsellors keep themselves safe when clients threaten them and "
+            "their families during long exit processes online"
+        )
+
+    def test_a_query_of_the_longest_length_works_and_repeated_words_count_once(self):
+        distinct = " ".join(f"{word}{n}" for n in range(50) for word in ("chat", "exit"))
+        self.search(q=distinct[:MAX_QUERY_LENGTH])
+        repeated = ("anonymous chat " * 40)[:MAX_QUERY_LENGTH]
+        self.assertEqual(self.ids(q=repeated), self.ids(q="anonymous chat"))
 
     def test_nothing_matches_gibberish(self):
         self.assertEqual(self.search(q="qwxzv").count, 0)
@@ -168,6 +189,22 @@ class SearchBehaviour:
     def test_organisation_sees_its_own_entries(self):
         self.assertEqual(set(self.ids(BETA_STAFF, q="zebracorn")), HIDDEN_IDS)
         self.assertEqual(self.counts(self.search(BETA_STAFF), "platforms")["telegram"], 2)
+
+    def test_suggestions_name_only_what_the_reader_may_read(self):
+        # Only an organisation-only entry of Beta names Mongolia, in its country and title.
+        for reader in (ANONYMOUS, MEMBER, ALPHA_STAFF):
+            with self.subTest(reader=reader):
+                self.assertEqual(autocomplete(reader=reader, prefix="Mongol"), [])
+                suggestion = self.search(reader, q="Mongolai").did_you_mean or ""
+                self.assertNotIn("mongol", suggestion.lower())
+        completions = autocomplete(reader=BETA_STAFF, prefix="Mongol")
+        self.assertIn(("term", "Mongolia"), [(c.kind, c.text) for c in completions])
+        self.assertIn(
+            "Zebracorn outreach to Mongolian-speaking leavers", [c.text for c in completions]
+        )
+        # A country some public entry names is suggested to everyone.
+        terms = [c.text for c in autocomplete(reader=ANONYMOUS, prefix="Austr") if c.kind == "term"]
+        self.assertEqual(terms, ["Austria"])
 
     def test_autocomplete_titles_and_terms(self):
         completions = autocomplete(reader=ANONYMOUS, prefix="consult")

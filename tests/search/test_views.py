@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from entries.services import entries_import
+from search.query import MAX_FACET_VALUES
 from tests.factories import fixture_lines
 
 pytestmark = [pytest.mark.usefixtures("seed"), pytest.mark.django_db]
@@ -175,3 +176,48 @@ def test_database_highlights_are_whole_words_with_paragraphs_apart(client):
     assert "first. The <mark>wombat</mark> paragraph follows." in fragment
     assert fragment.split()[0] in {"Opening", "words", "come", "first."}
     assert "…" not in fragment
+
+
+def test_more_filter_values_than_a_search_takes_get_a_400_that_names_the_facet(client):
+    over = {"countries": [f"X{n}" for n in range(MAX_FACET_VALUES + 1)]}
+    page = client.get("/search/", over)
+    assert page.status_code == 400
+    assert f"<code>countries</code> too many filter values: at most {MAX_FACET_VALUES}" in (
+        page.content.decode()
+    )
+    api = client.get("/api/v1/search/", over)
+    assert api.status_code == 400 and api.json()["parameter"] == "countries"
+    feed = client.get("/search/feed/", over)
+    assert feed.status_code == 400
+    assert feed.content.decode().startswith("Invalid search parameter countries: too many")
+
+
+def test_unrecognised_filter_values_get_one_notice_and_no_chip_each(client):
+    unknown = [f"made-up-format-{n}" for n in range(500)]
+    response = client.get("/search/", {"formats": ["chat", *unknown[:99]], "q": "exit"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "99 filters were not recognised and were ignored: Format “made-up-format-0”, "
+        "Format “made-up-format-1”, Format “made-up-format-2”, …." in html
+    )
+    assert html.count("made-up-format-") == 3
+    # The known value stays selected, with its chip.
+    assert 'aria-label="Remove filter Format: Text chat"' in html
+    # 500 values spread over the facets: refused, on a small page.
+    spread = {
+        facet: unknown[n::5]
+        for n, facet in enumerate(["formats", "domains", "countries", "platforms", "ideologies"])
+    }
+    refused = client.get("/search/", spread)
+    assert refused.status_code == 400
+    assert len(refused.content) < 100_000
+
+
+def test_a_page_of_as_many_filters_as_allowed_stays_small(client):
+    html = client.get(
+        "/search/", {"countries": [f"X{n}" for n in range(MAX_FACET_VALUES)], "junk": ["x"] * 50}
+    ).content.decode()
+    assert "100 filters were not recognised" in html
+    assert "junk" not in html
+    assert len(html) < 100_000

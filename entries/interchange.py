@@ -260,6 +260,13 @@ def _model_problems(data: dict) -> Iterator[str]:
     for where, url, model, field in urls:
         if url and len(url) > (limit := _max_length(model, field)):
             yield f"{where}: longer than {limit} characters"
+    organisations = [("organisation", data["organisation"])]
+    organisations += [
+        (f"partners[{index}]", partner) for index, partner in enumerate(data.get("partners", []))
+    ]
+    for where, organisation in organisations:
+        if not organisation["name"].strip():
+            yield f"{where}.name: an organisation needs a name"
     seen: set[str] = set()
     for index, partner in enumerate(data.get("partners", [])):
         if partner["id"] in seen:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pycountry
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
 
@@ -369,7 +370,7 @@ def entries_import(
                         entry, created = entry_upsert(
                             data=data, lookups=lookups, user=user, publish=publish, submit=False
                         )
-                except (EntryImportError, DatabaseError) as error:
+                except (EntryImportError, DatabaseError, ValidationError) as error:
                     report.errors.append(LineError(number, _refusal(error)))
                     if not partial:
                         raise EntryImportError from error
@@ -395,7 +396,7 @@ def entries_import(
 def _refusal(error: Exception) -> str:
     if isinstance(error, EntryImportError):
         return str(error)
-    # The checks before writing should leave nothing for the database to refuse; if it
-    # still does, the line is named and the cause logged rather than the import failing.
-    logger.warning("The database refused an imported entry", exc_info=error)
-    return f"the database refused this entry ({excerpt(str(error))})"
+    # The checks before writing should leave nothing for the models or the database to
+    # refuse; if they still do, the line is named and the cause logged, not a crash.
+    logger.warning("An imported entry was refused on saving", exc_info=error)
+    return f"refused on saving ({excerpt(str(error))})"

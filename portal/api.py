@@ -369,7 +369,7 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
         if error.too_large:
             message = f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MiB."
             raise HttpError(413, message) from error
-        raise HttpError(400, f"The body is not UTF-8 text: {error}.") from error
+        raise HttpError(400, f"The body's {error}.") from error
     report = entries_import(
         lines,
         partial=partial,

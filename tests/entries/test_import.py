@@ -374,7 +374,10 @@ HUGE = "x" * 3_000_000
             ),
             "line 2: metrics[0].value: 10000000000",
         ),
-        (entry_line(title="ab\\ud800cd").replace("\\\\", "\\"), "line 2: title: contains a lone surrogate"),
+        (
+            entry_line(title="ab\\ud800cd").replace("\\\\", "\\"),
+            "line 2: title: contains a lone surrogate",
+        ),
         (entry_line(title="Nul \u0000 byte"), "line 2: title: contains a NUL character"),
         (entry_line(title="Bell \u0007 ringing"), "line 2: title: contains a control character"),
         (entry_line(tags=["fine", "nul\u0000"]), "line 2: tags[1]: contains a NUL character"),

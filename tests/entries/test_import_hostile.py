@@ -180,4 +180,4 @@ def test_the_api_answers_4xx_naming_the_lines_never_5xx(client, editor, lines, r
             errors = [(error["line"], error["message"]) for error in answer["errors"]]
             assert_named(errors, body.count(b"\n") + 1)
         else:
-            assert "not UTF-8" in answer["detail"]
+            assert "is not UTF-8 text" in answer["detail"]

@@ -31,6 +31,12 @@ _classification = [
     MultiFieldPanel([FieldPanel(name) for name in TERM_FIELDS], heading="Vocabulary"),
     FieldPanel("tags"),
     FieldPanel("partners"),
+    InlinePanel(
+        "partner_names",
+        heading="Partners outside the portal",
+        label="Partner",
+        help_text="Partners named by an import that are not member organisations.",
+    ),
 ]
 _assessment = [
     FieldRowPanel([FieldPanel("assessment"), FieldPanel("evaluation"), FieldPanel("status")]),

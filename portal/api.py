@@ -288,9 +288,17 @@ def entry_export(request):
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
 
 
+LINE_MESSAGES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"line": {"type": "integer"}, "message": {"type": "string"}},
+        "required": ["line", "message"],
+    },
+}
 IMPORT_REPORT = {
     "description": "What was imported: the entries created, updated and sent for "
-    "review, and every rejected line.",
+    "review, every rejected line and every notice.",
     "content": {
         "application/json": {
             "schema": {
@@ -300,15 +308,12 @@ IMPORT_REPORT = {
                     "created": {"type": "array", "items": {"type": "string"}},
                     "updated": {"type": "array", "items": {"type": "string"}},
                     "awaiting_approval": {"type": "array", "items": {"type": "string"}},
-                    "errors": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "line": {"type": "integer"},
-                                "message": {"type": "string"},
-                            },
-                        },
+                    "errors": LINE_MESSAGES,
+                    "notices": {
+                        **LINE_MESSAGES,
+                        "description": "What was taken differently from the line: "
+                        "organisation details the caller may not change, partners kept as "
+                        "names.",
                     },
                     "detail": {"type": "string"},
                 },

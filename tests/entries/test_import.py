@@ -456,3 +456,17 @@ def test_a_dry_run_by_an_editor_sends_no_email_and_a_real_one_notifies_moderator
     report = _import_as(editor, [line])
     assert report.written
     assert moderator.email in {address for message in mailoutbox for address in message.to}
+
+
+def test_partner_names_are_shown_and_kept_in_the_admin(client):
+    from tests.conftest import login_with_second_factor
+
+    moderator = _member("moderator", name="Org A")
+    _import_as(moderator, [entry_line(organisation=ORG_A, partners=[FAKE_PARTNER])])
+    page = client.get("/organisations/org-a/test-entry/").content.decode()
+    assert 'Official Network Staff <span class="muted">(not a member organisation)' in page
+    login_with_second_factor(client, moderator)
+    entry = EntryPage.objects.get(slug="test-entry")
+    edit = client.get(f"/admin/pages/{entry.pk}/edit/").content.decode()
+    assert "Partners outside the portal" in edit
+    assert "Official Network Staff" in edit

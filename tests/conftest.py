@@ -2,6 +2,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from portal.services import site_ensure
 from vocabulary.services import vocabulary_load
@@ -17,6 +19,19 @@ def portal_db(db):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.org", "x" * 16)
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """For tests that call the WSGI application directly (not through Django's test client):
+    Django closes a connection left inside a transaction at each request's start and end,
+    and on PostgreSQL that is the test's own connection (an in-memory SQLite one survives).
+    The test client disconnects the same handler around its requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def login_with_second_factor(client, user):

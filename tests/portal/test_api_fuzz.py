@@ -20,7 +20,7 @@ from accounts.services import token_issue
 from organisations.services import membership_set
 from tests.factories import make_entry
 
-pytestmark = pytest.mark.usefixtures("portal_db")
+pytestmark = pytest.mark.usefixtures("portal_db", "wsgi_keeps_test_connection")
 
 
 @schemathesis.serializer("application/x-ndjson")

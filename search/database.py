@@ -33,11 +33,6 @@ ORGANISATION_WEIGHT = 1.5
 TERM_PHRASE_WEIGHT = 3.0
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
-# Distinct words of one query looked for, each in every text column: a policymaker's
-# question has a dozen once stop words are gone; the cap bounds what a 500-character query
-# costs. Beyond it, the words that name vocabulary concepts are kept, then the longest (a
-# long word is a rare one, and rare words tell entries apart).
-MAX_QUERY_WORDS = 16
 
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
@@ -109,7 +104,7 @@ def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:
     """Distinct query words, folded and as typed (lowercase: stored text keeps its accents),
     in the order typed, with how often each comes in the words typed once each: a repeated
     word counts once, a compound repeating one ("face-to-face") keeps its weight. At most
-    MAX_QUERY_WORDS of them (search.query.words_kept)."""
+    search.query.MAX_QUERY_WORDS of them, those words_kept."""
     typed: dict[str, str] = {}
     for token in text.casefold().split():
         typed.setdefault(fold(token), token)

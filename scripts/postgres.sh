@@ -20,7 +20,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PG_DIR="${POSTGRES_DIR:-$ROOT/var/postgres}"
 PORT="${POSTGRES_PORT:-54329}"
-BIN="${POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
+DEBIAN_BIN=/usr/lib/postgresql/15/bin
+BIN="${POSTGRES_BIN:-$DEBIAN_BIN}"
 DATA="$PG_DIR/data"
 LOG_FILE="$PG_DIR/postgres.log"
 ROLE=portal
@@ -37,7 +38,8 @@ as_owner() {
 
 ensure_installed() {
   [[ -x "$BIN/initdb" && -x "$BIN/pg_ctl" ]] && return 0
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  # Only Debian's own path is installed; another POSTGRES_BIN is the caller's to provide.
+  if [[ "$BIN" == "$DEBIAN_BIN" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
     say "installing Debian's postgresql-15"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up and run the whole test suite: lint, Django checks, migrations, then pytest with a
-# real OpenSearch node (started here if none answers) and headless Chromium.
-# Under CI=true nothing may be skipped for a missing engine or browser: they are installed
-# or started, or the run fails.
+# Set up and run the whole test suite: lint, Django checks, migrations, then pytest twice,
+# on SQLite and on PostgreSQL 15, with a real OpenSearch node (started here if none
+# answers) and headless Chromium. Arguments are passed to both pytest runs.
+# Under CI=true nothing may be skipped for a missing engine, browser or PostgreSQL: they are
+# installed or started, or the run fails. Outside CI, TEST_WITHOUT_POSTGRES=1 runs the suite
+# on SQLite only when PostgreSQL cannot be had (the run says so).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,11 +25,72 @@ if ! curl -fsS -o /dev/null "$SEARCH_TEST_URL" 2>/dev/null; then
     bash search/engine/engine.sh start
     started_engine=1
 fi
-stop_engine() { [ -n "$started_engine" ] && bash search/engine/engine.sh stop || true; }
-trap stop_engine EXIT
 
+# The throwaway PostgreSQL cluster of scripts/postgres.sh, stopped at exit if started here.
+started_postgres=
+postgres_url=
+if bash scripts/postgres.sh status >/dev/null 2>&1; then
+    postgres_url=$(bash scripts/postgres.sh url)
+elif bash scripts/postgres.sh start; then
+    started_postgres=1
+    postgres_url=$(bash scripts/postgres.sh url)
+elif [ "${CI:-}" = true ] || [ "${TEST_WITHOUT_POSTGRES:-}" != 1 ]; then
+    echo "test: PostgreSQL could not be installed or started (see above); the suite must also" >&2
+    echo "test: run on PostgreSQL. Outside CI, TEST_WITHOUT_POSTGRES=1 runs on SQLite only." >&2
+    exit 1
+else
+    echo "test: WARNING: no PostgreSQL (TEST_WITHOUT_POSTGRES=1): the suite runs on SQLite only" >&2
+fi
+
+cleanup() {
+    if [ -n "$started_postgres" ]; then bash scripts/postgres.sh stop || true; fi
+    if [ -n "$started_engine" ]; then bash search/engine/engine.sh stop || true; fi
+}
+trap cleanup EXIT
+
+heading() { printf '\n===== %s =====\n' "$*"; }
+
+# Django's checks and the missing-migration check on one database ($1: sqlite|postgresql).
+django_checks() {
+    DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py check --database default \
+        && DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+        || { echo "test: Django checks failed on $1 (a missing migration: run manage.py makemigrations)" >&2; return 1; }
+}
+
+# pytest on one database ($1: sqlite|postgresql); each run keeps its own cache, so that
+# --last-failed means the last failures on that database. Exit 5 (no tests) is a failure.
+run_suite() {
+    local vendor=$1 started=$SECONDS rc=0
+    shift
+    heading "pytest on $vendor"
+    TEST_DATABASE_VENDOR=$vendor .venv/bin/python -m pytest -o cache_dir=".pytest_cache/$vendor" "$@" || rc=$?
+    if [ "$rc" = 5 ]; then echo "test: no test ran on $vendor (pytest exit 5)" >&2; fi
+    durations+=("$vendor: $((SECONDS - started))s, exit $rc")
+    return "$rc"
+}
+
+heading "lint and checks"
 .venv/bin/ruff check .
-DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py check
-DJANGO_SETTINGS_MODULE=portal.settings.test .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
-    || { echo "test: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
-.venv/bin/python -m pytest "$@"
+django_checks sqlite
+
+failed=()
+durations=()
+run_suite sqlite "$@" || failed+=(sqlite)
+if [ -n "$postgres_url" ]; then
+    export DATABASE_URL=$postgres_url
+    heading "checks on postgresql ($DATABASE_URL)"
+    if django_checks postgresql; then
+        run_suite postgresql "$@" || failed+=(postgresql)
+    else
+        failed+=(postgresql)
+    fi
+fi
+
+heading "summary"
+printf 'test: %s\n' "${durations[@]}"
+if [ -z "$postgres_url" ]; then echo "test: PostgreSQL was SKIPPED (TEST_WITHOUT_POSTGRES=1)"; fi
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "test: FAILED on ${failed[*]}" >&2
+    exit 1
+fi
+echo "test: passed on sqlite${postgres_url:+ and postgresql}"

@@ -19,15 +19,22 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
-export SEARCH_TEST_URL=${SEARCH_TEST_URL:-http://127.0.0.1:9200}
+# What this script starts, it stops at exit: the engine and the throwaway PostgreSQL cluster.
 started_engine=
+started_postgres=
+cleanup() {
+    if [ -n "$started_postgres" ]; then bash scripts/postgres.sh stop || true; fi
+    if [ -n "$started_engine" ]; then bash search/engine/engine.sh stop || true; fi
+}
+trap cleanup EXIT
+
+export SEARCH_TEST_URL=${SEARCH_TEST_URL:-http://127.0.0.1:9200}
 if ! curl -fsS -o /dev/null "$SEARCH_TEST_URL" 2>/dev/null; then
     bash search/engine/engine.sh start
     started_engine=1
 fi
 
-# The throwaway PostgreSQL cluster of scripts/postgres.sh, stopped at exit if started here.
-started_postgres=
+# The throwaway PostgreSQL cluster of scripts/postgres.sh (installed there when missing).
 postgres_url=
 if bash scripts/postgres.sh status >/dev/null 2>&1; then
     postgres_url=$(bash scripts/postgres.sh url)
@@ -41,12 +48,6 @@ elif [ "${CI:-}" = true ] || [ "${TEST_WITHOUT_POSTGRES:-}" != 1 ]; then
 else
     echo "test: WARNING: no PostgreSQL (TEST_WITHOUT_POSTGRES=1): the suite runs on SQLite only" >&2
 fi
-
-cleanup() {
-    if [ -n "$started_postgres" ]; then bash scripts/postgres.sh stop || true; fi
-    if [ -n "$started_engine" ]; then bash search/engine/engine.sh stop || true; fi
-}
-trap cleanup EXIT
 
 heading() { printf '\n===== %s =====\n' "$*"; }
 

@@ -53,6 +53,8 @@ YEAR_CHIPS = {"year_from": "Active from {}", "year_to": "Active until {}"}
 NOT_FILTERS = ("q", "sort", "page_size")
 # How many of the filters a search did not recognise its notice names.
 UNRECOGNISED_SHOWN = 3
+# Selected filters shown as chips; the others are unticked under Filters.
+CHIPS_SHOWN = 12
 
 
 def _url(params: list[tuple[str, str]], *, drop=lambda key, value: False) -> str:
@@ -61,14 +63,12 @@ def _url(params: list[tuple[str, str]], *, drop=lambda key, value: False) -> str
     return "?" + urlencode(kept)
 
 
-def _chips(params, query, results) -> list[dict]:
-    """The selected filters, each with the URL of this search without it."""
-    chips = [
-        {
-            "label": value.label,
-            "heading": FACET_HEADINGS[name],
-            "remove_url": _url(params, drop=lambda k, v, n=name, t=value.term: (k, v) == (n, t)),
-        }
+def _chips(params, query, results) -> tuple[list[dict], int]:
+    """The first CHIPS_SHOWN selected filters, each with the URL of this search without it,
+    and how many are selected: each URL carries the whole search, so that chips for every
+    value would grow with the square of their number."""
+    selected = [
+        (value.label, FACET_HEADINGS[name], lambda k, v, n=name, t=value.term: (k, v) == (n, t))
         for name in FACET_ORDER
         for value in results.facets.get(name, [])
         if value.selected
@@ -76,14 +76,12 @@ def _chips(params, query, results) -> list[dict]:
     for name, label in YEAR_CHIPS.items():
         year = getattr(query, name)
         if year:
-            chips.append(
-                {
-                    "label": label.format(year),
-                    "heading": "Years",
-                    "remove_url": _url(params, drop=lambda k, v, n=name: k == n),
-                }
-            )
-    return chips
+            selected.append((label.format(year), "Years", lambda k, v, n=name: k == n))
+    chips = [
+        {"label": label, "heading": heading, "remove_url": _url(params, drop=drop)}
+        for label, heading, drop in selected[:CHIPS_SHOWN]
+    ]
+    return chips, len(selected)
 
 
 def _unrecognised(pairs: list[tuple[str, str]]) -> dict | None:
@@ -126,13 +124,16 @@ def search_page(request):
         if results.facets.get(name)
     ]
     page_url = _url(params)
+    chips, selected_count = _chips(params, query, results)
     context.update(
         params=params,
         unrecognised=_unrecognised(unrecognised),
         query=query,
         results=results,
         facets=facets,
-        chips=_chips(params, query, results),
+        chips=chips,
+        selected_count=selected_count,
+        chips_hidden=selected_count - len(chips),
         clear_url=_url(params, drop=lambda key, value: key not in NOT_FILTERS),
         page_url=page_url + ("&" if page_url != "?" else ""),
         feed_url="/search/feed/" + page_url,

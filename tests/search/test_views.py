@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from entries.services import entries_import
 from search.query import MAX_FACET_VALUES
+from search.views import CHIPS_SHOWN
 from tests.factories import fixture_lines
 
 pytestmark = [pytest.mark.usefixtures("seed"), pytest.mark.django_db]
@@ -221,3 +222,19 @@ def test_a_page_of_as_many_filters_as_allowed_stays_small(client):
     assert "100 filters were not recognised" in html
     assert "junk" not in html
     assert len(html) < 100_000
+
+
+def test_chips_of_many_selected_filters_grow_linearly(client):
+    from vocabulary.models import Term
+
+    terms = list(Term.objects.values_list("facet", "slug")[:MAX_FACET_VALUES])
+    selected = {}
+    for facet, slug in terms:
+        selected.setdefault(facet, []).append(slug)
+    html = client.get("/search/", selected).content.decode()
+    assert f"{len(terms)} selected" in html
+    assert html.count('aria-label="Remove filter') == CHIPS_SHOWN
+    assert f"and {len(terms) - CHIPS_SHOWN} more, under Filters" in html
+    # Every selected value stays ticked, to untick.
+    assert html.count(" checked>") == len(terms)
+    assert len(html) < 150_000

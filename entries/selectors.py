@@ -158,7 +158,9 @@ FILTER_FIELDS = {
     "status": "status__in",
 }
 FILTER_NAMES = [*FILTER_FIELDS, "kind", "peer_reviewed"]
-# A person ticks a handful of filters; each value costs the database a parameter.
+# Filter values in one list, export or search, every facet together: a person ticks a
+# handful, and each value costs the database a parameter, the engine a clause and the
+# search page a link.
 MAX_FILTER_VALUES = 100
 
 

@@ -13,6 +13,7 @@ from accounts.selectors import user_for_bearer
 from entries.interchange import InterchangeFileError, dumps, entry_to_interchange, read_lines
 from entries.selectors import (
     FILTER_NAMES,
+    MAX_FILTER_VALUES,
     FilterError,
     entries_for_export,
     entry_get,
@@ -28,6 +29,8 @@ from search.query import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
+    MAX_YEAR,
+    MIN_YEAR,
     SORTS,
 )
 
@@ -95,8 +98,8 @@ def _facet_parameters(names) -> list[dict]:
             **_query_parameter(
                 name,
                 f"Term ids of `{name}` (vocabulary.json); several values are OR-ed, "
-                "different facets AND-ed.",
-                {"type": "array", "items": {"type": "string"}},
+                f"different facets AND-ed; at most {MAX_FILTER_VALUES} values in all.",
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FILTER_VALUES},
             ),
             "style": "form",
             "explode": True,
@@ -175,9 +178,15 @@ SEARCH_OPENAPI = {
             "Order of the results.",
             {"type": "string", "enum": list(SORTS), "default": SORTS[0]},
         ),
-        _query_parameter("year_from", "Entries active in this year or later.", {"type": "integer"}),
         _query_parameter(
-            "year_to", "Entries started in this year or earlier.", {"type": "integer"}
+            "year_from",
+            "Entries active in this year or later.",
+            {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        ),
+        _query_parameter(
+            "year_to",
+            "Entries started in this year or earlier.",
+            {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
         ),
         *_facet_parameters(FACET_FIELDS),
     ],

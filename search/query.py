@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from entries.selectors import MAX_FILTER_VALUES
 from search.documents import FACET_FIELDS
 
 SORTS = ("relevance", "newest")
@@ -17,9 +18,6 @@ PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", *FACET_F
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 500
-# Filter values in one search, every facet together: a person ticks a handful, and each
-# value costs the engine a clause and the page a link.
-MAX_FACET_VALUES = 100
 # Years an entry can be active in: four digits, and numbers every database stores.
 MIN_YEAR, MAX_YEAR = 1000, 9999
 # Distinct words of one query looked for: a policymaker's question has a dozen once stop
@@ -116,10 +114,10 @@ def _check(query: SearchQuery) -> None:
     if unknown:
         raise SearchParameterError(sorted(unknown)[0], "is not a facet")
     given = sum(len(values) for values in query.filters.values())
-    if given > MAX_FACET_VALUES:
+    if given > MAX_FILTER_VALUES:
         most = max(query.filters, key=lambda facet: len(query.filters[facet]))
         raise SearchParameterError(
-            most, f"too many filter values: at most {MAX_FACET_VALUES} in one search, not {given}"
+            most, f"too many filter values: at most {MAX_FILTER_VALUES} in one search, not {given}"
         )
     for name in ("year_from", "year_to"):
         year = getattr(query, name)

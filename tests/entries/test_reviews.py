@@ -123,6 +123,7 @@ def test_moderators_preview_an_entry_with_unpublished_changes(client, entry):
     for url in (f"/admin/pages/{entry.pk}/view_draft/", f"/admin/pages/{entry.pk}/edit/preview/"):
         response = client.get(url)
         assert response.status_code == 200, url
-    assert "A change that waits for approval." in client.get(
-        f"/admin/pages/{entry.pk}/view_draft/"
-    ).content.decode()
+    assert (
+        "A change that waits for approval."
+        in client.get(f"/admin/pages/{entry.pk}/view_draft/").content.decode()
+    )

@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from entries.selectors import MAX_FILTER_VALUES
 from portal.services import site_ensure
 from search.documents import FACET_FIELDS
-from search.query import MAX_FACET_VALUES, PARAMETERS
+from search.query import PARAMETERS
 from tests.factories import CONTRACT_FACETS
 from tests.search.corpus import corpus_create
 from tests.search.live import LiveEngineMixin
@@ -39,7 +40,7 @@ pairs = st.lists(st.tuples(keys, values), max_size=12)
 repeated = st.builds(
     lambda facet, count, value: [(facet, f"{value}{n}") for n in range(count)],
     st.sampled_from(FACET_FIELDS),
-    st.integers(MAX_FACET_VALUES - 2, MAX_FACET_VALUES + 40),
+    st.integers(MAX_FILTER_VALUES - 2, MAX_FILTER_VALUES + 40),
     st.sampled_from(["x", "chat", "€"]),
 )
 parameters = st.one_of(pairs, st.builds(lambda a, b: a + b, pairs, repeated))

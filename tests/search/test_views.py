@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import override_settings
 
+from entries.selectors import MAX_FILTER_VALUES
 from entries.services import entries_import
-from search.query import MAX_FACET_VALUES
 from search.views import CHIPS_SHOWN
 from tests.factories import fixture_lines
 
@@ -180,10 +180,10 @@ def test_database_highlights_are_whole_words_with_paragraphs_apart(client):
 
 
 def test_more_filter_values_than_a_search_takes_get_a_400_that_names_the_facet(client):
-    over = {"countries": [f"X{n}" for n in range(MAX_FACET_VALUES + 1)]}
+    over = {"countries": [f"X{n}" for n in range(MAX_FILTER_VALUES + 1)]}
     page = client.get("/search/", over)
     assert page.status_code == 400
-    assert f"<code>countries</code> too many filter values: at most {MAX_FACET_VALUES}" in (
+    assert f"<code>countries</code> too many filter values: at most {MAX_FILTER_VALUES}" in (
         page.content.decode()
     )
     api = client.get("/api/v1/search/", over)
@@ -217,7 +217,7 @@ def test_unrecognised_filter_values_get_one_notice_and_no_chip_each(client):
 
 def test_a_page_of_as_many_filters_as_allowed_stays_small(client):
     html = client.get(
-        "/search/", {"countries": [f"X{n}" for n in range(MAX_FACET_VALUES)], "junk": ["x"] * 50}
+        "/search/", {"countries": [f"X{n}" for n in range(MAX_FILTER_VALUES)], "junk": ["x"] * 50}
     ).content.decode()
     assert "100 filters were not recognised" in html
     assert "junk" not in html
@@ -227,7 +227,7 @@ def test_a_page_of_as_many_filters_as_allowed_stays_small(client):
 def test_chips_of_many_selected_filters_grow_linearly(client):
     from vocabulary.models import Term
 
-    terms = list(Term.objects.values_list("facet", "slug")[:MAX_FACET_VALUES])
+    terms = list(Term.objects.values_list("facet", "slug")[:MAX_FILTER_VALUES])
     selected = {}
     for facet, slug in terms:
         selected.setdefault(facet, []).append(slug)

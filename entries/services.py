@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
 
-from entries.interchange import TERM_FACETS, LineError, excerpt, parse_line, updated_at
+from entries.interchange import TERM_FACETS
 from entries.kinds import PAGE_CLASSES
+from entries.lines import LineError, excerpt, parse_line, updated_at
 from entries.markdown import markdown_to_html
 from entries.models import (
     EntryLink,

@@ -10,7 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
-from entries.interchange import InterchangeFileError, dumps, entry_to_interchange, read_lines
+from entries.interchange import dumps, entry_to_interchange
+from entries.lines import InterchangeFileError, read_lines
 from entries.selectors import (
     FILTER_NAMES,
     MAX_FILTER_VALUES,

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from entries.interchange import entry_to_interchange, parse_line
+from entries.interchange import entry_to_interchange
+from entries.lines import parse_line
 from entries.models import EntryPage
 from entries.services import entries_import
 from organisations.models import OrganisationPage

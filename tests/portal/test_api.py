@@ -3,7 +3,7 @@ import json
 import jsonschema
 import pytest
 
-from entries.interchange import parse_line
+from entries.lines import parse_line
 from tests.factories import CONTRACT_FACETS, make_entry
 
 pytestmark = pytest.mark.usefixtures("portal_db")

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from entries.interchange import InterchangeFileError, read_lines
+from entries.lines import InterchangeFileError, read_lines
 from entries.services import entries_import
 
 

@@ -1,0 +1,288 @@
+"""Reading interchange lines and checking each against the schema and what the portal can
+store.
+
+A line is checked in this order, so that no hostile line reaches code that cannot take it:
+its nesting depth (before the JSON parser recurses), the numbers and characters the
+portal can store (NaN, 1e999, lone surrogates, NUL and other control characters), the
+size of its arrays (before the schema's uniqueness checks), the schema, and then what the
+schema allows but the models refuse (ids, lengths, dates the database cannot hold).
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from itertools import islice
+from typing import BinaryIO
+
+import jsonschema
+
+from entries.interchange import entry_schema
+from entries.models import EntryLink, EntryPage
+from organisations.models import ID_PATTERN, OrganisationPage
+
+# The deepest valid line is an entry holding a list of objects (metrics, links); a few more
+# levels give room for a clear schema error, and none for the parser's recursion.
+MAX_DEPTH = 8
+EXCERPT_LENGTH = 60
+MAX_MESSAGE_LENGTH = 240
+MAX_ERRORS_PER_LINE = 10
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        entry_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@cache
+def _max_items() -> int:
+    """The longest list the schema allows anywhere: longer ones are refused before the
+    schema checks them, since its uniqueness check is quadratic on some lists."""
+
+    def limits(node) -> Iterator[int]:
+        if isinstance(node, dict):
+            if isinstance(node.get("maxItems"), int):
+                yield node["maxItems"]
+            for value in node.values():
+                yield from limits(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from limits(value)
+
+    return max(limits(entry_schema()))
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class InterchangeFileError(Exception):
+    """A file or body that cannot be read as lines of UTF-8 text, or is too large."""
+
+    def __init__(self, message: str, *, too_large: bool = False):
+        super().__init__(message)
+        self.too_large = too_large
+
+
+def read_lines(stream: BinaryIO, *, max_bytes: int | None = None) -> list[str]:
+    """The lines of a binary stream, split on newlines only (a JSON string may hold U+2028
+    and other characters that str.splitlines() would split on). With max_bytes, refuses a
+    larger stream as soon as it is passed, without reading the rest."""
+    lines: list[str] = []
+    total = 0
+    while True:
+        raw = stream.readline() if max_bytes is None else stream.readline(max_bytes + 1 - total)
+        if not raw:
+            return lines
+        total += len(raw)
+        if max_bytes is not None and total > max_bytes:
+            raise InterchangeFileError(f"larger than {max_bytes // 2**20} MiB", too_large=True)
+        try:
+            lines.append(raw.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError as error:
+            raise InterchangeFileError(
+                f"line {len(lines) + 1} is not UTF-8 text ({error.reason})"
+            ) from error
+
+
+def excerpt(value: object) -> str:
+    """A bad value as an error quotes it: short, whatever its size."""
+    return _cut(repr(value) if isinstance(value, str) else json.dumps(value, default=str))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCERPT_LENGTH else f"{text[:EXCERPT_LENGTH]}…"
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE_LENGTH else f"{message[:MAX_MESSAGE_LENGTH]}…"
+
+
+def _path(parts) -> str:
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts)
+    return path.lstrip(".") or "entry"
+
+
+def _where(error: jsonschema.ValidationError) -> str:
+    return _path(error.absolute_path)
+
+
+def schema_errors(data: object) -> list[str]:
+    """Every way in which one decoded line breaks the schema (the first few), each naming
+    the field and quoting at most an excerpt of the value."""
+    errors = sorted(
+        islice(_validator().iter_errors(data), MAX_ERRORS_PER_LINE),
+        key=lambda error: list(error.path),
+    )
+    return [f"{_where(error)}: {_quoted(error)}" for error in errors]
+
+
+def _quoted(error: jsonschema.ValidationError) -> str:
+    message = error.message
+    if len(message) > MAX_MESSAGE_LENGTH and isinstance(error.instance, str | list | dict):
+        message = message.replace(repr(error.instance), excerpt(error.instance))
+    return _short(message)
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether the line nests arrays and objects deeper than MAX_DEPTH: a linear scan of
+    its brackets outside strings, so that no parser recursion is ever reached."""
+    depth = 0
+    for bracket in _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _RefusedNumber:
+    """A number the format does not allow (NaN, Infinity, beyond a float), kept as written
+    so that the error can name its field."""
+
+    text: str
+
+
+def _number(text: str, convert) -> float | int | _RefusedNumber:
+    try:
+        value = convert(text)
+        if abs(float(value)) != float("inf"):
+            return value
+    except (ValueError, OverflowError):
+        pass
+    return _RefusedNumber(text)
+
+
+def _decode(text: str) -> object:
+    return json.loads(
+        text,
+        parse_constant=_RefusedNumber,
+        parse_float=lambda number: _number(number, float),
+        parse_int=lambda number: _number(number, int),
+    )
+
+
+# XML 1.0 (the Atom feed, the sitemap) cannot carry these, and PostgreSQL refuses NUL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "contains a NUL character, which cannot be stored"
+    if _SURROGATE.search(text):
+        return "contains a lone surrogate (an escaped \\ud800-\\udfff), which is not a character"
+    if _CONTROL.search(text):
+        return "contains a control character other than tab or line break"
+    return None
+
+
+def _value_problems(value: object, path: tuple = ()) -> Iterator[str]:
+    """What the format's JSON may carry but the portal cannot store, field by field."""
+    if isinstance(value, _RefusedNumber):
+        yield f"{_path(path)}: {_cut(value.text)} is not a number the format allows"
+    elif isinstance(value, str):
+        if problem := _string_problem(value):
+            yield f"{_path(path)}: {problem}"
+    elif isinstance(value, list):
+        if len(value) > _max_items():
+            yield f"{_path(path)}: more than {_max_items()} items"
+            return
+        for index, item in enumerate(value):
+            yield from _value_problems(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if problem := _string_problem(key):
+                yield f"{_path(path)}: a field name {problem}"
+            else:
+                yield from _value_problems(item, (*path, key))
+
+
+def updated_at(text: str) -> datetime:
+    """The `updated` time of a line, in UTC; ValueError or OverflowError when the database
+    cannot hold it (a leap second, a year 9999 that UTC pushes past the calendar)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+_ID = re.compile(ID_PATTERN)
+_REFERENCE = re.compile(rf"^(?:{ID_PATTERN[1:-1]}/)?{ID_PATTERN[1:-1]}$")
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _model_problems(data: dict) -> Iterator[str]:
+    """What the schema allows but the models or the database refuse."""
+    if data.get("started") and data.get("ended") and data["ended"] < data["started"]:
+        yield "ended: the end year comes before the start year"
+    if "translation_of" in data and not _ID.match(data["translation_of"]):
+        yield f"translation_of: {excerpt(data['translation_of'])} is not an id of an entry"
+    for index, reference in enumerate(data.get("related", [])):
+        if not _REFERENCE.match(reference):
+            yield (
+                f"related[{index}]: {excerpt(reference)} is not an entry id or "
+                "organisation-id/entry-id"
+            )
+    urls = [("organisation.url", data["organisation"].get("url"), OrganisationPage, "website")]
+    urls += [
+        (f"partners[{index}].url", partner.get("url"), OrganisationPage, "website")
+        for index, partner in enumerate(data.get("partners", []))
+    ]
+    urls += [
+        (f"links[{index}].url", link["url"], EntryLink, "url")
+        for index, link in enumerate(data.get("links", []))
+    ]
+    urls.append(("source.url", data.get("source", {}).get("url"), EntryPage, "source_url"))
+    for where, url, model, field in urls:
+        if url and len(url) > (limit := _max_length(model, field)):
+            yield f"{where}: longer than {limit} characters"
+    organisations = [("organisation", data["organisation"])]
+    organisations += [
+        (f"partners[{index}]", partner) for index, partner in enumerate(data.get("partners", []))
+    ]
+    for where, organisation in organisations:
+        if not organisation["name"].strip():
+            yield f"{where}.name: an organisation needs a name"
+    seen: set[str] = set()
+    for index, partner in enumerate(data.get("partners", [])):
+        if partner["id"] in seen:
+            yield f"partners[{index}]: {partner['id']} appears twice"
+        seen.add(partner["id"])
+    if "updated" in data:
+        try:
+            updated_at(data["updated"])
+        except (ValueError, OverflowError):
+            yield f"updated: {excerpt(data['updated'])} is not a time the portal can store"
+
+
+def parse_line(text: str) -> tuple[dict | None, list[str]]:
+    if _too_deep(text):
+        return None, [f"entry: nested more than {MAX_DEPTH} levels deep"]
+    try:
+        data = _decode(text)
+    except json.JSONDecodeError as error:
+        return None, [f"not valid JSON ({error.msg} at column {error.colno})"]
+    problems = list(islice(_value_problems(data), MAX_ERRORS_PER_LINE))
+    if problems:
+        return None, problems
+    problems = schema_errors(data)
+    if problems:
+        return None, problems
+    problems = list(_model_problems(data))
+    if problems:
+        return None, problems
+    return data, []

@@ -72,7 +72,14 @@ def edit_form(entry, **changes) -> dict:
         "source_url": "",
         "comment_notifications": "",
     }
-    for relation in ("metrics", "recommendations", "links", "relations", "comments"):
+    for relation in (
+        "metrics",
+        "recommendations",
+        "links",
+        "relations",
+        "partner_names",
+        "comments",
+    ):
         data.update(
             {
                 f"{relation}-TOTAL_FORMS": "0",

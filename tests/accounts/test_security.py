@@ -100,21 +100,22 @@ def test_without_configured_proxies_forwarded_for_is_not_believed(rf):
     assert client_ip(request) == "203.0.113.7"
 
 
+def sign_in_forwarded(client, password, *, peer, forwarded):
+    return client.post(
+        LOGIN,
+        {"username": "eddie", "password": password},
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
 @override_settings(ACCOUNTS_TRUSTED_PROXIES=PROXIES)
 def test_a_direct_client_cannot_escape_the_lock_by_inventing_addresses(client, editor):
     for attempt in range(5):
-        client.post(
-            LOGIN,
-            {"username": "eddie", "password": "wrong password guess"},
-            REMOTE_ADDR="203.0.113.7",
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        sign_in_forwarded(
+            client, "wrong password guess", peer="203.0.113.7", forwarded=f"198.51.100.{attempt}"
         )
-    response = client.post(
-        LOGIN,
-        {"username": "eddie", "password": PASSWORD},
-        REMOTE_ADDR="203.0.113.7",
-        HTTP_X_FORWARDED_FOR="198.51.100.99",
-    )
+    response = sign_in_forwarded(client, PASSWORD, peer="203.0.113.7", forwarded="198.51.100.99")
     assert response.status_code == 429
     assert not signed_in(client)
 
@@ -122,18 +123,8 @@ def test_a_direct_client_cannot_escape_the_lock_by_inventing_addresses(client, e
 @override_settings(ACCOUNTS_TRUSTED_PROXIES=PROXIES)
 def test_behind_the_proxy_one_client_is_locked_and_another_is_not(client, editor):
     for _ in range(5):
-        client.post(
-            LOGIN,
-            {"username": "eddie", "password": "wrong password guess"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.7",
-        )
-    response = client.post(
-        LOGIN,
-        {"username": "eddie", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="198.51.100.2",
-    )
+        sign_in_forwarded(client, "wrong password guess", peer="10.0.0.1", forwarded="203.0.113.7")
+    response = sign_in_forwarded(client, PASSWORD, peer="10.0.0.1", forwarded="198.51.100.2")
     assert response.status_code == 302
     assert signed_in(client)
 

@@ -2,35 +2,15 @@
 organisation's moderator reads the draft, approves it, and the change is live."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from organisations.services import membership_set
-from tests.browser import assert_accessible
-from tests.conftest import login_with_second_factor
+from tests.browser import assert_accessible, signed_in
 from tests.factories import make_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ORG_A = {"id": "org-a", "name": "Organisation A", "country": "DE"}
 CHANGED_TITLE = "Chat counselling for leavers, reviewed"
-
-
-def signed_in(browser, live_server, user):
-    """A browser page whose session has passed the second factor, as after typing a code."""
-    client = Client()
-    login_with_second_factor(client, user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
 
 
 @pytest.fixture

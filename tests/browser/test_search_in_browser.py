@@ -4,6 +4,7 @@ from django.test import override_settings
 from entries.services import entries_import
 from tests.browser import assert_accessible
 from tests.factories import fixture_lines
+from vocabulary.models import Term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,3 +120,13 @@ def test_on_a_phone_results_come_first_and_filters_unfold(portal, browser, axe):
     assert chat.evaluate("el => el === document.activeElement")
     assert page.get_by_role("heading", name="Filters 1 selected").is_visible()
     context.close()
+
+
+def test_unknown_filters_get_one_notice_and_many_filters_fold_their_chips(portal, page, axe):
+    known = [f"{facet}={slug}" for facet, slug in Term.objects.values_list("facet", "slug")[:20]]
+    unknown = [f"formats=no-such-format-{n}" for n in range(30)]
+    page.goto(portal + "/search/?" + "&".join(known + unknown))
+    notice = page.locator("[data-unrecognised]")
+    assert notice.inner_text().startswith("30 filters were not recognised and were ignored")
+    assert page.get_by_text("more, under Filters").is_visible()
+    assert_accessible(axe, page)

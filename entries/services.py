@@ -16,6 +16,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
+from wagtail.models import Orderable
 
 from entries.interchange import TERM_FACETS
 from entries.kinds import PAGE_CLASSES
@@ -87,6 +88,15 @@ def _related(reference: str, organisation_id: str) -> EntryRelation:
     )
 
 
+def _in_order(items: Iterable[Orderable]) -> list[Orderable]:
+    """Child items numbered as the line lists them: with no sort_order, PostgreSQL reads
+    them back in any order (SQLite happens to keep the order of insertion)."""
+    items = list(items)
+    for position, item in enumerate(items):
+        item.sort_order = position
+    return items
+
+
 def _apply(entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
     """Copy every field of a validated line onto an (unsaved) entry page."""
     organisation_id = data["organisation"]["id"]
@@ -124,7 +134,7 @@ def _apply(entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
     entry.audience_practitioners = "practitioners" in audience
     entry.audience_policymakers = "policymakers" in audience
 
-    entry.metrics = [
+    entry.metrics = _in_order(
         EntryMetric(
             name=metric["name"],
             value=float(metric["value"]),
@@ -132,14 +142,14 @@ def _apply(entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
             note=metric.get("note", ""),
         )
         for metric in data.get("metrics", [])
-    ]
-    entry.links = [
+    )
+    entry.links = _in_order(
         EntryLink(title=link.get("title", ""), url=link["url"]) for link in data.get("links", [])
-    ]
-    entry.recommendations = [
+    )
+    entry.recommendations = _in_order(
         EntryRecommendation(text=text) for text in data.get("recommendations", [])
-    ]
-    entry.relations = [_related(ref, organisation_id) for ref in data.get("related", [])]
+    )
+    entry.relations = _in_order(_related(ref, organisation_id) for ref in data.get("related", []))
 
     source = data.get("source", {})
     entry.source_title = source.get("title", "")
@@ -160,7 +170,7 @@ def _apply_partners(entry: EntryPage, partners: list[dict], user) -> None:
         for partner in partners
         if partner["id"] in known or create
     ]
-    entry.partner_names = [
+    entry.partner_names = _in_order(
         EntryPartnerName(
             partner_id=partner["id"],
             name=partner["name"],
@@ -169,7 +179,7 @@ def _apply_partners(entry: EntryPage, partners: list[dict], user) -> None:
         )
         for partner in partners
         if partner["id"] not in known and not create
-    ]
+    )
 
 
 def _tags(names: list[str]) -> list[Tag]:

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from organisations.models import OrganisationPage, country_validator, id_validator
+from vocabulary.facets import Assessment, Evaluation, Kind, Status  # noqa: F401 (Kind: until its users import it from vocabulary.facets)
 from vocabulary.models import Facet
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
@@ -24,33 +25,10 @@ language_validator = RegexValidator(r"^[a-z]{2}$", "Use an ISO 639-1 code such a
 year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
-class Kind(models.TextChoices):
-    PRACTICE = "practice", "Practice"
-    LESSON = "lesson", "Lesson learned"
-
-
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
     MEMBERS = "members", "Members of any organisation"
     ORGANISATION = "organisation", "Publishing organisation only"
-
-
-class Assessment(models.TextChoices):
-    GOOD = "good", "Good practice"
-    PROMISING = "promising", "Promising practice"
-    LESS_GOOD = "less-good", "Less good practice"
-
-
-class Evaluation(models.TextChoices):
-    NONE = "none", "Not evaluated"
-    INTERNAL = "internal", "Internal evaluation"
-    EXTERNAL = "external", "External evaluation"
-
-
-class Status(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PILOT = "pilot", "Pilot"
-    ENDED = "ended", "Ended"
 
 
 class EntryTag(TaggedItemBase):

@@ -316,7 +316,7 @@ def _insert_generated(count: int, corpus: Corpus, seed: int) -> None:
             countries = {term.slug: term for term in terms["countries"]}
             for page, (kind, fields, chosen_terms, country) in zip(pages, extras, strict=True):
                 cls = PAGE_CLASSES[kind]
-                entry = cls(page_ptr_id=page.pk, entrypage_ptr_id=page.pk, **fields)
+                entry = cls(page_ptr_id=page.pk, entrypage_ptr_id=page.pk, kind=kind, **fields)
                 entry_rows[kind].append(
                     [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in entry_fields]
                 )

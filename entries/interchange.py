@@ -60,7 +60,7 @@ def entry_to_interchange(entry: EntryPage) -> dict:
     data: dict = {
         "format_version": FORMAT_VERSION,
         "id": entry.slug,
-        "kind": entry.specific_class.kind,
+        "kind": entry.kind,
         "language": entry.language,
     }
     if entry.translation_of:

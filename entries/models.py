@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from organisations.models import OrganisationPage, country_validator, id_validator
-from vocabulary.facets import Assessment, Evaluation, Kind, Status  # noqa: F401 (Kind: until its users import it from vocabulary.facets)
+from vocabulary.facets import Assessment, Evaluation, Kind, Status
 from vocabulary.models import Facet
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
@@ -45,10 +45,20 @@ def _terms(facet: Facet) -> ParentalManyToManyField:
     )
 
 
+def published_day(published_date, first_published_at):
+    """When an entry was published: the publisher's date, else the day it went live."""
+    if published_date:
+        return published_date
+    return first_published_at.date() if first_published_at else None
+
+
 class EntryPage(Page):
     organisation = models.ForeignKey(
         OrganisationPage, on_delete=models.PROTECT, editable=False, related_name="entries"
     )
+    # The page type's kind, kept as a column so that filters and counts read it like any
+    # other facet; set from the page class on every save.
+    kind = models.CharField(max_length=16, choices=Kind.choices, editable=False, db_index=True)
     language = models.CharField(max_length=2, default="en", validators=[language_validator])
     translation_of = models.CharField(
         max_length=100,
@@ -117,7 +127,8 @@ class EntryPage(Page):
         verbose_name_plural = "entries"
         indexes = [models.Index(fields=["visibility", "language"])]
 
-    kind: str = ""
+    # What practices and lessons set: the kind their pages are.
+    entry_kind: str = ""
 
     @property
     def entry_id(self) -> str:
@@ -134,6 +145,9 @@ class EntryPage(Page):
         # tree so that listings and the (organisation, id) identity need no tree walk.
         if self.path:
             self.organisation_id = self.get_parent().pk
+        # A page read as a plain EntryPage keeps the kind it was saved with.
+        if type(self).entry_kind:
+            self.kind = type(self).entry_kind
         super().save(*args, **kwargs)
 
     def get_sitemap_urls(self, request=None):

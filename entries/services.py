@@ -234,9 +234,9 @@ def entry_upsert(
         entry = PAGE_CLASSES[data["kind"]](organisation=organisation, live=publish)
         _apply(entry, data, lookups, user)
         organisation.add_child(instance=entry)
-    elif entry.specific_class.kind != data["kind"]:
+    elif entry.kind != data["kind"]:
         raise EntryImportError(
-            f"{organisation.slug}/{entry.slug} exists as a {entry.specific_class.kind}; "
+            f"{organisation.slug}/{entry.slug} exists as a {entry.kind}; "
             f"its kind cannot change to {data['kind']}"
         )
     else:
@@ -274,9 +274,9 @@ def _line_problems(
         if pycountry.countries.get(alpha_2=code) is None
     ]
     existing = entry_existing(organisation_id=key[0], entry_id=key[1])
-    if existing is not None and existing.specific_class.kind != data["kind"]:
+    if existing is not None and existing.kind != data["kind"]:
         problems.append(
-            f"{key[0]}/{key[1]} exists as a {existing.specific_class.kind}; "
+            f"{key[0]}/{key[1]} exists as a {existing.kind}; "
             f"its kind cannot change to {data['kind']}"
         )
     return problems

@@ -1,11 +1,12 @@
-from entries.models import EntryPage, Kind
+from entries.models import EntryPage
 from entries.panels import entry_edit_handler
+from vocabulary.facets import Kind
 
 
 class LessonPage(EntryPage):
     """A lesson learned: context, what worked, what did not, recommendations."""
 
-    kind = Kind.LESSON
+    entry_kind = Kind.LESSON
     edit_handler = entry_edit_handler(lesson=True)
     template = "entries/entry_page.html"
 

@@ -1,11 +1,12 @@
-from entries.models import EntryPage, Kind
+from entries.models import EntryPage
 from entries.panels import entry_edit_handler
+from vocabulary.facets import Kind
 
 
 class PracticePage(EntryPage):
     """A practice a member organisation runs or ran, good, promising or less good."""
 
-    kind = Kind.PRACTICE
+    entry_kind = Kind.PRACTICE
     edit_handler = entry_edit_handler(lesson=False)
     template = "entries/entry_page.html"
 

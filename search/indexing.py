@@ -87,7 +87,7 @@ SCALAR_FACETS = [facet for facet in FACET_FIELDS if facet not in TERM_FACETS]
 # ("Lesson learned", "Promising practice", "Pilot"): words a reader searches with, so they
 # are among the entry's names.
 VALUE_NAMES = {
-    facet: dict(choices.choices)
+    facet: {value: str(label) for value, label in choices.choices}
     for facet, choices in (
         ("kind", Kind),
         ("assessment", Assessment),
@@ -138,7 +138,7 @@ class DocumentBuilder:
     def _kind(self, content_type_id: int) -> str:
         if content_type_id not in self.kinds:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
-            self.kinds[content_type_id] = getattr(model, "kind", "")
+            self.kinds[content_type_id] = getattr(model, "entry_kind", "")
         return self.kinds[content_type_id]
 
     def _url(self, url_path: str) -> str:

@@ -128,7 +128,7 @@ def test_an_entry_cannot_change_kind():
     entries_import([entry_line()])
     report = entries_import([entry_line(kind="lesson")])
     assert "exists as a practice; its kind cannot change to lesson" in str(report.errors[0])
-    assert EntryPage.objects.get().specific_class.kind == "practice"
+    assert EntryPage.objects.get().kind == "practice"
 
 
 def test_synonyms_and_labels_resolve_to_terms_and_unknown_terms_become_tags():

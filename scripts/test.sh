@@ -72,6 +72,7 @@ run_suite() {
 
 heading "lint and checks"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 django_checks sqlite
 
 failed=()

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
 from portal.services import site_ensure
@@ -43,11 +45,9 @@ def wsgi_keeps_test_connection():
 
 
 def login_with_second_factor(client, user):
-    """Sign a user in to the admin as if they had typed a valid TOTP code: editors,
-    moderators and staff must have a second factor in this session."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    """Sign a user in to the admin as if they had typed a valid TOTP code (editors,
+    moderators and staff must have a second factor in this session).
+    The one sign-in helper of the tests: the browser tests start from its session."""
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:

@@ -1,8 +1,7 @@
-"""Users with roles in organisations, and clients signed in with or without a second factor."""
+"""Users with roles in organisations, and the code their authenticator app shows."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -50,18 +49,3 @@ def current_code(device: TOTPDevice) -> str:
     """The code an authenticator app shows now for this device."""
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     return f"{code:0{device.digits}d}"
-
-
-@pytest.fixture
-def verified_client(client):
-    """Sign a user in as though they had typed a right code: a client for admin views."""
-
-    def sign_in(user):
-        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return sign_in

@@ -11,6 +11,7 @@ from accounts.models import Invitation
 from accounts.selectors import user_for_bearer
 from accounts.services import invitation_create, token_issue
 from organisations.models import Role
+from tests.conftest import login_with_second_factor
 
 INVITE = "/admin/accounts/invitations/"
 TOKENS = "/admin/accounts/api-tokens/"
@@ -21,13 +22,13 @@ def moderator(make_user, org_a):
     return make_user("mona", org=org_a, role=Role.MODERATOR, admin=True)
 
 
-def test_invite_menu_item_is_shown_to_moderators_only(verified_client, make_user, moderator, org_a):
-    client = verified_client(moderator)
+def test_invite_menu_item_is_shown_to_moderators_only(client, make_user, moderator, org_a):
+    login_with_second_factor(client, moderator)
     assert "Invite a member" in client.get("/admin/").content.decode()
     assert "My API tokens" in client.get("/admin/").content.decode()
 
     editor = make_user("eddie", org=org_a, role=Role.EDITOR, admin=True)
-    client = verified_client(editor)
+    login_with_second_factor(client, editor)
     dashboard = client.get("/admin/").content.decode()
     assert "Invite a member" not in dashboard
     assert "My API tokens" in dashboard
@@ -35,8 +36,8 @@ def test_invite_menu_item_is_shown_to_moderators_only(verified_client, make_user
     assert Invitation.objects.count() == 0
 
 
-def test_moderator_invites_into_their_own_organisation(verified_client, moderator, org_a, org_b):
-    client = verified_client(moderator)
+def test_moderator_invites_into_their_own_organisation(client, moderator, org_a, org_b):
+    login_with_second_factor(client, moderator)
     form = client.get(INVITE).content.decode()
     assert "Organisation A" in form
     assert "Organisation B" not in form
@@ -65,7 +66,7 @@ def test_moderator_invites_into_their_own_organisation(verified_client, moderato
 
 
 def test_moderator_withdraws_an_invitation_of_their_organisation_only(
-    verified_client, moderator, org_a, org_b, superuser
+    client, moderator, org_a, org_b, superuser
 ):
     mine, mine_token = invitation_create(
         organisation=org_a, email="a@example.org", role=Role.MEMBER, invited_by=moderator
@@ -73,7 +74,7 @@ def test_moderator_withdraws_an_invitation_of_their_organisation_only(
     other, _ = invitation_create(
         organisation=org_b, email="b@example.org", role=Role.MEMBER, invited_by=superuser
     )
-    client = verified_client(moderator)
+    login_with_second_factor(client, moderator)
     assert "b@example.org" not in client.get(INVITE).content.decode()
     assert client.post(f"{INVITE}{other.pk}/withdraw/").status_code == 404
     assert client.post(f"{INVITE}{mine.pk}/withdraw/").status_code == 302
@@ -87,8 +88,8 @@ def test_moderator_withdraws_an_invitation_of_their_organisation_only(
     assert "withdrawn" in response.content.decode()
 
 
-def test_admin_user_creates_a_token_sees_it_once_and_revokes_it(verified_client, moderator):
-    client = verified_client(moderator)
+def test_admin_user_creates_a_token_sees_it_once_and_revokes_it(client, moderator):
+    login_with_second_factor(client, moderator)
     response = client.post(TOKENS, {"name": "CRM sync"})
     html = response.content.decode()
     raw_token = re.search(r'<code id="new-token">([^<]+)</code>', html).group(1)
@@ -107,11 +108,11 @@ def test_admin_user_creates_a_token_sees_it_once_and_revokes_it(verified_client,
     assert "revoked" in client.get(TOKENS).content.decode()
 
 
-def test_nobody_lists_or_revokes_another_users_token(verified_client, moderator, make_user):
+def test_nobody_lists_or_revokes_another_users_token(client, moderator, make_user):
     other = make_user("otto")
     token_issue(user=other, name="Otto's script")
     token = APIToken.objects.get(user=other)
-    client = verified_client(moderator)
+    login_with_second_factor(client, moderator)
     assert "Otto" not in client.get(TOKENS).content.decode()
     assert client.post(f"{TOKENS}{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()

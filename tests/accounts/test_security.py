@@ -13,6 +13,7 @@ from wagtail.models import PageLogEntry
 
 from accounts.security import client_ip
 from tests.accounts.conftest import PASSWORD
+from tests.conftest import login_with_second_factor
 
 LOGIN = "/admin/login/"
 
@@ -154,11 +155,11 @@ def test_public_pages_forbid_inline_scripts_and_framing(client, portal_db):
     assert "<script>" not in response.content.decode()
 
 
-def test_the_admin_works_under_its_policy(verified_client, superuser, org_a):
+def test_the_admin_works_under_its_policy(client, superuser, org_a):
     """Sign in, open the page explorer and an edit page. Wagtail 8 still writes inline
     <script> elements (widget start-up), so admin pages alone allow inline scripts; no page
     allows scripts from elsewhere, eval or plugins."""
-    client = verified_client(superuser)
+    login_with_second_factor(client, superuser)
     for url in (
         "/admin/",
         "/admin/pages/",
@@ -225,8 +226,8 @@ class FormFields(HTMLParser):
             self.select = None
 
 
-def test_the_audit_log_names_who_published_in_the_admin(verified_client, superuser, org_a):
-    client = verified_client(superuser)
+def test_the_audit_log_names_who_published_in_the_admin(client, superuser, org_a):
+    login_with_second_factor(client, superuser)
     edit_url = f"/admin/pages/{org_a.pk}/edit/"
     parser = FormFields()
     parser.feed(client.get(edit_url).content.decode())

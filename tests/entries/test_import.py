@@ -12,6 +12,7 @@ from entries.services import entries_import
 from organisations.models import OrganisationPage
 from organisations.selectors import organisations_writable_by
 from organisations.services import membership_set, organisation_upsert
+from tests.conftest import login_with_second_factor
 from tests.factories import entry_data, entry_line, fixture_lines
 from vocabulary.models import Term
 
@@ -460,8 +461,6 @@ def test_a_dry_run_by_an_editor_sends_no_email_and_a_real_one_notifies_moderator
 
 
 def test_partner_names_are_shown_and_kept_in_the_admin(client):
-    from tests.conftest import login_with_second_factor
-
     moderator = _member("moderator", name="Org A")
     _import_as(moderator, [entry_line(organisation=ORG_A, partners=[FAKE_PARTNER])])
     page = client.get("/organisations/org-a/test-entry/").content.decode()

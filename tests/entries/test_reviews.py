@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from entries.models import PeerReview
 from entries.visibility import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
+from tests.conftest import login_with_second_factor
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.usefixtures("portal_db")
@@ -114,8 +115,6 @@ def test_a_reviewer_reviews_an_entry_once_and_may_change_their_verdict(client, e
 
 
 def test_moderators_preview_an_entry_with_unpublished_changes(client, entry):
-    from tests.conftest import login_with_second_factor
-
     moderator = member_of("test-org", username="moderator", role="moderator")
     entry.summary = "A change that waits for approval."
     entry.save_revision(user=moderator)

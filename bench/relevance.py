@@ -1,11 +1,13 @@
 """Relevance report: nDCG@10 of the judged development queries, engine and database.
 
-    .venv/bin/python bench/relevance.py [QUERIES.json] [--engine-url URL] [--keep-db]
+    .venv/bin/python bench/relevance.py [QUERIES.json] [--engine-url URL]
+        [--index-prefix PREFIX] [--output PATH]
 
-Loads the seed and demo entries into a throwaway SQLite database, builds an index under
-the prefix "bench-relevance" on the engine (SEARCH_URL, default http://127.0.0.1:9200),
-runs every query through search.api.search_entries against the engine and against the
-database fallback, and writes bench/results/relevance.md. Not a test: a measurement.
+Loads the seed and demo entries of fixtures/ into a throwaway SQLite database, builds an
+index under the prefix "bench-relevance" (--index-prefix) on the engine (SEARCH_URL,
+default http://127.0.0.1:9200), runs the judged queries (fixtures/dev-queries.json)
+through search.api.search_entries against the engine and against the database fallback,
+and writes bench/results/relevance.md. Not a test: a measurement.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_QUERIES = ROOT.parent / "shared" / "interchange" / "examples" / "dev-queries.json"
+from portal_setup import FIXTURES, ROOT, django_setup, fixture_entries_load
+
+# The judged development queries of the interchange contract (examples/dev-queries.json).
+DEFAULT_QUERIES = FIXTURES / "dev-queries.json"
 RESULTS = ROOT / "bench" / "results" / "relevance.md"
-ENTRY_FILES = ["seed-entries.jsonl", "demo-entries.jsonl"]
 
 
 def ndcg_at_10(ranking: list[str], relevant: dict[str, int]) -> float:
@@ -31,35 +34,6 @@ def ndcg_at_10(ranking: list[str], relevant: dict[str, int]) -> float:
     ideal = sorted(relevant.values(), reverse=True)[:10]
     idcg = sum(grade / math.log2(rank + 2) for rank, grade in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
-
-
-def _setup(engine_url: str, database: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["SEARCH_URL"] = engine_url
-    os.environ["SEARCH_INDEX_PREFIX"] = "bench-relevance"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def _load() -> None:
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from entries.services import entries_import
-    from portal.services import site_ensure
-    from vocabulary.services import vocabulary_load
-
-    call_command("migrate", verbosity=0)
-    site_ensure()
-    vocabulary_load()
-    for name in ENTRY_FILES:
-        lines = (settings.BASE_DIR / "fixtures" / name).read_text("utf-8").splitlines()
-        report = entries_import(lines)
-        if not report.ok:
-            raise SystemExit(f"{name}: {report.errors[:3]}")
 
 
 def _run(queries: list[dict], use_engine: bool) -> tuple[str, list[float], list[float]]:
@@ -94,13 +68,16 @@ def main() -> None:
     parser.add_argument(
         "--engine-url", default=os.environ.get("SEARCH_URL") or "http://127.0.0.1:9200"
     )
+    parser.add_argument(
+        "--index-prefix", default="bench-relevance", help="of the throwaway index's name"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     queries = json.loads(args.queries.read_text("utf-8"))
 
     with tempfile.TemporaryDirectory() as folder:
-        _setup(args.engine_url, Path(folder) / "relevance.sqlite3")
-        _load()
+        django_setup(Path(folder) / "relevance.sqlite3", args.engine_url, args.index_prefix)
+        fixture_entries_load()
         from search.client import EngineError, EngineUnavailable
         from search.indexing import index_drop_all, index_rebuild
 

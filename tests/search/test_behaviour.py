@@ -9,9 +9,9 @@ from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
 from search.api import autocomplete, related_entries, search_entries
 from search.query import MAX_QUERY_LENGTH, search_query_from_params
-from tests.factories import CONTRACT_FACETS
 from tests.search.corpus import HIDDEN_IDS, PUBLIC_IDS, corpus_create
 from tests.search.live import LiveEngineMixin
+from vocabulary.facets import FACET_NAMES
 from vocabulary.services import vocabulary_load
 
 MEMBER = Reader(is_member=True)
@@ -136,7 +136,7 @@ class SearchBehaviour:
 
     def test_all_contract_facets_are_counted_with_labels(self):
         facets = self.search().facets
-        self.assertEqual(list(facets), CONTRACT_FACETS)
+        self.assertEqual(list(facets), FACET_NAMES)
         self.assertEqual(self.counts(self.search(), "kind"), {"practice": 6, "lesson": 1})
         labels = {value.term: value.label for value in facets["organisation"]}
         self.assertEqual(labels["gamma"], "Association Gamma")

@@ -92,8 +92,10 @@ def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
 def facet_counts(*, reader: Reader, query: SearchQuery) -> FacetCounts:
     """The number of entries matching the query that the reader may see, and the counts of
     every facet (as search_entries gives them), without the hits."""
-    count, counts = _answer(lambda backend: backend.counts(reader=reader, query=query))
-    return FacetCounts(count=count, facets=facet_values(counts, query))
+    engine, (count, counts) = _answer(
+        lambda backend: (backend.name, backend.counts(reader=reader, query=query))
+    )
+    return FacetCounts(count=count, facets=facet_values(counts, query), engine=engine)
 
 
 def autocomplete(

@@ -29,6 +29,7 @@ class FacetCounts:
 
     count: int
     facets: dict[str, list[FacetValue]]
+    engine: str  # as SearchResults.engine
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from entries.models import EntryPage
 from entries.visibility import Reader
@@ -81,7 +83,7 @@ class EngineBackend:
         self.engine = engine
         self.name = engine.name
 
-    def _ask(self, body: dict | list[dict], *, too_large_raises: bool = False):
+    def _ask(self, body: dict | list[dict], *, too_large_raises: bool = False) -> Any:
         """The engine's answer (to several bodies: its answers, in one round trip);
         BackendUnavailable when the database must answer instead; QueryTooLarge when asked
         to, for the caller to ask a smaller query."""
@@ -105,7 +107,12 @@ class EngineBackend:
         index_queue_drain_if_pending()
         return answer
 
-    def _ask_bounded(self, build, reader: Reader, query: SearchQuery):
+    def _ask_bounded(
+        self,
+        build: Callable[[Reader, SearchQuery], dict | list[dict]],
+        reader: Reader,
+        query: SearchQuery,
+    ) -> tuple[SearchQuery, Any]:
         """The query as asked and the engine's answer to build(reader, query). The engine
         refuses a query of too many clauses: it is asked the informative words, at most
         MAX_QUERY_WORDS of them (as the database search), and half as many again while it

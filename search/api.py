@@ -22,7 +22,7 @@ from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
-from search.client import engine_get
+from search.client import ENGINE_CLASSES, engine_get
 from search.labels import facet_values, query_recognised
 from search.matching import vocabulary_terms_named
 from search.query import (
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 # What SearchResults.engine may say.
-ENGINE_NAMES = ("opensearch", "elasticsearch", DatabaseBackend.name)
+ENGINE_NAMES = (*ENGINE_CLASSES, DatabaseBackend.name)
 
 T = TypeVar("T")
 _DATABASE = DatabaseBackend()

@@ -23,17 +23,20 @@ from entries.selectors import (
 from entries.services import entries_import
 from entries.visibility import Reader, reader_for, redacted
 from organisations.selectors import organisations_writable_by
-from search.api import SearchParameterError, search_entries, search_query_from_params
-from search.documents import FACET_FIELDS
-from search.query import (
+from search.api import (
     DEFAULT_PAGE_SIZE,
+    ENGINE_NAMES,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
     MAX_YEAR,
     MIN_YEAR,
     SORTS,
+    SearchParameterError,
+    search_entries,
+    search_query_from_params,
 )
+from vocabulary.facets import FACET_NAMES
 
 BEARER = "bearerToken"
 
@@ -189,7 +192,7 @@ SEARCH_OPENAPI = {
             "Entries started in this year or earlier.",
             {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
         ),
-        *_facet_parameters(FACET_FIELDS),
+        *_facet_parameters(FACET_NAMES),
     ],
     "responses": {
         200: {
@@ -207,12 +210,12 @@ SEARCH_OPENAPI = {
                                 "type": "object",
                                 "properties": {
                                     name: {"type": "array", "items": _FACET_VALUE}
-                                    for name in FACET_FIELDS
+                                    for name in FACET_NAMES
                                 },
                             },
                             "engine": {
                                 "type": "string",
-                                "enum": ["opensearch", "elasticsearch", "database"],
+                                "enum": list(ENGINE_NAMES),
                             },
                             "did_you_mean": {
                                 "type": "string",
@@ -228,6 +231,14 @@ SEARCH_OPENAPI = {
         401: UNAUTHORISED,
     },
 }
+
+
+SEARCH_DESCRIPTION = (
+    f"Parameters: q, page, page_size (1-{MAX_PAGE_SIZE}), sort ({' or '.join(SORTS)}), "
+    f"year_from, year_to, and the facets {', '.join(FACET_NAMES)} (repeat a facet for several "
+    "values: OR within a facet, AND across facets). Facet counts are disjunctive. The answer "
+    f"says which engine answered: {', '.join(ENGINE_NAMES[:-1])}, or {ENGINE_NAMES[-1]}."
+)
 
 
 def _reader(request: HttpRequest) -> Reader:
@@ -407,14 +418,7 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
 @api.get(
     "/search/",
     summary="Faceted search",
-    description=(
-        "Parameters: q, page, page_size (1-100), sort (relevance or newest), year_from, "
-        "year_to, and the facets domains, formats, approaches, target_groups, ideologies, "
-        "counsellor_profiles, platforms, countries, organisation, kind, language, "
-        "assessment, evaluation, status (repeat a facet for several values: OR within a "
-        "facet, AND across facets). Facet counts are disjunctive. The answer says which "
-        "engine answered: opensearch, elasticsearch, or database."
-    ),
+    description=SEARCH_DESCRIPTION,
     openapi_extra=SEARCH_OPENAPI,
 )
 def search(request):

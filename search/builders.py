@@ -31,24 +31,14 @@ from search.facets import (
     visibility_filter,
     year_filters,
 )
+from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
 from search.query import SearchQuery
 
-# Field weights. The title says what an entry is; terms are curated by the publisher.
-BOOSTS = {
-    "title": 4.0,
-    "summary": 2.5,
-    "terms": 2.0,
-    "details": 1.0,
-    "body": 1.0,
-    "organisation_name": 1.5,
-    "tags": 1.5,
-}
 PHRASE_BOOST = 2.0
 # How many of the best matches a phrase match may reorder. Fixed, so that paging through
 # results never reorders them.
 PHRASE_WINDOW = 100
 FUZZY_BOOST = 0.5
-HIGHLIGHT_FIELDS = ("title", "summary", "body", "details")
 SOURCE_FIELDS = [
     "page_id",
     "id",
@@ -65,15 +55,15 @@ SOURCE_FIELDS = [
 
 
 def _language_fields(names: tuple[str, ...]) -> list[str]:
-    return [f"{name}_{lang}^{BOOSTS[name]}" for name in names for lang in LANGUAGES]
+    return [f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in names for lang in LANGUAGES]
 
 
 def stemmed_fields() -> list[str]:
     return [
-        *_language_fields(("title", "summary", "body", "details")),
-        f"terms^{BOOSTS['terms']}",
-        f"organisation_name^{BOOSTS['organisation_name']}",
-        f"tags^{BOOSTS['tags']}",
+        *_language_fields(TEXT_FIELDS),
+        f"terms^{FIELD_WEIGHTS['terms']}",
+        f"organisation_name^{FIELD_WEIGHTS['organisation_name']}",
+        f"tags^{FIELD_WEIGHTS['tags']}",
     ]
 
 
@@ -92,7 +82,7 @@ def _stemmed_query(text: str) -> Query:
 def folded_fields() -> list[str]:
     """The folded title (weighted like the title) and the shared folded text: two fields
     whatever the number of languages."""
-    return [f"title_complete^{BOOSTS['title']}", SHARED_FIELD]
+    return [f"title_complete^{FIELD_WEIGHTS['title']}", SHARED_FIELD]
 
 
 def text_query(text: str) -> Query:
@@ -108,7 +98,7 @@ def text_query(text: str) -> Query:
                 type="most_fields",
                 # The term names too: a misspelt concept ("anonymus") still finds the
                 # entries filed under it, in any language, and their few words cost little.
-                fields=[*folded_fields(), f"terms^{BOOSTS['terms']}"],
+                fields=[*folded_fields(), f"terms^{FIELD_WEIGHTS['terms']}"],
                 # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
                 analyzer="folded",
                 # One typo in words of 4 to 11 letters, two from 12: a second edit in
@@ -219,7 +209,7 @@ def hits_body(reader: Reader, query: SearchQuery) -> dict:
             highlight_query=_stemmed_query(query.text).to_dict(),
         )
         # The entry's text lives in the fields of its language only.
-        search = search.highlight(*(f"{base}_*" for base in HIGHLIGHT_FIELDS))
+        search = search.highlight(*(f"{base}_*" for base in TEXT_FIELDS))
     return search.to_dict()
 
 
@@ -280,11 +270,7 @@ def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
     like = Q(
         "more_like_this",
         fields=[
-            *(
-                f"{name}_{lang}"
-                for name in ("title", "summary", "body", "details")
-                for lang in LANGUAGES
-            ),
+            *(f"{name}_{lang}" for name in TEXT_FIELDS for lang in LANGUAGES),
             "terms",
         ],
         like=[{"_index": index, "_id": str(page_id)}],

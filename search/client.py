@@ -308,7 +308,7 @@ class ElasticsearchEngine:
         return bool(self.client.ping())
 
 
-_ENGINE_CLASSES: dict[str, type] = {
+ENGINE_CLASSES: dict[str, type] = {
     "opensearch": OpenSearchEngine,
     "elasticsearch": ElasticsearchEngine,
 }
@@ -333,7 +333,7 @@ def engine_get(*, even_if_down: bool = False) -> Engine | None:
     with _lock:
         if key not in _engines:
             url, engine_name, timeout = key
-            _engines[key] = _ENGINE_CLASSES[engine_name](url, timeout)
+            _engines[key] = ENGINE_CLASSES[engine_name](url, timeout)
         return _engines[key]
 
 

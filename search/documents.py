@@ -26,11 +26,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from search.client import alias_name
-from vocabulary.models import Facet, Term
+from search.fields import TEXT_FIELDS
+from vocabulary.facets import COUNTRIES, FACET_NAMES
+from vocabulary.models import Term
 
+# The languages analysed in their own fields: those the analyzers below are written for
+# (the interface's languages today, settings.LANGUAGES, but a language of the interface
+# needs its analyzer written here before it joins this list).
 LANGUAGES = ("en", "fr", "de")
-# Text of the entry itself, in its own language; `details` gathers the lesson fields.
-TEXT_FIELDS = ("title", "summary", "body", "details")
 # The folded copy of every text field, shared by all languages.
 SHARED_FIELD = "text"
 # The text fields copied to SHARED_FIELD. Not the body: it is most of an entry's words,
@@ -39,18 +42,6 @@ SHARED_FIELD = "text"
 COPIED_FIELDS = ("title", "summary", "details")
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
-
-TERM_FACETS = [facet.value for facet in Facet]
-# Every facet of the public contract, each a keyword field of the same name.
-FACET_FIELDS = [
-    *TERM_FACETS,
-    "organisation",
-    "kind",
-    "language",
-    "assessment",
-    "evaluation",
-    "status",
-]
 
 FRENCH_ARTICLES = [
     "l",
@@ -82,7 +73,7 @@ def synonym_rules(terms: list[Term] | None = None) -> list[str]:
     rules = []
     for term in terms if terms is not None else Term.objects.all():
         names = [term.label_en, term.label_fr, term.label_de, *term.synonym_list]
-        if term.facet != Facet.COUNTRIES:
+        if term.facet != COUNTRIES:
             names.append(term.slug.replace("-", " "))
         unique = sorted({_synonym_name(name).casefold() for name in names if len(name) > 1})
         if len(unique) > 1:
@@ -243,7 +234,8 @@ def index_mappings() -> dict:
         "published": {"type": "date"},
         "started": {"type": "short"},
         "ended": {"type": "short"},
-        **{name: _facet_keyword() for name in FACET_FIELDS},
+        # Every facet of the registry, each a keyword field of its name.
+        **{name: _facet_keyword() for name in FACET_NAMES},
         FACETS_FIELD: _facet_keyword(),
         # Short texts, searched as they are (folded), each with its own weight.
         "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),

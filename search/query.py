@@ -10,11 +10,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from entries.selectors import MAX_FILTER_VALUES
-from search.documents import FACET_FIELDS
+from vocabulary.facets import FACET_NAMES
 
 SORTS = ("relevance", "newest")
 # Every parameter a search reads; anything else in a URL is ignored.
-PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", *FACET_FIELDS)
+PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", *FACET_NAMES)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 500
@@ -110,7 +110,7 @@ def _check(query: SearchQuery) -> None:
         )
     if query.sort not in SORTS:
         raise SearchParameterError("sort", f"must be one of {', '.join(SORTS)}")
-    unknown = set(query.filters) - set(FACET_FIELDS)
+    unknown = set(query.filters) - set(FACET_NAMES)
     if unknown:
         raise SearchParameterError(sorted(unknown)[0], "is not a facet")
     given = sum(len(values) for values in query.filters.values())
@@ -170,7 +170,7 @@ def search_query_from_params(
     page = _integer(params, "page", 1)
     page_size = _integer(params, "page_size", DEFAULT_PAGE_SIZE)
     filters = {}
-    for facet in FACET_FIELDS:
+    for facet in FACET_NAMES:
         values = tuple(dict.fromkeys(value.strip() for value in _values(params, facet)))
         if values:
             filters[facet] = values

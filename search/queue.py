@@ -1,8 +1,9 @@
 """The durable queue of index updates (search.models.PendingIndexUpdate).
 
 A change to an entry queues its page id in the same database transaction, then tries to
-apply it as soon as the transaction commits. When the engine is down the row stays, and is
-applied by `process_search_queue`, or by the next search that reaches the engine.
+apply it (entry_index_update: index or delete its document) as soon as the transaction
+commits. When the engine is down the row stays, and is applied by `process_search_queue`,
+or by the next search that reaches the engine.
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from search.client import EngineUnavailable, engine_get, engine_mark_down, engine_mark_up
-from search.indexing import entry_index_update
+from search.client import (
+    EngineUnavailable,
+    alias_name,
+    engine_get,
+    engine_mark_down,
+    engine_mark_up,
+)
+from search.entry_documents import DocumentBuilder
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -26,6 +33,24 @@ class QueueReport:
     applied: int
     remaining: int
     error: str = ""
+
+
+def entry_index_update(page_id: int) -> str:
+    """Bring one entry's document in line with the database: index it when it is live,
+    delete it otherwise. Returns what was done. Raises EngineUnavailable when the
+    engine does not answer, so the caller can keep the update queued."""
+    engine = engine_get(even_if_down=True)
+    if engine is None:
+        return "skipped"
+    alias = alias_name()
+    if not engine.alias_targets(alias):
+        # No index yet: the first rebuild will include this entry.
+        return "skipped"
+    for _pk, document in DocumentBuilder().documents([page_id]):
+        engine.index_document(alias, str(page_id), document)
+        return "indexed"
+    engine.delete_document(alias, str(page_id))
+    return "deleted"
 
 
 def index_update_enqueue(page_ids: list[int]) -> None:

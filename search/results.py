@@ -23,6 +23,16 @@ class FacetValue:
 
 
 @dataclass(frozen=True)
+class FacetCounts:
+    """How many entries match a search, and the counts of every facet: a search without
+    its hits (the policymakers' overview)."""
+
+    count: int
+    facets: dict[str, list[FacetValue]]
+    engine: str  # as SearchResults.engine
+
+
+@dataclass(frozen=True)
 class SearchHit:
     organisation: str
     id: str

@@ -1,13 +1,16 @@
 """Keep the index in step with entries: every change that can alter what a search shows
 (publish, unpublish, edit, delete, visibility, the organisation's name) queues the entry
-for an index update, applied at once when the engine answers (search/queue.py)."""
+for an index update, applied at once when the engine answers (search/queue.py). And keep
+the process cache (search/cache.py) in step with the vocabulary and the organisations."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from entries.models import EntryPage
 from organisations.models import OrganisationPage
+from search.cache import process_cache_clear
 from search.queue import index_update_enqueue
+from vocabulary.models import Term
 
 
 def _entry_changed(sender, instance, **kwargs) -> None:
@@ -29,3 +32,6 @@ def connect() -> None:
     page_unpublished.connect(_entry_changed, dispatch_uid="search_page_unpublished")
     post_delete.connect(_entry_changed, dispatch_uid="search_entry_deleted")
     post_save.connect(_entry_saved, dispatch_uid="search_entry_saved")
+    for model in (Term, OrganisationPage):
+        post_save.connect(process_cache_clear, sender=model, dispatch_uid=f"search-cache-{model}")
+        post_delete.connect(process_cache_clear, sender=model, dispatch_uid=f"search-del-{model}")

@@ -18,35 +18,7 @@ from search.api import (
     search_entries,
     search_query_from_params,
 )
-from vocabulary.models import Facet
-
-FACET_HEADINGS = {
-    **{facet.value: facet.label for facet in Facet},
-    "organisation": "Organisation",
-    "kind": "Kind",
-    "language": "Language",
-    "assessment": "Assessment",
-    "evaluation": "Evaluation",
-    "status": "Status",
-}
-# The sidebar's order: what practitioners narrow by first.
-FACET_ORDER = [
-    "kind",
-    "formats",
-    "domains",
-    "approaches",
-    "target_groups",
-    "counsellor_profiles",
-    "ideologies",
-    "platforms",
-    "assessment",
-    "evaluation",
-    "status",
-    "countries",
-    "language",
-    "organisation",
-]
-
+from vocabulary.facets import FACETS_BY_NAME, SIDEBAR
 
 YEAR_CHIPS = {"year_from": "Active from {}", "year_to": "Active until {}"}
 # What a search keeps when its filters are cleared: the words, the order, the page size.
@@ -68,9 +40,9 @@ def _chips(params, query, results) -> tuple[list[dict], int]:
     and how many are selected: each URL carries the whole search, so that chips for every
     value would grow with the square of their number."""
     selected = [
-        (value.label, FACET_HEADINGS[name], lambda k, v, n=name, t=value.term: (k, v) == (n, t))
-        for name in FACET_ORDER
-        for value in results.facets.get(name, [])
+        (value.label, facet.heading, lambda k, v, n=facet.name, t=value.term: (k, v) == (n, t))
+        for facet in SIDEBAR
+        for value in results.facets.get(facet.name, [])
         if value.selected
     ]
     for name, label in YEAR_CHIPS.items():
@@ -89,7 +61,7 @@ def _unrecognised(pairs: list[tuple[str, str]]) -> dict | None:
     if not pairs:
         return None
     shown = [
-        f"{FACET_HEADINGS[name]} “{value if len(value) <= 40 else value[:40] + '…'}”"
+        f"{FACETS_BY_NAME[name].heading} “{value if len(value) <= 40 else value[:40] + '…'}”"
         for name, value in pairs[:UNRECOGNISED_SHOWN]
     ]
     return {"count": len(pairs), "shown": shown, "more": len(pairs) > UNRECOGNISED_SHOWN}
@@ -115,13 +87,13 @@ def search_page(request):
     results = search_entries(reader=reader_for(request.user), query=query)
     facets = [
         {
-            "name": name,
-            "heading": FACET_HEADINGS[name],
-            "values": results.facets.get(name, []),
-            "open": bool(query.selected(name)) or name in ("kind", "formats", "domains"),
+            "name": facet.name,
+            "heading": facet.heading,
+            "values": results.facets.get(facet.name, []),
+            "open": bool(query.selected(facet.name)) or facet.open,
         }
-        for name in FACET_ORDER
-        if results.facets.get(name)
+        for facet in SIDEBAR
+        if results.facets.get(facet.name)
     ]
     page_url = _url(params)
     chips, selected_count = _chips(params, query, results)
@@ -149,12 +121,17 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
+def _heading(facet: str) -> str:
+    """A completion's facet heading; none for an entry title."""
+    return str(FACETS_BY_NAME[facet].heading) if facet in FACETS_BY_NAME else ""
+
+
 def search_autocomplete(request):
     completions = autocomplete(reader=reader_for(request.user), prefix=request.GET.get("q", ""))
     return JsonResponse(
         {
             "suggestions": [
-                {**completion.__dict__, "facet_label": FACET_HEADINGS.get(completion.facet, "")}
+                {**completion.__dict__, "facet_label": _heading(completion.facet)}
                 for completion in completions
             ]
         },

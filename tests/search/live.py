@@ -1,5 +1,10 @@
 """A live engine for test classes: a throwaway index prefix, built once per class from the
-class's test data, deleted afterwards."""
+class's test data, deleted afterwards.
+
+Engine tests use SEARCH_TEST_URL (default http://127.0.0.1:9200). Locally they are skipped
+with the reason when nothing answers there; under CI=true they fail instead, since CI must
+run every one of them.
+"""
 
 import os
 import subprocess

@@ -7,11 +7,11 @@ from django.test import TestCase, override_settings
 from entries.models import EntryPage
 from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
-from search.api import autocomplete, related_entries, search_entries
+from search.api import autocomplete, facet_counts, related_entries, search_entries
 from search.query import MAX_QUERY_LENGTH, search_query_from_params
-from tests.factories import CONTRACT_FACETS
 from tests.search.corpus import HIDDEN_IDS, PUBLIC_IDS, corpus_create
 from tests.search.live import LiveEngineMixin
+from vocabulary.facets import FACET_NAMES
 from vocabulary.services import vocabulary_load
 
 MEMBER = Reader(is_member=True)
@@ -136,10 +136,45 @@ class SearchBehaviour:
 
     def test_all_contract_facets_are_counted_with_labels(self):
         facets = self.search().facets
-        self.assertEqual(list(facets), CONTRACT_FACETS)
+        self.assertEqual(list(facets), FACET_NAMES)
         self.assertEqual(self.counts(self.search(), "kind"), {"practice": 6, "lesson": 1})
         labels = {value.term: value.label for value in facets["organisation"]}
         self.assertEqual(labels["gamma"], "Association Gamma")
+
+    # Counts without hits (the policymakers' overview)
+
+    def facet_counts(self, reader=ANONYMOUS, **params):
+        query = search_query_from_params(
+            {
+                name: value if isinstance(value, list) else [str(value)]
+                for name, value in params.items()
+            }
+        )
+        counts = facet_counts(reader=reader, query=query)
+        self.assertEqual(counts.engine, self.engine_name)
+        return counts
+
+    def test_facet_counts_are_those_of_the_search(self):
+        for params in (
+            {},
+            {"q": "chat"},
+            {"formats": ["chat", "video"]},
+            {"q": "counselling", "countries": "DE", "year_from": 2015},
+            {"formats": "carrier-pigeon"},
+        ):
+            for reader in (ANONYMOUS, MEMBER, BETA_STAFF):
+                with self.subTest(params=params, reader=reader):
+                    results = self.search(reader, **params)
+                    counts = self.facet_counts(reader, **params)
+                    self.assertEqual(counts.count, results.count)
+                    self.assertEqual(counts.facets, results.facets)
+
+    def test_facet_counts_leave_hidden_entries_out(self):
+        anonymous = self.facet_counts()
+        self.assertEqual(anonymous.count, len(PUBLIC_IDS))
+        self.assertNotIn("telegram", self.counts(anonymous, "platforms"))
+        self.assertEqual(self.counts(anonymous, "organisation")["alpha"], 2)
+        self.assertEqual(self.counts(self.facet_counts(BETA_STAFF), "platforms")["telegram"], 2)
 
     def test_unknown_facet_value_matches_nothing(self):
         results = self.search(formats="carrier-pigeon")

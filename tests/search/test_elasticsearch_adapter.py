@@ -25,8 +25,9 @@ from search.client import (
     engine_get,
     node_urls,
 )
-from search.indexing import entry_index_update, index_rebuild
+from search.indexing import index_rebuild
 from search.query import SearchQuery
+from search.queue import entry_index_update
 from tests.factories import entry_data
 from tests.search.corpus import ENTRIES, PUBLIC_IDS, corpus_create
 from tests.search.es_proxy import ElasticsearchProxy

@@ -17,11 +17,10 @@ from hypothesis.extra.django import TestCase
 
 from entries.selectors import MAX_FILTER_VALUES
 from portal.services import site_ensure
-from search.documents import FACET_FIELDS
 from search.query import PARAMETERS
-from tests.factories import CONTRACT_FACETS
 from tests.search.corpus import corpus_create
 from tests.search.live import LiveEngineMixin
+from vocabulary.facets import FACET_NAMES
 from vocabulary.services import vocabulary_load
 
 EXAMPLES = 120
@@ -39,7 +38,7 @@ pairs = st.lists(st.tuples(keys, values), max_size=12)
 # One facet repeated, past the limit or just below it.
 repeated = st.builds(
     lambda facet, count, value: [(facet, f"{value}{n}") for n in range(count)],
-    st.sampled_from(FACET_FIELDS),
+    st.sampled_from(FACET_NAMES),
     st.integers(MAX_FILTER_VALUES - 2, MAX_FILTER_VALUES + 40),
     st.sampled_from(["x", "chat", "€"]),
 )
@@ -114,7 +113,7 @@ class HostileInput:
         self.assertEqual(response.status_code, 200, answer)
         self.assertEqual(answer["engine"], self.engine_name)
         self.assertLessEqual(len(answer["results"]), answer["page_size"])
-        self.assertEqual(list(answer["facets"]), CONTRACT_FACETS)
+        self.assertEqual(list(answer["facets"]), FACET_NAMES)
 
     @HYPOTHESIS
     @given(parameters, raw_bytes)

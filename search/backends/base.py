@@ -1,0 +1,47 @@
+"""The one interface of a search backend: the engine (search/backends/engine.py) and the
+database (search/backends/database.py) each implement it; search/api.py picks one per call
+and falls back to the database when the engine fails (BackendUnavailable)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from entries.models import EntryPage
+from entries.visibility import Reader
+from search.query import SearchQuery
+from search.results import Completion, SearchHit, SearchResults
+from vocabulary.models import Term
+
+# Each facet's values and how many entries hold each.
+RawCounts = dict[str, dict[str, int]]
+
+
+class BackendUnavailable(Exception):
+    """The backend gave no answer (the engine is down or refused the request): the
+    database answers instead."""
+
+
+class SearchBackend(Protocol):
+    # What SearchResults.engine says: "opensearch", "elasticsearch" or "database".
+    name: str
+
+    def search(self, *, reader: Reader, query: SearchQuery) -> SearchResults:
+        """One page of the entries matching the query among those the reader may see, with
+        the counts of every facet."""
+        ...
+
+    def counts(self, *, reader: Reader, query: SearchQuery) -> tuple[int, RawCounts]:
+        """The number of entries matching the query and the counts of every facet, without
+        hits (the same numbers as search())."""
+        ...
+
+    def autocomplete(
+        self, *, reader: Reader, prefix: str, size: int, terms: list[Term]
+    ) -> tuple[list[Completion], list[Term]]:
+        """Titles the reader may see starting like the prefix, and those of the given terms
+        that some entry the reader may see carries, in the order given."""
+        ...
+
+    def related(self, *, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
+        """Entries like this one that the reader may see."""
+        ...

@@ -1,0 +1,173 @@
+"""The engine backend: OpenSearch or Elasticsearch (search/client.py), asked the bodies of
+search/builders.py. Every engine failure is BackendUnavailable, for search/api.py to ask
+the database instead; after any answer the engine is up, so the queue of index updates is
+drained."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from entries.models import EntryPage
+from entries.visibility import Reader
+from search.backends.base import BackendUnavailable, RawCounts
+from search.builders import (
+    TERMS_IN_USE,
+    autocomplete_body,
+    counts_body,
+    did_you_mean_body,
+    related_body,
+    search_bodies,
+)
+from search.client import (
+    Engine,
+    EngineError,
+    EngineUnavailable,
+    QueryTooLarge,
+    alias_name,
+    engine_mark_down,
+)
+from search.documents import facet_value_key
+from search.facets import facet_counts_from_aggregations
+from search.fields import TEXT_FIELDS
+from search.labels import facet_values
+from search.matching import Vocabulary
+from search.query import MAX_QUERY_WORDS, SearchQuery, text_bounded
+from search.queue import index_queue_drain_if_pending
+from search.results import Completion, SearchHit, SearchResults
+from vocabulary.models import Term
+
+logger = logging.getLogger(__name__)
+
+
+def _highlight(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Per-language and shared field highlights merged under the contract's names."""
+    merged: dict[str, list[str]] = {}
+    for field, fragments in sorted(raw.items(), key=lambda item: "_" not in item[0]):
+        name = field.split("_")[0]
+        if name in TEXT_FIELDS:
+            for fragment in fragments:
+                if fragment not in merged.setdefault(name, []):
+                    merged[name].append(fragment)
+    return {name: fragments[:2] for name, fragments in merged.items()}
+
+
+def _hit(raw: dict) -> SearchHit:
+    source = raw["_source"]
+    return SearchHit(
+        organisation=source["organisation"],
+        id=source["id"],
+        kind=source["kind"],
+        language=source["language"],
+        title=source["title"],
+        summary=source["summary"],
+        url=source.get("url", ""),
+        organisation_name=source.get("organisation_name", ""),
+        assessment=source.get("assessment") or "",
+        published=source.get("published"),
+        highlight=_highlight(raw.get("highlight", {})),
+        score=raw.get("_score"),
+    )
+
+
+def _suggestion(answer: dict) -> str | None:
+    for option in answer.get("suggest", {}).get("did_you_mean", [{}])[0].get("options", []):
+        return option["text"]
+    return None
+
+
+class EngineBackend:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.name = engine.name
+
+    def _ask(self, body: dict | list[dict], *, too_large_raises: bool = False) -> Any:
+        """The engine's answer (to several bodies: its answers, in one round trip);
+        BackendUnavailable when the database must answer instead; QueryTooLarge when asked
+        to, for the caller to ask a smaller query."""
+        try:
+            if isinstance(body, list):
+                answer = self.engine.msearch(alias_name(), body)
+            else:
+                answer = self.engine.search(alias_name(), body)
+        except EngineUnavailable as error:
+            engine_mark_down(error)
+            raise BackendUnavailable from error
+        except QueryTooLarge as error:
+            if too_large_raises:
+                raise
+            logger.exception("the search engine refused a query as too large")
+            raise BackendUnavailable from error
+        except EngineError as error:
+            # A request the engine refuses is a bug here; the reader still gets an answer.
+            logger.exception("the search engine refused a request")
+            raise BackendUnavailable from error
+        index_queue_drain_if_pending()
+        return answer
+
+    def _ask_bounded(
+        self,
+        build: Callable[[Reader, SearchQuery], dict | list[dict]],
+        reader: Reader,
+        query: SearchQuery,
+    ) -> tuple[SearchQuery, Any]:
+        """The query as asked and the engine's answer to build(reader, query). The engine
+        refuses a query of too many clauses: it is asked the informative words, at most
+        MAX_QUERY_WORDS of them (as the database search), and half as many again while it
+        refuses (words with many synonyms cost more clauses)."""
+        known = Vocabulary.load().words
+        limit = MAX_QUERY_WORDS
+        while True:
+            bounded = text_bounded(query.text, known, limit)
+            asked = dataclasses.replace(query, text=bounded) if bounded != query.text else query
+            try:
+                return asked, self._ask(build(reader, asked), too_large_raises=True)
+            except QueryTooLarge as error:
+                if limit == 1:
+                    logger.exception("the search engine refused even one word")
+                    raise BackendUnavailable from error
+                limit //= 2
+
+    def search(self, *, reader: Reader, query: SearchQuery) -> SearchResults:
+        asked, (hits, counts) = self._ask_bounded(search_bodies, reader, query)
+        count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
+        suggestion = None
+        if count == 0 and query.text:
+            try:
+                suggestion = _suggestion(self._ask(did_you_mean_body(reader, asked)))
+            except BackendUnavailable:
+                suggestion = None
+        return SearchResults(
+            count=count,
+            page=query.page,
+            page_size=query.page_size,
+            results=[_hit(raw) for raw in hits["hits"]["hits"]],
+            facets=facet_values(facet_counts, query),
+            engine=self.name,
+            did_you_mean=suggestion,
+        )
+
+    def counts(self, *, reader: Reader, query: SearchQuery) -> tuple[int, RawCounts]:
+        _asked, answer = self._ask_bounded(counts_body, reader, query)
+        return facet_counts_from_aggregations(answer["aggregations"], query)
+
+    def autocomplete(
+        self, *, reader: Reader, prefix: str, size: int, terms: list[Term]
+    ) -> tuple[list[Completion], list[Term]]:
+        keys = [facet_value_key(term.facet, term.slug) for term in terms]
+        answer = self._ask(autocomplete_body(reader, prefix, size, keys))
+        titles = [
+            Completion(
+                text=hit["_source"]["title"], kind="entry", url=hit["_source"].get("url", "")
+            )
+            for hit in answer["hits"]["hits"]
+        ]
+        buckets = answer.get("aggregations", {}).get(TERMS_IN_USE, {}).get("visible", {})
+        used = {bucket["key"] for bucket in buckets.get("terms", {}).get("buckets", [])}
+        return titles, [term for term, key in zip(terms, keys, strict=True) if key in used]
+
+    def related(self, *, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
+        answer = self._ask(related_body(reader, alias_name(), entry.pk, size))
+        return [_hit(raw) for raw in answer["hits"]["hits"]]

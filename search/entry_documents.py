@@ -1,0 +1,223 @@
+"""Entries as search documents: one document per entry, built from rows, not from page
+objects. A chunk of entries is read with one query for the entries and one per relation
+the document uses (terms, tags, metrics, recommendations), so a rebuild costs a few queries
+per thousand entries and well under a millisecond of Python per document. Single-entry
+updates use the same builder.
+
+The index holds every live entry whatever its visibility; who may see what is decided in
+each query (search/facets.py), so a visibility change is one document update.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import Site
+
+from entries.markdown import plain_text
+from entries.models import (
+    EntryMetric,
+    EntryPage,
+    EntryRecommendation,
+    EntryTag,
+    Visibility,
+    published_day,
+)
+from entries.selectors import entries_visible
+from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
+from search.documents import FACETS_FIELD, LANGUAGES, SHARED_FIELD, facet_value_key
+from search.fields import DETAIL_COLUMNS, TEXT_FIELDS
+from search.labels import facet_labels
+from vocabulary.facets import COUNTRIES, TERM_FACET_NAMES, VALUE_FACETS, Labels
+from vocabulary.models import Term
+
+ENTRY_COLUMNS = (
+    "pk",
+    "slug",
+    "title",
+    "url_path",
+    "visibility",
+    "summary",
+    "body",
+    "started",
+    "ended",
+    "published_date",
+    "first_published_at",
+    "organisation__title",
+    # The value of each facet holding one value per entry.
+    *(facet.lookup for facet in VALUE_FACETS),
+    *DETAIL_COLUMNS,
+)
+# Facets whose values have names a reader searches with: what a result card and the
+# sidebar call an entry's kind, verdict, evaluation and status ("Lesson learned",
+# "Promising practice", "Pilot"), so they are among the entry's names.
+NAMED_VALUE_FACETS = [facet for facet in VALUE_FACETS if facet.labels is Labels.CHOICES]
+
+
+def _between(column: str, span: tuple[int, int]) -> dict:
+    return {f"{column}__gte": span[0], f"{column}__lte": span[1]}
+
+
+@dataclass(frozen=True)
+class _TermInfo:
+    facet: str
+    slug: str
+    order: tuple
+    # Each distinct name once, as dict keys: the same label in three languages is one name.
+    names: dict[str, None]
+    # The term as a value of FACETS_FIELD.
+    facet_key: str
+
+
+class DocumentBuilder:
+    """Builds the documents of entries from rows. Holds what every document shares (the
+    vocabulary, the site roots), read once per rebuild or update."""
+
+    def __init__(self) -> None:
+        self.terms: dict[int, _TermInfo] = {}
+        for term in Term.objects.all():
+            names = [term.label_en, term.label_fr, term.label_de, *term.synonym_list]
+            self.terms[term.pk] = _TermInfo(
+                facet=term.facet,
+                slug=term.slug,
+                order=(term.sort_order, term.slug),
+                names=dict.fromkeys(name for name in names if name),
+                facet_key=facet_value_key(term.facet, term.slug),
+            )
+        self.site_roots = list(Site.get_site_root_paths())
+        try:
+            # Where Wagtail serves pages; a page's URL is this plus its path under its site.
+            self.serve_prefix: str | None = reverse("wagtail_serve", args=("",))
+        except NoReverseMatch:
+            self.serve_prefix = None
+
+    def _url(self, url_path: str) -> str:
+        """What Page.get_url() gives without a request, without reading the sites or
+        resolving the URL again for every entry."""
+        if self.serve_prefix is None:
+            return ""
+        for _site_id, root_path, root_url, _language in self.site_roots:
+            if url_path.startswith(root_path):
+                path = self.serve_prefix + url_path[len(root_path) :]
+                return path if len(self.site_roots) == 1 else root_url + path
+        return ""
+
+    def documents(self, entry_ids: list[int]) -> Iterator[tuple[int, dict]]:
+        """(page id, document) of each of these entries that is live, in id order."""
+        if not entry_ids:
+            return
+        # Rows are read by id range, and those of other pages in the range skipped: a range
+        # costs the database one comparison, a list of a thousand ids costs Django a
+        # thousand conversions per query.
+        span = (min(entry_ids), max(entry_ids))
+        wanted = set(entry_ids)
+        rows = [
+            row
+            for row in entries_for_index()
+            .filter(**_between("pk", span))
+            .order_by("pk")
+            .values(*ENTRY_COLUMNS)
+            if row["pk"] in wanted
+        ]
+        ids = {row["pk"] for row in rows}
+        if not ids:
+            return
+        terms: dict[int, list[_TermInfo]] = defaultdict(list)
+        for facet in TERM_FACET_NAMES:
+            through = getattr(EntryPage, facet).through
+            for entry_id, term_id in through.objects.filter(
+                **_between("entrypage_id", span)
+            ).values_list("entrypage_id", "term_id"):
+                if entry_id in ids and term_id in self.terms:
+                    terms[entry_id].append(self.terms[term_id])
+        tags: dict[int, list[str]] = defaultdict(list)
+        for entry_id, name in EntryTag.objects.filter(
+            **_between("content_object_id", span)
+        ).values_list("content_object_id", "tag__name"):
+            if entry_id in ids:
+                tags[entry_id].append(name)
+        details: dict[int, list[str]] = defaultdict(list)
+        for model, column in ((EntryRecommendation, "text"), (EntryMetric, "name")):
+            for entry_id, text in (
+                model.objects.filter(**_between("entry_id", span))
+                .order_by("entry_id", "sort_order", "pk")
+                .values_list("entry_id", column)
+            ):
+                if entry_id in ids:
+                    details[entry_id].append(text)
+        for row in rows:
+            pk = row["pk"]
+            yield pk, self._document(row, terms.get(pk, []), tags.get(pk, []), details.get(pk, []))
+
+    def _document(
+        self, row: dict, terms: list[_TermInfo], tags: list[str], extra: list[str]
+    ) -> dict:
+        language = row["language"]
+        # Whoever may find a public entry may not read its members-only fields: those are
+        # left out of its document, so that no search reveals a word of them.
+        withheld = MEMBERS_ONLY_FIELDS if row["visibility"] == Visibility.PUBLIC else ()
+        details = [row[name] for name in DETAIL_COLUMNS if name not in withheld and row[name]]
+        details += [part for part in extra if part]
+        text = {
+            "title": row["title"],
+            "summary": row["summary"],
+            "body": plain_text(row["body"]),
+            "details": "\n".join(details),
+        }
+        terms.sort(key=lambda term: term.order)
+        by_facet: dict[str, list[str]] = {facet: [] for facet in TERM_FACET_NAMES}
+        names: dict[str, None] = {}
+        for term in terms:
+            by_facet[term.facet].append(term.slug)
+            names.update(term.names)
+        by_facet[COUNTRIES] = sorted(by_facet.get(COUNTRIES, []))
+        values = {facet.name: row[facet.lookup] or None for facet in VALUE_FACETS}
+        published = published_day(row["published_date"], row["first_published_at"])
+        document = {
+            "page_id": row["pk"],
+            "id": row["slug"],
+            "organisation_name": row["organisation__title"],
+            "visibility": row["visibility"],
+            "url": self._url(row["url_path"]),
+            "started": row["started"] or None,
+            "ended": row["ended"],
+            "published": published.isoformat() if published else None,
+            "tags": sorted(tags),
+            "title_complete": text["title"],
+            # Shown on result cards; not indexed under these names.
+            "title": text["title"],
+            "summary": text["summary"],
+            **values,
+            **by_facet,
+        }
+        named = facet_labels(
+            {facet.name: {values[facet.name]} for facet in NAMED_VALUE_FACETS}, "en"
+        )
+        for facet in NAMED_VALUE_FACETS:
+            if values[facet.name] in named[facet.name]:
+                names[named[facet.name][values[facet.name]]] = None
+        document["terms"] = list(names)
+        document[FACETS_FIELD] = [term.facet_key for term in terms] + [
+            facet_value_key(facet, value) for facet, value in values.items() if value is not None
+        ]
+        if language in LANGUAGES:
+            # Analysed once in the entry's language; copied to the shared folded field.
+            document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})
+        else:
+            document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
+        return document
+
+
+def entry_document(entry: EntryPage) -> dict:
+    """The search document of one entry (as a rebuild builds it)."""
+    for _pk, document in DocumentBuilder().documents([entry.pk]):
+        return document
+    raise ValueError(f"entry {entry.pk} is not live: it has no search document")
+
+
+def entries_for_index():
+    """Every live entry, whatever its visibility."""
+    return entries_visible(reader=EVERYTHING)

@@ -1,0 +1,19 @@
+"""What of an entry is searched, and how much each field weighs: read by the index
+documents, the engine's queries and the database search alike."""
+
+# Text of the entry itself, in its own language; `details` gathers the lesson fields.
+# Also the fields whose matches a hit highlights.
+TEXT_FIELDS = ("title", "summary", "body", "details")
+# The entry's columns gathered under `details`.
+DETAIL_COLUMNS = ("outcomes", "context", "what_worked", "what_did_not_work", "ethics", "safety")
+
+# Field weights. The title says what an entry is; terms are curated by the publisher.
+FIELD_WEIGHTS = {
+    "title": 4.0,
+    "summary": 2.5,
+    "terms": 2.0,
+    "details": 1.0,
+    "body": 1.0,
+    "organisation_name": 1.5,
+    "tags": 1.5,
+}

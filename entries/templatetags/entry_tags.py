@@ -1,5 +1,6 @@
-"""What templates of other apps show of entries: the kind's label, and the entries an
-organisation page lists, read for the request's user (organisations import no entries)."""
+"""What templates of other apps show of entries: the kind's label, a facet's heading, and
+the entries an organisation page lists, read for the request's user (organisations import
+no entries)."""
 
 from django import template
 from django.db.models import QuerySet
@@ -8,7 +9,7 @@ from entries.models import EntryPage
 from entries.selectors import entry_list, organisation_list
 from entries.visibility import reader_for
 from organisations.models import OrganisationPage
-from vocabulary.facets import Kind
+from vocabulary.facets import Kind, facet_get
 
 register = template.Library()
 
@@ -16,6 +17,11 @@ register = template.Library()
 @register.filter
 def kind_label(kind: str) -> str:
     return dict(Kind.choices).get(kind, kind)
+
+
+@register.filter
+def facet_heading(name: str) -> str:
+    return facet_get(name).heading
 
 
 @register.simple_tag(takes_context=True)

@@ -6,21 +6,17 @@ from django_otp import devices_for_user
 from wagtail.models import APIToken
 
 from accounts.models import Invitation, token_digest
-from entries.visibility import NETWORK_STAFF_GROUP
 from organisations.models import Membership, OrganisationPage, Role
+from organisations.selectors import user_is_network_staff
 
 # Roles whose holders change what the portal publishes, and so must use two factors.
 TWO_FACTOR_ROLES = (Role.EDITOR, Role.MODERATOR)
 
 
-def _is_network_staff(user) -> bool:
-    return user.groups.filter(name=NETWORK_STAFF_GROUP).exists()
-
-
 def organisations_user_may_invite_to(*, user) -> QuerySet[OrganisationPage]:
     if not user.is_authenticated or not user.is_active:
         return OrganisationPage.objects.none()
-    if user.is_superuser or _is_network_staff(user):
+    if user.is_superuser or user_is_network_staff(user=user):
         return OrganisationPage.objects.order_by("title")
     moderated = Membership.objects.filter(user=user, role=Role.MODERATOR).values("organisation_id")
     return OrganisationPage.objects.filter(pk__in=moderated).order_by("title")
@@ -94,7 +90,7 @@ def user_requires_two_factor(*, user) -> bool:
         return False
     return (
         user.is_superuser
-        or _is_network_staff(user)
+        or user_is_network_staff(user=user)
         or Membership.objects.filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
     )
 

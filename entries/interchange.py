@@ -10,10 +10,16 @@ from django.conf import settings
 
 from entries.markdown import html_to_markdown
 from entries.models import EntryPage, EntryPartnerName
-from vocabulary.models import VOCABULARY_FACETS
+from vocabulary.facets import VALUE_FACETS, VOCABULARY_FILE_FACETS, Labels
 
 FORMAT_VERSION = 1
-TERM_FACETS = [facet.value for facet in VOCABULARY_FACETS]
+# The facets of one value from a closed list that a line states as written; an entry's
+# kind is not among them, since its page type decides it (the column is not editable).
+CHOICE_FACETS = [
+    facet.name
+    for facet in VALUE_FACETS
+    if facet.labels is Labels.CHOICES and EntryPage._meta.get_field(facet.lookup).editable
+]
 
 
 @cache
@@ -76,14 +82,14 @@ def entry_to_interchange(entry: EntryPage) -> dict:
         data["partners"] = sorted(partners, key=lambda partner: partner["id"])
     if countries := sorted(term.slug for term in entry.countries.all()):
         data["countries"] = countries
-    for facet in TERM_FACETS:
-        if terms := _terms(entry, facet):
-            data[facet] = terms
+    for facet in VOCABULARY_FILE_FACETS:
+        if terms := _terms(entry, facet.name):
+            data[facet.name] = terms
     if tags := sorted(tag.name for tag in entry.tags.all()):
         data["tags"] = tags
     if entry.counsellor_choice is not None:
         data["counsellor_choice"] = entry.counsellor_choice
-    data.update(_text_fields(entry, ["assessment", "evaluation", "status", "started"]))
+    data.update(_text_fields(entry, [*CHOICE_FACETS, "started"]))
     if entry.ended is not None:
         data["ended"] = entry.ended
     data.update(_text_fields(entry, ["outcomes"]))

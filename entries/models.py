@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -16,8 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from organisations.models import OrganisationPage, country_validator, id_validator
-from vocabulary.facets import Assessment, Evaluation, Kind, Status
-from vocabulary.models import Facet
+from vocabulary.facets import TERM_FACETS, Assessment, Evaluation, FacetDefinition, Kind, Status
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
 
@@ -35,13 +35,13 @@ class EntryTag(TaggedItemBase):
     content_object = ParentalKey("entries.EntryPage", related_name="tagged_items")
 
 
-def _terms(facet: Facet) -> ParentalManyToManyField:
+def _terms(facet: FacetDefinition) -> ParentalManyToManyField:
     return ParentalManyToManyField(
         "vocabulary.Term",
         blank=True,
-        related_name=f"{facet.value}_entries",
-        limit_choices_to={"facet": facet.value},
-        verbose_name=facet.label,
+        related_name=f"{facet.name}_entries",
+        limit_choices_to={"facet": facet.name},
+        verbose_name=facet.heading,
     )
 
 
@@ -78,14 +78,8 @@ class EntryPage(Page):
     body = RichTextField(features=BODY_FEATURES, blank=True)
 
     partners = ParentalManyToManyField(OrganisationPage, blank=True, related_name="partner_entries")
-    domains = _terms(Facet.DOMAINS)
-    formats = _terms(Facet.FORMATS)
-    approaches = _terms(Facet.APPROACHES)
-    target_groups = _terms(Facet.TARGET_GROUPS)
-    ideologies = _terms(Facet.IDEOLOGIES)
-    counsellor_profiles = _terms(Facet.COUNSELLOR_PROFILES)
-    platforms = _terms(Facet.PLATFORMS)
-    countries = _terms(Facet.COUNTRIES)
+    # The vocabulary facets (domains, formats, ..., countries) are added below the class,
+    # one field per facet of the registry.
     tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name="Free keywords")
 
     counsellor_choice = models.BooleanField(
@@ -157,8 +151,6 @@ class EntryPage(Page):
         return super().get_sitemap_urls(request)
 
     def serve(self, request, *args, **kwargs):
-        from django.http import Http404
-
         from entries.selectors import entry_is_visible
         from entries.visibility import reader_for
 
@@ -176,6 +168,13 @@ class EntryPage(Page):
         context["review_voices"] = peer_review_voices(user=request.user, entry=self)
         context["my_review"] = peer_review_of(user=request.user, entry=self)
         return context
+
+
+# One field of vocabulary terms per term facet of the registry (vocabulary/facets.py), named
+# as the facet: a new facet needs its registry entry and a migration, not an edit here.
+for _facet in TERM_FACETS:
+    EntryPage.add_to_class(_facet.name, _terms(_facet))
+del _facet
 
 
 class EntryMetric(Orderable):

@@ -10,16 +10,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Page
 
-TERM_FIELDS = [
-    "domains",
-    "formats",
-    "approaches",
-    "target_groups",
-    "ideologies",
-    "counsellor_profiles",
-    "platforms",
-    "countries",
-]
+from vocabulary.facets import TERM_FACET_NAMES
 
 _identity = [
     *Page.content_panels,
@@ -28,7 +19,7 @@ _identity = [
     FieldPanel("summary"),
 ]
 _classification = [
-    MultiFieldPanel([FieldPanel(name) for name in TERM_FIELDS], heading="Vocabulary"),
+    MultiFieldPanel([FieldPanel(name) for name in TERM_FACET_NAMES], heading="Vocabulary"),
     FieldPanel("tags"),
     FieldPanel("partners"),
     InlinePanel(

@@ -4,8 +4,8 @@ entry as reviewed, with a short verdict."""
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from entries.models import EntryPage, PeerReview
-from entries.visibility import NETWORK_STAFF_GROUP
 from organisations.models import Membership, OrganisationPage
+from organisations.selectors import user_is_network_staff
 
 AS_NETWORK_STAFF = "network-staff"
 
@@ -23,7 +23,7 @@ def peer_review_voices(*, user, entry: EntryPage) -> dict[str, OrganisationPage 
         for membership in Membership.objects.filter(user=user).select_related("organisation")
         if membership.organisation_id not in excluded
     }
-    if user.groups.filter(name=NETWORK_STAFF_GROUP).exists():
+    if user_is_network_staff(user=user):
         voices[AS_NETWORK_STAFF] = None
     return voices
 

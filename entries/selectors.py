@@ -3,12 +3,13 @@
 import re
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
-from entries.kinds import PAGE_CLASSES
 from entries.models import EntryPage
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
 from organisations.models import ID_PATTERN, OrganisationPage
-from vocabulary.models import Facet, Term
+from vocabulary.facets import FACETS, TERM_FACETS
+from vocabulary.models import Term
 
 ID_RE = re.compile(ID_PATTERN)
 ENTRY_ORDER = ["-published_date", "-first_published_at", "title"]
@@ -32,10 +33,20 @@ def entry_list(
     if partner is not None:
         entries = entries.filter(partners=partner)
     if kind is not None:
-        entries = entries.type(PAGE_CLASSES[kind])
+        entries = entries.filter(kind=kind)
     if language:
         entries = entries.filter(language=language)
     return entries.select_related("organisation").order_by(*ENTRY_ORDER)
+
+
+def organisation_list(*, reader: Reader) -> QuerySet[OrganisationPage]:
+    """Live organisations with the number of their entries this reader may see."""
+    visible = entries_visible(reader=reader).values("pk")
+    return (
+        OrganisationPage.objects.live()
+        .annotate(entry_count=Count("entries", filter=Q(entries__in=visible)))
+        .order_by("title")
+    )
 
 
 def entry_visible_by_pk(*, reader: Reader, pk: int) -> EntryPage | None:
@@ -93,42 +104,33 @@ def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     )
 
 
-def entry_terms(entry: EntryPage) -> list[tuple[str, list[Term]]]:
-    """The entry's vocabulary, facet by facet, in the vocabulary's order."""
+def entry_terms(entry: EntryPage) -> list[tuple[str | Promise, list[Term]]]:
+    """The entry's vocabulary, facet by facet (by heading, in the registry's order), each
+    facet's terms in the vocabulary's order."""
     groups = []
-    for facet in Facet:
-        terms = list(getattr(entry, facet.value).all())
+    for facet in TERM_FACETS:
+        terms = list(getattr(entry, facet.name).all())
         if terms:
-            groups.append((facet.label, sorted(terms, key=lambda term: term.sort_order)))
+            groups.append((facet.heading, sorted(terms, key=lambda term: term.sort_order)))
     return groups
 
 
 def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
-    related = entry_related(reader=reader, entry=entry)
-    translations = entry_translations(reader=reader, entry=entry)
+    """What the entry page shows besides the entry; its similar entries come from the
+    search's template tag, given the reader and what the page already links."""
     return {
         "reader": reader,
         "withheld": withheld_fields(
             reader, {name: getattr(entry, name) for name in MEMBERS_ONLY_FIELDS}
         ),
         "terms": entry_terms(entry),
-        "translations": translations,
-        "related_entries": related,
+        "translations": entry_translations(reader=reader, entry=entry),
+        "related_entries": entry_related(reader=reader, entry=entry),
         "partners": list(entry.partners.all().order_by("title")),
         # Partners that are not member organisations: names only, with no page to link.
         "partner_names": [partner.name for partner in entry.partner_names.all()],
         "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
-        "similar_entries": _similar(reader, entry, exclude=related + translations),
     }
-
-
-def _similar(reader: Reader, entry: EntryPage, exclude: list[EntryPage]) -> list:
-    """Entries like this one (more like this), other than those the page already links."""
-    from search.api import related_entries
-
-    named = {(other.organisation.slug, other.slug) for other in exclude}
-    hits = related_entries(reader=reader, entry=entry, size=4 + len(named))
-    return [hit for hit in hits if (hit.organisation, hit.id) not in named][:4]
 
 
 def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:
@@ -147,17 +149,10 @@ def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[T
     return counts
 
 
-# Facets of the public contract and the column each filters on. Several values of one
+# Facets of the public contract and the lookup each filters with. Several values of one
 # facet are OR-ed; facets are AND-ed.
-FILTER_FIELDS = {
-    **{facet.value: f"{facet.value}__slug__in" for facet in Facet},
-    "organisation": "organisation__slug__in",
-    "language": "language__in",
-    "assessment": "assessment__in",
-    "evaluation": "evaluation__in",
-    "status": "status__in",
-}
-FILTER_NAMES = [*FILTER_FIELDS, "kind", "peer_reviewed"]
+FILTER_FIELDS = {facet.name: facet.filter_lookup for facet in FACETS}
+FILTER_NAMES = [*FILTER_FIELDS, "peer_reviewed"]
 # Filter values in one list, export or search, every facet together: a person ticks a
 # handful, and each value costs the database a parameter, the engine a clause and the
 # search page a link.
@@ -186,16 +181,15 @@ def filters_from_params(params) -> dict[str, list[str]]:
     return filters
 
 
-def entries_filtered(entries: QuerySet[EntryPage], filters: dict[str, list[str]]):
+def entries_filtered(
+    entries: QuerySet[EntryPage], filters: dict[str, list[str]]
+) -> QuerySet[EntryPage]:
     for name, values in filters.items():
         if not values:
             continue
         if name == "peer_reviewed":
             reviewed = Q(peer_reviews__isnull=False)
             entries = entries.filter(reviewed if "yes" in values else ~reviewed).distinct()
-        elif name == "kind":
-            kinds = [PAGE_CLASSES[value] for value in values if value in PAGE_CLASSES]
-            entries = entries.type(*kinds) if kinds else entries.none()
         else:
             entries = entries.filter(
                 pk__in=EntryPage.objects.filter(**{FILTER_FIELDS[name]: values}).values("pk")

@@ -18,8 +18,8 @@ from django.db import DatabaseError, transaction
 from taggit.models import Tag
 from wagtail.models import Orderable
 
-from entries.interchange import TERM_FACETS
-from entries.kinds import PAGE_CLASSES
+from entries.interchange import CHOICE_FACETS
+from entries.kinds import entry_page_class
 from entries.lines import LineError, excerpt, parse_line, updated_at
 from entries.markdown import markdown_to_html
 from entries.models import (
@@ -37,6 +37,7 @@ from organisations.services import (
     organisation_get_or_create,
     organisation_upsert,
 )
+from vocabulary.facets import VOCABULARY_FILE_FACETS
 from vocabulary.selectors import term_lookup, term_resolve
 from vocabulary.services import country_term_get_or_create
 
@@ -81,6 +82,10 @@ def _known_organisations(ids: list[str]) -> dict[str, OrganisationPage]:
     }
 
 
+def _term_lookups() -> dict[str, dict]:
+    return {facet.name: term_lookup(facet.name) for facet in VOCABULARY_FILE_FACETS}
+
+
 def _related(reference: str, organisation_id: str) -> EntryRelation:
     target_organisation, _, target_id = reference.rpartition("/")
     return EntryRelation(
@@ -110,21 +115,23 @@ def _apply(entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
     _apply_partners(entry, data.get("partners", []), user)
 
     free_tags = list(data.get("tags", []))
-    for facet in TERM_FACETS:
+    # The terms of the vocabulary file's facets are resolved by any of their names; a
+    # country is its ISO code.
+    for facet in VOCABULARY_FILE_FACETS:
         terms = []
-        for name in data.get(facet, []):
-            term = term_resolve(lookups[facet], name)
+        for name in data.get(facet.name, []):
+            term = term_resolve(lookups[facet.name], name)
             if term is None:
                 # Not in the shared vocabulary: kept and shown, as a free keyword.
                 free_tags.append(name)
             elif term not in terms:
                 terms.append(term)
-        setattr(entry, facet, terms)
+        setattr(entry, facet.name, terms)
     entry.countries = [country_term_get_or_create(code) for code in data.get("countries", [])]
     entry.tags.set(_tags(free_tags))
 
     entry.counsellor_choice = data.get("counsellor_choice")
-    for name in ("assessment", "evaluation", "status"):
+    for name in CHOICE_FACETS:
         setattr(entry, name, data.get(name, ""))
     entry.started = data.get("started")
     entry.ended = data.get("ended")
@@ -226,12 +233,12 @@ def entry_upsert(
     editor's edit in the admin would be. user None is the operator, who may do anything.
     Returns the entry and whether it was created.
     """
-    lookups = lookups or {facet: term_lookup(facet) for facet in TERM_FACETS}
+    lookups = lookups or _term_lookups()
     organisation = _publisher(data["organisation"], user)
     entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
     created = entry is None
     if entry is None:
-        entry = PAGE_CLASSES[data["kind"]](organisation=organisation, live=publish)
+        entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)
         _apply(entry, data, lookups, user)
         organisation.add_child(instance=entry)
     elif entry.kind != data["kind"]:
@@ -369,7 +376,7 @@ def entries_import(
         return report
     try:
         with transaction.atomic():
-            lookups = {facet: term_lookup(facet) for facet in TERM_FACETS}
+            lookups = _term_lookups()
             drafts: list[EntryPage] = []
             for number, data in checked.valid:
                 publish = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from entries.models import Visibility
+from organisations.selectors import user_is_network_staff
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,10 @@ ANONYMOUS = Reader()
 EVERYTHING = Reader(sees_everything=True, is_member=True)
 
 
-# Network staff review across organisations; on the site they read what members read.
-NETWORK_STAFF_GROUP = "Network staff"
-
-
 def reader_for(user) -> Reader:
     """The reader a user is: members of any organisation read members entries, and each
-    organisation's own; superusers, who run the portal, read everything."""
+    organisation's own, and so do network staff; superusers, who run the portal, read
+    everything."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_portal_reader", None)
@@ -45,10 +43,9 @@ def reader_for(user) -> Reader:
         reader = EVERYTHING
     else:
         organisations = frozenset(user.memberships.values_list("organisation__slug", flat=True))
-        is_staff = user.groups.filter(name=NETWORK_STAFF_GROUP).exists()
         reader = (
             Reader(is_member=True, organisation_ids=organisations)
-            if organisations or is_staff
+            if organisations or user_is_network_staff(user=user)
             else ANONYMOUS
         )
     user._portal_reader = reader

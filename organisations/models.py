@@ -14,7 +14,8 @@ country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 cod
 
 
 class OrganisationIndexPage(Page):
-    """/organisations/: the member organisations, and the parent of their pages."""
+    """/organisations/: the member organisations, and the parent of their pages. Its
+    template lists them with their entries through the entries app's template tags."""
 
     intro = models.TextField(blank=True)
 
@@ -23,17 +24,10 @@ class OrganisationIndexPage(Page):
     subpage_types = ["organisations.OrganisationPage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from entries.visibility import reader_for
-        from organisations.selectors import organisation_list
-
-        context = super().get_context(request, *args, **kwargs)
-        context["organisations"] = organisation_list(reader=reader_for(request.user))
-        return context
-
 
 class OrganisationPage(Page):
-    """A member organisation. Its page lists its entries, which live below it in the tree.
+    """A member organisation. Its page lists its entries, which live below it in the tree
+    (through the entries app's template tags).
 
     The page slug is the organisation id of the interchange format, so an entry's URL is
     /organisations/<organisation id>/<entry id>/ and entry ids need only be unique within
@@ -77,14 +71,10 @@ class OrganisationPage(Page):
         super().clean()
         id_validator(self.slug)
 
-    def get_context(self, request, *args, **kwargs):
-        from entries.selectors import entry_list
-        from entries.visibility import reader_for
 
-        context = super().get_context(request, *args, **kwargs)
-        context["entries"] = entry_list(reader=reader_for(request.user), organisation=self)
-        context["partner_entries"] = entry_list(reader=reader_for(request.user), partner=self)
-        return context
+# Network staff review across organisations; on the site they read what members read, and
+# like editors and moderators they sign in with a second factor.
+NETWORK_STAFF_GROUP = "Network staff"
 
 
 class Role(models.TextChoices):

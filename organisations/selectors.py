@@ -1,18 +1,10 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from entries.selectors import entries_visible
-from entries.visibility import Reader
-from organisations.models import Membership, OrganisationPage, Role
+from organisations.models import NETWORK_STAFF_GROUP, Membership, OrganisationPage, Role
 
 
-def organisation_list(*, reader: Reader) -> QuerySet[OrganisationPage]:
-    """Live organisations with the number of their entries this reader may see."""
-    visible = entries_visible(reader=reader).values("pk")
-    return (
-        OrganisationPage.objects.live()
-        .annotate(entry_count=Count("entries", filter=Q(entries__in=visible)))
-        .order_by("title")
-    )
+def user_is_network_staff(*, user) -> bool:
+    return user.groups.filter(name=NETWORK_STAFF_GROUP).exists()
 
 
 def organisations_writable_by(*, user) -> dict[str, str]:

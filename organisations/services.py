@@ -1,9 +1,24 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from organisations.models import Membership, OrganisationPage, Role
+from organisations.models import Membership, OrganisationIndexPage, OrganisationPage, Role
 from organisations.permissions import organisation_roles_ensure, user_groups_sync
-from portal.services import site_ensure
+
+
+class NoOrganisationIndexError(RuntimeError):
+    pass
+
+
+def organisation_index() -> OrganisationIndexPage:
+    """/organisations/, the parent of every organisation page. Migrating the database
+    creates it (the portal app does, after every migrate and flush)."""
+    index = OrganisationIndexPage.objects.first()
+    if index is None:
+        raise NoOrganisationIndexError(
+            "The portal has no /organisations/ page to put organisations under: "
+            "run `manage.py migrate`, which creates it."
+        )
+    return index
 
 
 def organisation_get_or_create(
@@ -21,8 +36,7 @@ def organisation_upsert(
     date. Only for callers who may edit the organisation page (see entries_import)."""
     organisation = OrganisationPage.objects.filter(slug=id).first()
     if organisation is None:
-        index = site_ensure()
-        organisation = index.add_child(
+        organisation = organisation_index().add_child(
             instance=OrganisationPage(title=name, slug=id, country=country, website=url)
         )
         return organisation_roles_ensure(organisation)

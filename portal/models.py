@@ -2,6 +2,9 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from entries.selectors import entry_list, facet_counts
+from entries.visibility import reader_for
+
 
 class HomePage(Page):
     """The front page: what is new, and the way in by domain and by format."""
@@ -15,9 +18,6 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from entries.selectors import entry_list, facet_counts
-        from entries.visibility import reader_for
-
         context = super().get_context(request, *args, **kwargs)
         context["latest_entries"] = entry_list(reader=reader_for(request.user))[:6]
         context["browse"] = facet_counts(

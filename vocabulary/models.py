@@ -1,26 +1,17 @@
 from django.db import models
 from django.utils.translation import get_language
 
-
-class Facet(models.TextChoices):
-    """The list-valued facets of an entry. Countries are terms too, keyed by ISO code."""
-
-    DOMAINS = "domains", "Domain"
-    FORMATS = "formats", "Format"
-    APPROACHES = "approaches", "Approach"
-    TARGET_GROUPS = "target_groups", "Target group"
-    IDEOLOGIES = "ideologies", "Ideology"
-    COUNSELLOR_PROFILES = "counsellor_profiles", "Counsellor profile"
-    PLATFORMS = "platforms", "Platform"
-    COUNTRIES = "countries", "Country"
-
-
-# The seven facets that vocabulary.json defines; countries come from ISO 3166.
-VOCABULARY_FACETS = [facet for facet in Facet if facet != Facet.COUNTRIES]
+from vocabulary.facets import TERM_FACETS
 
 
 class Term(models.Model):
-    facet = models.CharField(max_length=32, choices=Facet.choices, db_index=True)
+    """A term of a vocabulary facet. Countries are terms too, keyed by ISO code."""
+
+    facet = models.CharField(
+        max_length=32,
+        choices=[(facet.name, facet.heading) for facet in TERM_FACETS],
+        db_index=True,
+    )
     slug = models.CharField(
         max_length=100, help_text="Stable id used in the interchange format and in URLs."
     )

@@ -7,7 +7,8 @@ import pycountry
 from django.conf import settings
 from django.db import transaction
 
-from vocabulary.models import VOCABULARY_FACETS, Facet, Term
+from vocabulary.facets import COUNTRIES, VOCABULARY_FILE_FACETS
+from vocabulary.models import Term
 
 
 def vocabulary_path() -> Path:
@@ -23,11 +24,11 @@ def vocabulary_load(*, path: Path | None = None) -> int:
     """
     data = json.loads((path or vocabulary_path()).read_text(encoding="utf-8"))
     count = 0
-    for facet in VOCABULARY_FACETS:
-        terms = data["facets"].get(facet.value, {}).get("terms", {})
+    for facet in VOCABULARY_FILE_FACETS:
+        terms = data["facets"].get(facet.name, {}).get("terms", {})
         for position, (slug, term) in enumerate(terms.items()):
             Term.objects.update_or_create(
-                facet=facet.value,
+                facet=facet.name,
                 slug=slug,
                 defaults={
                     "label_en": term["en"],
@@ -55,7 +56,7 @@ def country_term_get_or_create(code: str) -> Term:
         raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 country code")
     name = getattr(country, "common_name", None) or country.name
     term, _ = Term.objects.get_or_create(
-        facet=Facet.COUNTRIES.value,
+        facet=COUNTRIES,
         slug=code,
         defaults={
             "label_en": name,

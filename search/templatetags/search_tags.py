@@ -2,9 +2,14 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
-from entries.models import Assessment
+from entries.models import EntryPage
+from entries.visibility import Reader
+from search.api import SearchHit, related_entries
+from vocabulary.facets import Assessment
 
 register = template.Library()
+
+SIMILAR_ENTRIES = 4
 
 
 @register.filter
@@ -25,3 +30,12 @@ def best_fragments(highlight: dict) -> list[str]:
 @register.filter
 def assessment_label(value: str) -> str:
     return dict(Assessment.choices).get(value, value)
+
+
+@register.simple_tag
+def similar_entries(entry: EntryPage, reader: Reader, *linked: list[EntryPage]) -> list[SearchHit]:
+    """Entries like this one (more like this) that the reader may see, other than those the
+    page already links (its related entries, its translations)."""
+    named = {(other.organisation.slug, other.slug) for entries in linked for other in entries}
+    hits = related_entries(reader=reader, entry=entry, size=SIMILAR_ENTRIES + len(named))
+    return [hit for hit in hits if (hit.organisation, hit.id) not in named][:SIMILAR_ENTRIES]

@@ -5,8 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from entries.visibility import NETWORK_STAFF_GROUP
-from organisations.models import Membership
+from organisations.models import NETWORK_STAFF_GROUP, Membership
 from organisations.services import organisation_upsert
 
 PASSWORD = "correct horse battery staple"

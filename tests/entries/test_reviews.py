@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from entries.models import PeerReview
-from entries.visibility import NETWORK_STAFF_GROUP
+from organisations.models import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
 from tests.conftest import login_with_second_factor
 from tests.factories import make_entry

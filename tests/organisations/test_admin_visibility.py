@@ -14,7 +14,7 @@ from wagtail.models import Page, Workflow, WorkflowState
 
 from entries.admin_visibility import pages_admin_visible_to
 from entries.services import entry_upsert
-from entries.visibility import NETWORK_STAFF_GROUP
+from organisations.models import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
 from portal.services import site_ensure
 from tests.conftest import login_with_second_factor

@@ -14,12 +14,13 @@ from django.contrib.auth.models import Group, User
 from django.test import TestCase, override_settings
 
 from entries.services import entry_upsert
-from entries.visibility import NETWORK_STAFF_GROUP
+from organisations.models import NETWORK_STAFF_GROUP
 from organisations.services import membership_set
 from portal.services import site_ensure
 from tests.conftest import login_with_second_factor
 from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
+from vocabulary.facets import FACET_NAMES, facet_get
 from vocabulary.services import vocabulary_load
 
 ORG_A = {"id": "org-a", "name": "Organisation A", "country": "DE"}
@@ -95,24 +96,18 @@ ADMIN_READS = {
     "editor_b": {"public", "members"},
 }
 
-FACETS = [
-    "domains", "formats", "approaches", "target_groups", "ideologies", "counsellor_profiles",
-    "platforms", "countries", "organisation", "kind", "language", "assessment", "evaluation",
-    "status",
-]  # fmt: skip
-
 
 def expected_counts(names: set[str]) -> dict[str, Counter]:
-    counts = {facet: Counter() for facet in FACETS}
+    counts = {facet: Counter() for facet in FACET_NAMES}
     for name in names:
         data = ENTRIES[name]
-        for facet in FACETS:
+        for facet in FACET_NAMES:
             if facet == "organisation":
                 values = [data["organisation"]["id"]]
-            elif facet in ("kind", "language", "assessment", "evaluation", "status"):
-                values = [data[facet]] if data.get(facet) else []
-            else:
+            elif facet_get(facet).holds_terms:
                 values = data.get(facet, [])
+            else:
+                values = [data[facet]] if data.get(facet) else []
             counts[facet].update(values)
     return counts
 
@@ -180,7 +175,7 @@ class PermissionMatrix:
         for _caller, reads in self.each_caller():
             answer = self.client.get("/api/v1/search/").json()
             expected = expected_counts(reads)
-            for facet in FACETS:
+            for facet in FACET_NAMES:
                 counted = {
                     value["term"]: value["count"]
                     for value in answer["facets"].get(facet, [])

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from vocabulary.facets import VOCABULARY_FILE_FACETS
 from vocabulary.models import Term
 from vocabulary.selectors import term_lookup, term_resolve
 from vocabulary.services import vocabulary_load, vocabulary_path
@@ -33,3 +34,8 @@ def test_a_term_shows_its_label_in_the_asked_language():
     assert term.label_in("fr") == "Déradicalisation"
     assert term.label_in("de") == "Deradikalisierung"
     assert term.label_in("pt") == "Deradicalisation"
+
+
+def test_the_vocabulary_file_defines_the_registrys_vocabulary_file_facets():
+    data = json.loads(vocabulary_path().read_text())
+    assert list(data["facets"]) == [facet.name for facet in VOCABULARY_FILE_FACETS]

@@ -1,0 +1,40 @@
+"""What templates of other apps show of entries: the kind's label, a facet's heading, and
+the entries an organisation page lists, read for the request's user (organisations import
+no entries)."""
+
+from django import template
+from django.db.models import QuerySet
+
+from entries.models import EntryPage
+from entries.selectors import entry_list, organisation_list
+from entries.visibility import reader_for
+from organisations.models import OrganisationPage
+from vocabulary.facets import Kind, facet_get
+
+register = template.Library()
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return dict(Kind.choices).get(kind, kind)
+
+
+@register.filter
+def facet_heading(name: str) -> str:
+    return facet_get(name).heading
+
+
+@register.simple_tag(takes_context=True)
+def organisations_listed(context) -> QuerySet[OrganisationPage]:
+    """The live organisations, each with the number of its entries the reader may see."""
+    return organisation_list(reader=reader_for(context["request"].user))
+
+
+@register.simple_tag(takes_context=True)
+def entries_published_by(context, organisation: OrganisationPage) -> QuerySet[EntryPage]:
+    return entry_list(reader=reader_for(context["request"].user), organisation=organisation)
+
+
+@register.simple_tag(takes_context=True)
+def entries_with_partner(context, organisation: OrganisationPage) -> QuerySet[EntryPage]:
+    return entry_list(reader=reader_for(context["request"].user), partner=organisation)

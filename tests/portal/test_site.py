@@ -1,0 +1,33 @@
+"""A migrated or flushed database has the site: the portal app makes it after migrate."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from organisations.models import OrganisationIndexPage
+from organisations.services import NoOrganisationIndexError, organisation_upsert
+from portal.models import HomePage
+
+
+def _site_is_there() -> None:
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page.specific == home
+    assert OrganisationIndexPage.objects.child_of(home).get().url_path == "/home/organisations/"
+
+
+@pytest.mark.django_db
+def test_a_migrated_database_has_the_home_page_the_site_and_organisations():
+    _site_is_there()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_has_them_again():
+    call_command("flush", interactive=False, verbosity=0)
+    _site_is_there()
+
+
+@pytest.mark.django_db
+def test_organisations_without_their_index_page_ask_for_a_migrate():
+    OrganisationIndexPage.objects.all().delete()
+    with pytest.raises(NoOrganisationIndexError, match="manage.py migrate"):
+        organisation_upsert(id="new-org", name="New organisation")

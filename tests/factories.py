@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 from pathlib import Path
 
 from entries.services import entry_upsert
@@ -24,24 +25,19 @@ _BASE_ENTRY = {
 }
 
 
-# The 14 facets in the order docs/interchange/README.md lists them: written out here, not
-# read from the code, so that a test notices when the code drifts from the contract.
-CONTRACT_FACETS = [
-    "domains",
-    "formats",
-    "approaches",
-    "target_groups",
-    "ideologies",
-    "counsellor_profiles",
-    "platforms",
-    "countries",
-    "organisation",
-    "kind",
-    "language",
-    "assessment",
-    "evaluation",
-    "status",
-]
+CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "interchange"
+
+
+def _contract_facets() -> list[str]:
+    """The facet parameters in the order the public contract (docs/interchange/README.md)
+    lists them: read from the contract, not from the code, so that a test notices when the
+    code drifts from it."""
+    text = (CONTRACT / "README.md").read_text(encoding="utf-8")
+    paragraph = text.split("Facet parameters:", 1)[1].split(". ", 1)[0]
+    return re.findall(r"`([a-z_]+)`", paragraph)
+
+
+CONTRACT_FACETS = _contract_facets()
 
 
 def entry_data(**overrides) -> dict:

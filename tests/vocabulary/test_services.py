@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from vocabulary.facets import VOCABULARY_FILE_FACETS
+from tests.factories import CONTRACT, CONTRACT_FACETS
+from vocabulary.facets import FACET_NAMES, TERM_FACET_NAMES, VOCABULARY_FILE_FACETS
 from vocabulary.models import Term
 from vocabulary.selectors import term_lookup, term_resolve
 from vocabulary.services import vocabulary_load, vocabulary_path
@@ -39,3 +40,14 @@ def test_a_term_shows_its_label_in_the_asked_language():
 def test_the_vocabulary_file_defines_the_registrys_vocabulary_file_facets():
     data = json.loads(vocabulary_path().read_text())
     assert list(data["facets"]) == [facet.name for facet in VOCABULARY_FILE_FACETS]
+
+
+def test_the_registry_holds_the_contracts_facets_in_its_order():
+    assert len(CONTRACT_FACETS) == 14
+    assert FACET_NAMES == CONTRACT_FACETS
+
+
+def test_the_interchange_schema_has_a_list_of_terms_for_each_term_facet():
+    schema = json.loads((CONTRACT / "entry.schema.json").read_text(encoding="utf-8"))
+    for name in TERM_FACET_NAMES:
+        assert name in schema["properties"], name

@@ -41,7 +41,7 @@ def fixture_entries_load() -> list[dict]:
     does; returns the entries as read."""
     from django.core.management import call_command
 
-    from entries.services import entries_import
+    from entries.imports import entries_import
     from portal.services import site_ensure
     from vocabulary.services import vocabulary_load
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
+from entries.imports import entries_import
 from entries.interchange import dumps, entry_to_interchange
 from entries.lines import InterchangeFileError, read_lines
 from entries.selectors import (
@@ -20,7 +21,6 @@ from entries.selectors import (
     entry_get,
     filters_from_params,
 )
-from entries.services import entries_import
 from entries.visibility import Reader, reader_for, redacted
 from organisations.selectors import organisations_writable_by
 from search.api import (

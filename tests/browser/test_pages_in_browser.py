@@ -1,6 +1,6 @@
 import pytest
 
-from entries.services import entries_import
+from entries.imports import entries_import
 from tests.browser import assert_accessible
 from tests.factories import fixture_lines, make_entry
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from entries.services import entries_import
+from entries.imports import entries_import
 from tests.browser import assert_accessible
 from tests.factories import fixture_lines
 from vocabulary.models import Term

@@ -5,10 +5,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from entries.imports import entries_import
 from entries.interchange import entry_to_interchange
 from entries.lines import parse_line
 from entries.models import EntryPage
-from entries.services import entries_import
 from organisations.models import OrganisationPage
 from organisations.selectors import organisations_writable_by
 from organisations.services import membership_set, organisation_upsert

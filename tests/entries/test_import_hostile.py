@@ -13,8 +13,8 @@ from taggit.models import Tag
 from wagtail.models import Page, Revision, WorkflowState
 
 from accounts.services import token_issue
+from entries.imports import entries_import
 from entries.models import EntryPartnerName
-from entries.services import entries_import
 from organisations.models import OrganisationPage
 from organisations.selectors import organisations_writable_by
 from organisations.services import membership_set

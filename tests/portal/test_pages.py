@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from entries.services import entries_import
+from entries.imports import entries_import
 from tests.factories import fixture_lines, make_entry
 
 pytestmark = pytest.mark.usefixtures("portal_db")

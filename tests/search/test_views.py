@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import override_settings
 
+from entries.imports import entries_import
 from entries.selectors import MAX_FILTER_VALUES
-from entries.services import entries_import
 from search.views import CHIPS_SHOWN
 from tests.factories import fixture_lines
 

@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from entries.imports import entries_import
 from entries.lines import InterchangeFileError, read_lines
-from entries.services import entries_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,105 @@
+"""Checking every interchange line of an import before anything is written: against the
+schema (entries/lines.py), each other (an entry twice), what the importer may write for
+and what the portal holds; and what a good line asks for that the import will not do."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pycountry
+
+from entries.import_rights import (
+    organisation_editable_by,
+    organisations_creatable_by,
+    organisations_known,
+)
+from entries.lines import LineError, parse_line
+from entries.services import entry_existing
+from organisations.services import organisation_changes
+
+
+def _line_problems(
+    number: int, data: dict, seen: dict, allowed: set[str] | None, user
+) -> list[str]:
+    key = (data["organisation"]["id"], data["id"])
+    problems = []
+    if key in seen:
+        problems.append(f"{key[0]}/{key[1]} appears again (first on line {seen[key]})")
+    if allowed is not None and key[0] not in allowed:
+        problems.append(f"organisation {key[0]} is not one you may publish for")
+    elif not organisation_editable_by(user=user, organisation_id=key[0]) and not (
+        organisations_known(ids=[key[0]])
+    ):
+        problems.append(f"organisation: {key[0]} is not a member organisation of the portal")
+    problems += [
+        f"countries: {code} is not an ISO 3166-1 country code"
+        for code in data.get("countries", [])
+        if pycountry.countries.get(alpha_2=code) is None
+    ]
+    existing = entry_existing(organisation_id=key[0], entry_id=key[1])
+    if existing is not None and existing.kind != data["kind"]:
+        problems.append(
+            f"{key[0]}/{key[1]} exists as a {existing.kind}; "
+            f"its kind cannot change to {data['kind']}"
+        )
+    return problems
+
+
+def _line_notices(data: dict, user) -> list[str]:
+    """What an importer's line asks for that the import will not do."""
+    notices = []
+    details = data["organisation"]
+    organisation = organisations_known(ids=[details["id"]]).get(details["id"])
+    if organisation is not None and not organisation_editable_by(
+        user=user, organisation_id=details["id"]
+    ):
+        changes = organisation_changes(
+            organisation,
+            name=details["name"],
+            country=details.get("country", ""),
+            url=details.get("url", ""),
+        )
+        if changes:
+            notices.append(
+                f"organisation: the name, country and url of {details['id']} are left as "
+                "they are; only its moderators change them"
+            )
+    if not organisations_creatable_by(user=user):
+        partners = data.get("partners", [])
+        known = organisations_known(ids=[partner["id"] for partner in partners])
+        notices += [
+            f"partners[{index}]: {partner['id']} is not a member organisation of the portal; "
+            "kept as a name on the entry"
+            for index, partner in enumerate(partners)
+            if partner["id"] not in known
+        ]
+    return notices
+
+
+@dataclass
+class CheckedLines:
+    valid: list[tuple[int, dict]] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    notices: list[LineError] = field(default_factory=list)
+
+
+def entries_check(
+    lines: Iterable[str], *, allowed_organisations: set[str] | None, user
+) -> CheckedLines:
+    """Parse and check every line: the good lines (numbered), the errors and notices."""
+    checked = CheckedLines()
+    seen: dict[tuple[str, str], int] = {}
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        data, problems = parse_line(text)
+        if data is not None:
+            problems = _line_problems(number, data, seen, allowed_organisations, user)
+            seen.setdefault((data["organisation"]["id"], data["id"]), number)
+        if problems:
+            checked.errors.extend(LineError(number, problem) for problem in problems)
+        else:
+            checked.valid.append((number, data))
+            checked.notices.extend(
+                LineError(number, notice) for notice in _line_notices(data, user)
+            )
+    return checked

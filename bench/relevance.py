@@ -78,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         django_setup(Path(folder) / "relevance.sqlite3", args.engine_url, args.index_prefix)
         fixture_entries_load()
-        from search.client import EngineError, EngineUnavailable
+        from search.engine_adapters import EngineError, EngineUnavailable
         from search.indexing import index_drop_all, index_rebuild
 
         try:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from search.client import Engine, EngineError, alias_name, engine_get
+from search.client import alias_name, engine_get
 from search.documents import index_body, new_index_name
+from search.engine_adapters import Engine, EngineError
 from search.entry_documents import DocumentBuilder, entries_for_index
 from search.models import PendingIndexUpdate
 from search.queue import index_queue_process

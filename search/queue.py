@@ -15,13 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from search.client import (
-    EngineUnavailable,
-    alias_name,
-    engine_get,
-    engine_mark_down,
-    engine_mark_up,
-)
+from search.client import alias_name, engine_get, engine_mark_down, engine_mark_up
+from search.engine_adapters import EngineUnavailable
 from search.entry_documents import DocumentBuilder
 from search.models import PendingIndexUpdate
 

@@ -1,7 +1,7 @@
-"""The engine backend: OpenSearch or Elasticsearch (search/client.py), asked the bodies of
-search/builders.py. Every engine failure is BackendUnavailable, for search/api.py to ask
-the database instead; after any answer the engine is up, so the queue of index updates is
-drained."""
+"""The engine backend: OpenSearch or Elasticsearch (search/engine_adapters.py), asked the
+bodies of search/builders.py. Every engine failure is BackendUnavailable, for search/api.py
+to ask the database instead; after any answer the engine is up, so the queue of index
+updates is drained."""
 
 from __future__ import annotations
 
@@ -21,15 +21,9 @@ from search.builders import (
     related_body,
     search_bodies,
 )
-from search.client import (
-    Engine,
-    EngineError,
-    EngineUnavailable,
-    QueryTooLarge,
-    alias_name,
-    engine_mark_down,
-)
+from search.client import alias_name, engine_mark_down
 from search.documents import facet_value_key
+from search.engine_adapters import Engine, EngineError, EngineUnavailable, QueryTooLarge
 from search.facets import facet_counts_from_aggregations
 from search.fields import TEXT_FIELDS
 from search.labels import facet_values

@@ -1,5 +1,5 @@
-"""The Elasticsearch adapter (search.client.ElasticsearchEngine) driven against a real
-engine, through the portal's own code: rebuild, incremental updates, searches, counts,
+"""The Elasticsearch adapter (search.engine_adapters.ElasticsearchEngine) driven against a
+real engine, through the portal's own code: rebuild, incremental updates, searches, counts,
 did-you-mean, autocomplete, related entries, and how failures are reported.
 
 This is NOT a test against real Elasticsearch. No Elasticsearch server can run here, so
@@ -18,13 +18,8 @@ from entries.services import entry_upsert
 from entries.visibility import ANONYMOUS
 from portal.services import site_ensure
 from search.api import autocomplete, related_entries, search_entries
-from search.client import (
-    EngineError,
-    EngineUnavailable,
-    alias_name,
-    engine_get,
-    node_urls,
-)
+from search.client import alias_name, engine_get
+from search.engine_adapters import EngineError, EngineUnavailable, node_urls
 from search.indexing import index_rebuild
 from search.query import SearchQuery
 from search.queue import entry_index_update

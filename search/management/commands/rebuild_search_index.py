@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from search.client import EngineError, EngineUnavailable
+from search.engine_adapters import EngineError, EngineUnavailable
 from search.indexing import index_rebuild
 
 

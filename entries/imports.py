@@ -16,7 +16,7 @@ from entries.entry_fill import file_facet_term_lookups
 from entries.import_checks import entries_check
 from entries.lines import LineError, excerpt
 from entries.models import EntryPage
-from entries.services import EntryImportError, entry_submit_for_review, entry_upsert
+from entries.services import EntryImportError, Written, entry_submit_for_review, entry_upsert
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    # Lines that said what their live entry already said: nothing written for them.
+    unchanged: list[str] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
     # What was taken but not as written (an organisation's details left alone, a partner
     # kept as a name): the entries still import.
@@ -74,7 +76,7 @@ def entries_import(
                 )
                 try:
                     with transaction.atomic():
-                        entry, created = entry_upsert(
+                        entry, written = entry_upsert(
                             data=data, lookups=lookups, user=user, publish=publish, submit=False
                         )
                 except (EntryImportError, DatabaseError, ValidationError) as error:
@@ -83,8 +85,12 @@ def entries_import(
                         raise EntryImportError from error
                     continue
                 key = f"{entry.organisation.slug}/{entry.slug}"
-                (report.created if created else report.updated).append(key)
-                if not publish:
+                {
+                    Written.CREATED: report.created,
+                    Written.UPDATED: report.updated,
+                    Written.UNCHANGED: report.unchanged,
+                }[written].append(key)
+                if not publish and written is not Written.UNCHANGED:
                     report.awaiting_approval.append(key)
                     drafts.append(entry)
             if dry_run:
@@ -94,7 +100,8 @@ def entries_import(
     except _DryRun:
         return report
     except EntryImportError:
-        report.created, report.updated, report.awaiting_approval = [], [], []
+        report.created, report.updated, report.unchanged = [], [], []
+        report.awaiting_approval = []
         return report
     report.written = True
     return report

@@ -5,8 +5,11 @@ The checks and the import of a whole file are in entries/import_checks.py and
 entries/imports.py; what an importer may change is in entries/import_rights.py.
 """
 
+import enum
+
 from entries.entry_fill import entry_fill, file_facet_term_lookups
 from entries.import_rights import organisation_editable_by, organisations_known
+from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
 from entries.models import EntryPage
 from organisations.models import OrganisationPage
@@ -15,6 +18,16 @@ from organisations.services import organisation_upsert
 
 class EntryImportError(Exception):
     pass
+
+
+class Written(enum.StrEnum):
+    """What writing a line did to its entry."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    # The line says what the live entry already says: no revision, no review, no index
+    # update, so that re-importing a partner's whole catalogue costs only the comparison.
+    UNCHANGED = "unchanged"
 
 
 def entry_existing(*, organisation_id: str, entry_id: str) -> EntryPage | None:
@@ -40,14 +53,15 @@ def entry_upsert(
     user=None,
     publish: bool = True,
     submit: bool = True,
-) -> tuple[EntryPage, bool]:
+) -> tuple[EntryPage, Written]:
     """Create or update the entry of one validated interchange line.
 
     The organisation + id pair identifies the entry, so importing the same line twice
     updates it. With publish, the new version goes live at once; without, it is saved as
     a draft and (with submit) submitted to the organisation's review workflow, as an
     editor's edit in the admin would be. user None is the operator, who may do anything.
-    Returns the entry and whether it was created.
+    A line that changes nothing of a live entry without pending changes writes nothing.
+    Returns the entry and what was written.
     """
     lookups = lookups or file_facet_term_lookups()
     organisation = _publisher(data["organisation"], user)
@@ -63,13 +77,18 @@ def entry_upsert(
             f"its kind cannot change to {data['kind']}"
         )
     else:
+        # The page row holds the live version only while no draft is pending.
+        stored = entry.live and not entry.has_unpublished_changes
+        before = entry_to_interchange(entry) if stored else None
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
+        if before is not None and entry_to_interchange(entry) == before:
+            return entry, Written.UNCHANGED
     revision = entry.save_revision(user=user, clean=False)
     if publish:
         revision.publish(user=user)
     elif submit:
         entry_submit_for_review(entry=entry, user=user)
-    return entry, created
+    return entry, Written.CREATED if created else Written.UPDATED
 
 
 def entry_submit_for_review(*, entry: EntryPage, user=None) -> None:

@@ -132,6 +132,7 @@ def entry_import(request, dry_run: bool = False, partial: bool = False):
         "written": report.written,
         "created": report.created,
         "updated": report.updated,
+        "unchanged": report.unchanged,
         "awaiting_approval": report.awaiting_approval,
         "notices": [{"line": notice.line, "message": notice.message} for notice in report.notices],
         "errors": [{"line": error.line, "message": error.message} for error in report.errors],

@@ -133,6 +133,12 @@ IMPORT_REPORT = {
                     "written": {"type": "boolean"},
                     "created": {"type": "array", "items": {"type": "string"}},
                     "updated": {"type": "array", "items": {"type": "string"}},
+                    "unchanged": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Entries the file gave as the portal already has "
+                        "them live: nothing was written for them.",
+                    },
                     "awaiting_approval": {"type": "array", "items": {"type": "string"}},
                     "errors": LINE_MESSAGES,
                     "notices": {

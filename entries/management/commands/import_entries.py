@@ -38,12 +38,13 @@ class Command(BaseCommand):
             self.stderr.write(f"{file}: {error}")
         if report.written:
             self.stdout.write(
-                f"Imported {len(report.created)} new and {len(report.updated)} updated entries."
+                f"Imported {len(report.created)} new and {len(report.updated)} updated entries; "
+                f"{len(report.unchanged)} unchanged."
             )
         elif dry_run and not report.errors:
             self.stdout.write(
                 f"Dry run: {len(report.created)} new and {len(report.updated)} updated entries "
-                "would be imported. Nothing was written."
+                f"would be imported, {len(report.unchanged)} unchanged. Nothing was written."
             )
         if report.errors:
             taken = "the other lines were imported" if report.written else "nothing was imported"

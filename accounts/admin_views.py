@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -18,10 +20,11 @@ from accounts.services import (
     token_issue,
     token_revoke,
 )
+from organisations.models import Role
 
 
 class InviteView(WagtailAdminTemplateMixin, FormView):
-    page_title = "Invite a member"
+    page_title = _("Invite a member")
     header_icon = "mail"
     template_name = "accounts/admin/invitations.html"
     form_class = InviteForm
@@ -48,6 +51,7 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
                 organisation=form.cleaned_data["organisation"],
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                language=form.cleaned_data["language"],
                 invited_by=self.request.user,
             )
         except ValidationError as error:
@@ -57,8 +61,12 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Invitation sent to {invitation.email} to join "
-            f"{invitation.organisation.title} as {invitation.role}.",
+            gettext("Invitation sent to %(email)s to join %(organisation)s as %(role)s.")
+            % {
+                "email": invitation.email,
+                "organisation": invitation.organisation.title,
+                "role": Role(invitation.role).short_label,
+            },
         )
         return redirect("accounts_admin:invitations")
 
@@ -67,13 +75,15 @@ class InviteView(WagtailAdminTemplateMixin, FormView):
 def invitation_withdraw_view(request, pk: int):
     invitation = get_object_or_404(invitations_pending(user=request.user), pk=pk)
     invitation_withdraw(invitation=invitation, withdrawn_by=request.user)
-    messages.success(request, f"Invitation of {invitation.email} withdrawn.")
+    messages.success(
+        request, gettext("Invitation of %(email)s withdrawn.") % {"email": invitation.email}
+    )
     return redirect("accounts_admin:invitations")
 
 
 @method_decorator(never_cache, name="dispatch")
 class ApiTokensView(WagtailAdminTemplateMixin, FormView):
-    page_title = "My API tokens"
+    page_title = _("My API tokens")
     header_icon = "key"
     template_name = "accounts/admin/api_tokens.html"
     form_class = ApiTokenForm
@@ -100,5 +110,9 @@ class ApiTokensView(WagtailAdminTemplateMixin, FormView):
 def api_token_revoke_view(request, pk: int):
     token = get_object_or_404(tokens_of(user=request.user), pk=pk)
     token_revoke(token=token, revoked_by=request.user)
-    messages.success(request, f"Token {token.prefix}… revoked; it no longer opens the API.")
+    messages.success(
+        request,
+        gettext("Token %(prefix)s… revoked; it no longer opens the API.")
+        % {"prefix": token.prefix},
+    )
     return redirect(reverse("accounts_admin:api_tokens"))

@@ -10,9 +10,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, override, pgettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 from wagtail.models import APIToken
+from wagtail.users.models import UserProfile
 
 from accounts.models import Invitation, token_digest
 from accounts.selectors import user_can_invite
@@ -51,17 +54,31 @@ def invitation_url(raw_token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, organisation: OrganisationPage, email: str, role: str, invited_by
+    *,
+    organisation: OrganisationPage,
+    email: str,
+    role: str,
+    invited_by,
+    language: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail into an organisation; returns the invitation and the raw
-    token of its link, which is stored only as a digest."""
+    token of its link, which is stored only as a digest. The e-mail is written in
+    `language`, by default the active one (that of the request that sends it): the person
+    invited has no account yet, so no profile to say which language they read."""
     if not user_can_invite(user=invited_by, organisation=organisation):
-        raise PermissionDenied("Only the organisation's moderators or network staff may invite.")
+        raise PermissionDenied(
+            gettext("Only the organisation's moderators or network staff may invite.")
+        )
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
+        raise ValidationError({"role": gettext("Unknown role: %(role)s.") % {"role": role}})
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} is already a member of {organisation.title}."})
+        raise ValidationError(
+            {
+                "email": gettext("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation.title}
+            }
+        )
     raw_token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -69,29 +86,42 @@ def invitation_create(
         role=role,
         token_hash=token_digest(raw_token),
         created_by=invited_by,
+        language=language or get_language(),
     )
     _send_invitation(invitation=invitation, raw_token=raw_token)
     return invitation, raw_token
 
 
 def _send_invitation(*, invitation: Invitation, raw_token: str) -> None:
-    inviter = invitation.created_by
-    inviter_name = (inviter.get_full_name() or inviter.get_username()) if inviter else "A moderator"
-    role_label = Role(invitation.role).label.split(" (")[0].lower()
-    expires = timezone.localtime(invitation.expires_at).strftime("%d %B %Y, %H:%M %Z")
-    site = settings.WAGTAIL_SITE_NAME
-    send_mail(
-        subject=f"Invitation to join {invitation.organisation.title} on {site}",
-        message=(
-            f"{inviter_name} invites you to join {invitation.organisation.title} "
-            f"on {site} as {role_label}.\n\n"
-            f"Choose your username and password here:\n{invitation_url(raw_token)}\n\n"
-            f"The link works once and expires on {expires}. If you did not expect this "
-            "invitation, you can ignore this message.\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    with override(invitation.language):
+        inviter = invitation.created_by
+        inviter_name = (
+            (inviter.get_full_name() or inviter.get_username())
+            if inviter
+            else gettext("A moderator")
+        )
+        details = {
+            "inviter": inviter_name,
+            "organisation": invitation.organisation.title,
+            "site": settings.WAGTAIL_SITE_NAME,
+            "role": Role(invitation.role).short_label,
+            "url": invitation_url(raw_token),
+            "expires": date_format(
+                timezone.localtime(invitation.expires_at),
+                pgettext("date and time an invitation expires", "j F Y, H:i T"),
+            ),
+        }
+        subject = gettext("Invitation to join %(organisation)s on %(site)s") % details
+        message = (
+            gettext(
+                "%(inviter)s invites you to join %(organisation)s on %(site)s as %(role)s.\n\n"
+                "Choose your username and password here:\n%(url)s\n\n"
+                "The link works once and expires on %(expires)s. If you did not expect this "
+                "invitation, you can ignore this message.\n"
+            )
+            % details
+        )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
 
 
 @transaction.atomic
@@ -111,9 +141,9 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
     username = username.strip()
     errors: dict[str, list[str]] = {}
     if not username:
-        errors["username"] = ["Choose a username."]
+        errors["username"] = [gettext("Choose a username.")]
     elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["This username is taken; choose another."]
+        errors["username"] = [gettext("This username is taken; choose another.")]
     candidate = User(username=username, email=invitation.email)
     try:
         validate_password(password, user=candidate)
@@ -128,7 +158,9 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
                 username=username, email=invitation.email, password=password
             )
     except IntegrityError as error:
-        raise ValidationError({"username": ["This username is taken; choose another."]}) from error
+        raise ValidationError(
+            {"username": [gettext("This username is taken; choose another.")]}
+        ) from error
     # The organisations app's own service, so the role's Wagtail groups follow the membership.
     membership_set(
         username=user.get_username(),
@@ -136,6 +168,10 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
         role=invitation.role,
         email=invitation.email,
     )
+    # Their editing area starts in the language they were invited in.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = invitation.language
+    profile.save(update_fields=["preferred_language"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -153,7 +189,9 @@ def invitation_check_usable(*, invitation: Invitation) -> None:
 
 def invitation_withdraw(*, invitation: Invitation, withdrawn_by) -> None:
     if not user_can_invite(user=withdrawn_by, organisation=invitation.organisation):
-        raise PermissionDenied("Only the organisation's moderators or network staff may withdraw.")
+        raise PermissionDenied(
+            gettext("Only the organisation's moderators or network staff may withdraw.")
+        )
     if invitation.accepted_at is None and invitation.withdrawn_at is None:
         invitation.withdrawn_at = timezone.now()
         invitation.save(update_fields=["withdrawn_at"])
@@ -165,7 +203,7 @@ def invitation_withdraw(*, invitation: Invitation, withdrawn_by) -> None:
 def token_issue(*, user, name: str = "", issued_by=None) -> str:
     """Issue an API token for a user and return it. Only a keyed digest is kept, so this is
     the one time it can be shown. It carries the user's rights, nothing more."""
-    token, raw_token = APIToken.create_token(user=user, name=name.strip() or "API token")
+    token, raw_token = APIToken.create_token(user=user, name=name.strip() or gettext("API token"))
     log(token, "wagtail.apitoken.create", user=issued_by)
     return raw_token
 
@@ -195,7 +233,9 @@ def totp_device_pending(*, user) -> TOTPDevice:
     until it is confirmed with a code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=gettext("Authenticator app"), confirmed=False
+        )
     return device
 
 

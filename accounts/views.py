@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -33,18 +35,20 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 UNUSABLE = {
     InvitationExpired: (
-        "This invitation has expired",
-        "Invitation links work for seven days. Please ask your moderator for a new one.",
+        _("This invitation has expired"),
+        _("Invitation links work for seven days. Please ask your moderator for a new one."),
     ),
     InvitationUsed: (
-        "This invitation has already been used",
-        "Each invitation link works once. If you made your account with it, sign in; "
-        "otherwise ask your moderator for a new invitation.",
+        _("This invitation has already been used"),
+        _(
+            "Each invitation link works once. If you made your account with it, sign in; "
+            "otherwise ask your moderator for a new invitation."
+        ),
     ),
 }
 WITHDRAWN = (
-    "This invitation has been withdrawn",
-    "Your moderator withdrew it. Please ask them for a new one if you should still join.",
+    _("This invitation has been withdrawn"),
+    _("Your moderator withdrew it. Please ask them for a new one if you should still join."),
 )
 
 
@@ -124,8 +128,10 @@ def two_factor_setup(request):
             return redirect(_next_url(request))
         form.add_error(
             "code",
-            "That code is not right. Check the time on your phone and type "
-            "the code your app shows now.",
+            gettext(
+                "That code is not right. Check the time on your phone and type "
+                "the code your app shows now."
+            ),
         )
     return render(
         request,
@@ -158,8 +164,10 @@ def two_factor_verify(request):
             "code",
             _wait_message(wait)
             if wait
-            else "That code is not right, or was used already. Type the code "
-            "your authenticator app shows now.",
+            else gettext(
+                "That code is not right, or was used already. Type the code "
+                "your authenticator app shows now."
+            ),
         )
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
@@ -177,10 +185,13 @@ def _throttled_for(devices) -> int:
 
 
 def _wait_message(seconds: int) -> str:
-    return (
-        f"Too many wrong codes in a row. Wait {seconds} second{'s' if seconds != 1 else ''}, "
-        "then type the code your authenticator app shows."
-    )
+    return ngettext(
+        "Too many wrong codes in a row. Wait %(seconds)d second, "
+        "then type the code your authenticator app shows.",
+        "Too many wrong codes in a row. Wait %(seconds)d seconds, "
+        "then type the code your authenticator app shows.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def device_secret(device) -> str:
@@ -193,4 +204,4 @@ def _spaced(secret: str) -> str:
 
 def _qr_svg(uri: str) -> str:
     """The otpauth URI as an inline SVG QR code (no script, no inline style)."""
-    return segno.make(uri, error="m").svg_inline(scale=4, title="QR code of the secret")
+    return segno.make(uri, error="m").svg_inline(scale=4, title=gettext("QR code of the secret"))

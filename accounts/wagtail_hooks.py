@@ -1,4 +1,5 @@
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -19,12 +20,12 @@ def register_accounts_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_invite_menu_item():
     return InviteMenuItem(
-        "Invite a member", reverse("accounts_admin:invitations"), icon_name="mail", order=850
+        _("Invite a member"), reverse("accounts_admin:invitations"), icon_name="mail", order=850
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_api_tokens_menu_item():
     return MenuItem(
-        "My API tokens", reverse("accounts_admin:api_tokens"), icon_name="key", order=860
+        _("My API tokens"), reverse("accounts_admin:api_tokens"), icon_name="key", order=860
     )

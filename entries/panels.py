@@ -1,5 +1,6 @@
 """Admin layout of an entry. Practices lead with outcomes, lessons with what was learned."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -19,14 +20,14 @@ _identity = [
     FieldPanel("summary"),
 ]
 _classification = [
-    MultiFieldPanel([FieldPanel(name) for name in TERM_FACET_NAMES], heading="Vocabulary"),
+    MultiFieldPanel([FieldPanel(name) for name in TERM_FACET_NAMES], heading=_("Vocabulary")),
     FieldPanel("tags"),
     FieldPanel("partners"),
     InlinePanel(
         "partner_names",
-        heading="Partners outside the portal",
-        label="Partner",
-        help_text="Partners named by an import that are not member organisations.",
+        heading=_("Partners outside the portal"),
+        label=_("Partner"),
+        help_text=_("Partners named by an import that are not member organisations."),
     ),
 ]
 _assessment = [
@@ -34,26 +35,26 @@ _assessment = [
     FieldRowPanel([FieldPanel("started"), FieldPanel("ended")]),
     FieldPanel("counsellor_choice"),
     FieldPanel("outcomes"),
-    InlinePanel("metrics", heading="Metrics", label="Metric"),
+    InlinePanel("metrics", heading=_("Metrics"), label=_("Metric")),
 ]
 _lessons = [
     FieldPanel("context"),
     FieldPanel("what_worked"),
     FieldPanel("what_did_not_work"),
-    InlinePanel("recommendations", heading="Recommendations", label="Recommendation"),
+    InlinePanel("recommendations", heading=_("Recommendations"), label=_("Recommendation")),
     FieldRowPanel(
         [FieldPanel("audience_practitioners"), FieldPanel("audience_policymakers")],
-        heading="Audience",
+        heading=_("Audience"),
     ),
 ]
 _care = [FieldPanel("ethics"), FieldPanel("safety")]
 _sources = [
-    InlinePanel("links", heading="Links", label="Link"),
+    InlinePanel("links", heading=_("Links"), label=_("Link")),
     MultiFieldPanel(
         [FieldPanel("source_title"), FieldPanel("source_date"), FieldPanel("source_url")],
-        heading="Source",
+        heading=_("Source"),
     ),
-    InlinePanel("relations", heading="Related entries", label="Related entry"),
+    InlinePanel("relations", heading=_("Related entries"), label=_("Related entry")),
     FieldRowPanel([FieldPanel("published_date"), FieldPanel("updated_at")]),
 ]
 
@@ -68,11 +69,11 @@ def entry_edit_handler(*, lesson: bool) -> TabbedInterface:
         details = _lessons
     return TabbedInterface(
         [
-            ObjectList(main, heading="Content"),
-            ObjectList(_classification, heading="Classification"),
-            ObjectList(details + _care, heading="Details and care"),
-            ObjectList(_sources, heading="Links and sources"),
-            ObjectList(Page.promote_panels, heading="Promote"),
-            ObjectList(Page.settings_panels, heading="Settings"),
+            ObjectList(main, heading=_("Content")),
+            ObjectList(_classification, heading=_("Classification")),
+            ObjectList(details + _care, heading=_("Details and care")),
+            ObjectList(_sources, heading=_("Links and sources")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )

@@ -2,6 +2,7 @@
 entry as reviewed, with a short verdict."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from entries.models import EntryPage, PeerReview
 from organisations.models import Membership, OrganisationPage
@@ -40,11 +41,13 @@ def peer_review_record(*, user, entry: EntryPage, voice: str, verdict: str) -> P
     voices = peer_review_voices(user=user, entry=entry)
     if voice not in voices:
         raise PermissionDenied(
-            "Peer reviews come from another organisation than the publisher, or network staff."
+            gettext(
+                "Peer reviews come from another organisation than the publisher, or network staff."
+            )
         )
     verdict = verdict.strip()
     if not 3 <= len(verdict) <= 1000:
-        raise ValidationError({"verdict": "Give a short verdict of 3 to 1000 characters."})
+        raise ValidationError({"verdict": gettext("Give a short verdict of 3 to 1000 characters.")})
     review, _ = PeerReview.objects.update_or_create(
         entry=entry,
         reviewer=user,

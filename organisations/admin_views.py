@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -14,7 +16,7 @@ from organisations.services import LastModeratorError, membership_remove, member
 
 
 class MembersView(WagtailAdminTemplateMixin, TemplateView):
-    page_title = "Members"
+    page_title = _("Members")
     header_icon = "group"
     template_name = "organisations/admin/members.html"
 
@@ -47,7 +49,9 @@ def membership_role_view(request, pk: int):
     else:
         log(instance=membership, action="wagtail.edit", user=request.user)
         messages.success(
-            request, f"{membership.user.username} is now {membership.get_role_display()}."
+            request,
+            gettext("%(username)s is now %(role)s.")
+            % {"username": membership.user.username, "role": membership.get_role_display()},
         )
     return redirect("organisations_admin:members")
 
@@ -61,5 +65,9 @@ def membership_remove_view(request, pk: int):
     except LastModeratorError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{name} is no longer a member of {organisation}.")
+        messages.success(
+            request,
+            gettext("%(username)s is no longer a member of %(organisation)s.")
+            % {"username": name, "organisation": organisation},
+        )
     return redirect("organisations_admin:members")

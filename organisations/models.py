@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
@@ -8,21 +9,25 @@ from wagtail.search import index
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,99}$"
 id_validator = RegexValidator(
     ID_PATTERN,
-    "Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit.",
+    _("Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit."),
 )
-country_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code such as FR.")
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code such as FR."))
 
 
 class OrganisationIndexPage(Page):
     """/organisations/: the member organisations, and the parent of their pages. Its
     template lists them with their entries through the entries app's template tags."""
 
-    intro = models.TextField(blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["organisations.OrganisationPage"]
     max_count = 1
+
+    class Meta:
+        verbose_name = _("list of member organisations")
+        verbose_name_plural = _("lists of member organisations")
 
 
 class OrganisationPage(Page):
@@ -34,11 +39,22 @@ class OrganisationPage(Page):
     their organisation, as the format says.
     """
 
-    country = models.CharField(max_length=2, blank=True, validators=[country_validator])
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[country_validator],
+        help_text=_("ISO 3166-1 alpha-2 code, such as FR or DE."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
     )
     # The Wagtail groups that carry each role's rights on this organisation's pages.
     editors_group = models.OneToOneField(
@@ -61,7 +77,8 @@ class OrganisationPage(Page):
     template = "organisations/organisation.html"
 
     class Meta:
-        verbose_name = "member organisation"
+        verbose_name = _("member organisation")
+        verbose_name_plural = _("member organisations")
 
     @property
     def name(self) -> str:
@@ -78,24 +95,44 @@ NETWORK_STAFF_GROUP = "Network staff"
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member (reads members-only entries)"
-    EDITOR = "editor", "Editor (writes the organisation's entries)"
-    MODERATOR = "moderator", "Moderator (approves entries, manages members)"
+    MEMBER = "member", _("Member (reads members-only entries)")
+    EDITOR = "editor", _("Editor (writes the organisation's entries)")
+    MODERATOR = "moderator", _("Moderator (approves entries, manages members)")
+
+    @property
+    def short_label(self) -> str:
+        """The role's name alone, to use within a sentence ("… as editor")."""
+        return ROLE_NAMES[self]
+
+
+ROLE_NAMES = {
+    Role.MEMBER: _("member"),
+    Role.EDITOR: _("editor"),
+    Role.MODERATOR: _("moderator"),
+}
 
 
 class Membership(models.Model):
     """A user's place in a member organisation. A user may belong to several."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        OrganisationPage, on_delete=models.CASCADE, related_name="memberships"
+        OrganisationPage,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="one_membership_per_organisation"

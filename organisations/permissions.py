@@ -1,9 +1,15 @@
 """The admin side of roles: each organisation has an editors group and a moderators group
 with page permissions on its own subtree, and a workflow in which its moderators approve
-what its editors submit. Wagtail then keeps editors to their own organisation's pages."""
+what its editors submit. Wagtail then keeps editors to their own organisation's pages.
+
+Editors and moderators read the workflow's and its task's names in the admin ("Submit to
+…"): they are written in the language active when the organisation gets its workflow (that
+of the person who creates it; English from the command line), and found again by what they
+are attached to, never by their name."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowTask
 from wagtail.models.pages import WorkflowPage
 
@@ -40,12 +46,19 @@ def organisation_roles_ensure(organisation: OrganisationPage) -> OrganisationPag
                 ),
             )
 
-    task, _ = GroupApprovalTask.objects.get_or_create(
-        name=f"Approval by {organisation.slug} moderators"
-    )
-    task.groups.set([organisation.moderators_group])
-    workflow, _ = Workflow.objects.get_or_create(name=f"{organisation.slug}: review")
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    names = {"organisation": organisation.title}
+    task = GroupApprovalTask.objects.filter(groups=organisation.moderators_group).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(
+            name=gettext("Approval by the moderators of %(organisation)s") % names
+        )
+        task.groups.set([organisation.moderators_group])
+    workflow = Workflow.objects.filter(workflow_tasks__task=task).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(
+            name=gettext("Review by the moderators of %(organisation)s") % names
+        )
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(
         page=organisation.page_ptr, defaults={"workflow": workflow}
     )

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from organisations.models import Membership, OrganisationIndexPage, OrganisationPage, Role
 from organisations.permissions import organisation_roles_ensure, user_groups_sync
@@ -71,7 +72,10 @@ def membership_set(
     created if missing. A new user has no password until they accept an invitation or an
     administrator sets one."""
     if role not in Role.values:
-        raise ValueError(f"role must be one of {', '.join(Role.values)}, not {role!r}")
+        raise ValueError(
+            gettext("The role must be one of %(roles)s, not “%(role)s”.")
+            % {"roles": ", ".join(Role.values), "role": role}
+        )
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     if created:
@@ -107,11 +111,16 @@ def _keeps_a_moderator(membership: Membership, new_role: str | None) -> bool:
 def membership_role_change(*, membership: Membership, role: str) -> Membership:
     """Change a member's role; an organisation never loses its last moderator."""
     if role not in Role.values:
-        raise ValueError(f"role must be one of {', '.join(Role.values)}, not {role!r}")
+        raise ValueError(
+            gettext("The role must be one of %(roles)s, not “%(role)s”.")
+            % {"roles": ", ".join(Role.values), "role": role}
+        )
     if not _keeps_a_moderator(membership, role):
         raise LastModeratorError(
-            f"{membership.organisation.title} needs at least one moderator; "
-            "make someone else moderator first."
+            gettext(
+                "%(organisation)s needs at least one moderator; make someone else moderator first."
+            )
+            % {"organisation": membership.organisation.title}
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -124,8 +133,10 @@ def membership_remove(*, membership: Membership) -> None:
     """End a membership; the user keeps their account but loses that organisation's rights."""
     if not _keeps_a_moderator(membership, None):
         raise LastModeratorError(
-            f"{membership.organisation.title} needs at least one moderator; "
-            "make someone else moderator first."
+            gettext(
+                "%(organisation)s needs at least one moderator; make someone else moderator first."
+            )
+            % {"organisation": membership.organisation.title}
         )
     user = membership.user
     membership.delete()

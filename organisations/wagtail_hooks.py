@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -20,7 +22,7 @@ def _moderates(user, organisation: OrganisationPage) -> bool:
 @hooks.register("before_edit_page")
 def only_moderators_edit_the_organisation(request, page):
     if page.specific_class is OrganisationPage and not _moderates(request.user, page):
-        raise PermissionDenied("Only the organisation's moderators edit its details.")
+        raise PermissionDenied(gettext("Only the organisation's moderators edit its details."))
 
 
 class MembersMenuItem(MenuItem):
@@ -36,5 +38,5 @@ def register_members_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_members_menu_item():
     return MembersMenuItem(
-        "Members", reverse("organisations_admin:members"), icon_name="group", order=840
+        _("Members"), reverse("organisations_admin:members"), icon_name="group", order=840
     )

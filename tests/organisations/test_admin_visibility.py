@@ -81,7 +81,7 @@ class AdminVisibilityTests(TestCase):
             locked=True, locked_by=cls.users["moderator_a"], locked_at=timezone.now()
         )
         cls.organisation_a = cls.pages["org"].get_parent()
-        cls.workflow_a = Workflow.objects.get(name="org-a: review")
+        cls.workflow_a = Workflow.objects.get(workflow_pages__page=cls.organisation_a)
         cls.term = Term.objects.get(facet="formats", slug="chat")
         cls.state = WorkflowState.objects.get(object_id=str(cls.pages["draft"].pk))
 

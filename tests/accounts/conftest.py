@@ -1,7 +1,11 @@
-"""Users with roles in organisations, and the code their authenticator app shows."""
+"""Users with roles in organisations, the code their authenticator app shows, and the text
+of a page checked for strings left in English."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,3 +52,28 @@ def current_code(device: TOTPDevice) -> str:
     """The code an authenticator app shows now for this device."""
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     return f"{code:0{device.digits}d}"
+
+
+# --- pages in French and German ----------------------------------------------------------
+
+LANGUAGES = ["fr", "de"]
+
+
+def text_of(response) -> str:
+    """The page's title and main content as text: the site's header and footer are the
+    public site's own (tested with it), the admin's frame is Wagtail's."""
+    html = response.content.decode()
+    parts = re.findall(r"<title>.*?</title>|<main\b.*?</main>", html, flags=re.S)
+    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", " ".join(parts), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'").split())
+
+
+def assert_translated(text: str, language: str, english: list[str]) -> None:
+    """Each English string is absent and its translation (from the catalogue) present."""
+    with translation.override(language):
+        for msgid in english:
+            translated = translation.gettext(msgid)
+            assert translated != msgid, f"{msgid!r} has no {language} translation"
+            assert translated in text, f"{translated!r} missing ({language})"
+            left = re.search(rf"(?<!\w){re.escape(msgid)}(?!\w)", text)
+            assert not left, f"English {msgid!r} left ({language})"

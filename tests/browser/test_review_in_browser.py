@@ -29,7 +29,9 @@ def test_editor_submits_moderator_previews_and_approves_and_the_change_goes_live
     as_editor.goto(edit_url)
     as_editor.locator("#id_title").fill(CHANGED_TITLE)
     as_editor.get_by_role("button", name="More actions").click()
-    as_editor.get_by_role("button", name="Submit to Review by the moderators of Organisation A").click()
+    as_editor.get_by_role(
+        "button", name="Submit to Review by the moderators of Organisation A"
+    ).click()
     as_editor.wait_for_url(f"{live_server.url}/admin/pages/{entry.get_parent().pk}/")
     as_editor.context.close()
 

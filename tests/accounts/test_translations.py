@@ -163,6 +163,27 @@ def test_invitation_page_and_its_errors(client, invitation, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_welcome_page_after_accepting(client, invitation, language):
+    _, raw_token = invitation
+    url = url_in(language, "accounts:invitation", raw_token)
+    accepted = post_in(
+        client, language, url, {"username": "newbie", "password": STRONG, "password_again": STRONG}
+    )
+    welcome = text_of(get_in(client, language, accepted["Location"]))
+    assert {"fr": "Bienvenue, newbie", "de": "Willkommen, newbie"}[language] in welcome
+    assert_translated(
+        welcome,
+        language,
+        [
+            "Your account is ready and you are signed in.",
+            "Your organisations",
+            "Editor (writes the organisation's entries)",
+        ],
+    )
+    assert "Go to the portal" not in welcome and "editing area" not in welcome
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_used_invitation_says_so_in_the_language(client, invitation, language):
     _, raw_token = invitation
     invitation_accept(raw_token=raw_token, username="newbie", password=STRONG)

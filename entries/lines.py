@@ -18,6 +18,7 @@ from itertools import islice
 from typing import BinaryIO
 
 import jsonschema
+from django.utils.translation import gettext
 
 from entries.interchange import entry_schema
 from entries.models import EntryLink, EntryPage
@@ -85,12 +86,15 @@ def read_lines(stream: BinaryIO, *, max_bytes: int | None = None) -> list[str]:
             return lines
         total += len(raw)
         if max_bytes is not None and total > max_bytes:
-            raise InterchangeFileError(f"larger than {max_bytes // 2**20} MiB", too_large=True)
+            raise InterchangeFileError(
+                gettext("larger than %(most)d MiB") % {"most": max_bytes // 2**20}, too_large=True
+            )
         try:
             lines.append(raw.decode("utf-8").rstrip("\r\n"))
         except UnicodeDecodeError as error:
             raise InterchangeFileError(
-                f"line {len(lines) + 1} is not UTF-8 text ({error.reason})"
+                gettext("line %(line)d is not UTF-8 text (%(reason)s)")
+                % {"line": len(lines) + 1, "reason": error.reason}
             ) from error
 
 

@@ -1,4 +1,4 @@
-"""What templates of other apps show of entries: the kind's label, a facet's heading, and
+"""What templates of other apps show of entries: the kind's label and
 the entries an organisation page lists, read for the request's user (organisations import
 no entries)."""
 
@@ -9,7 +9,7 @@ from entries.models import EntryPage
 from entries.selectors import entry_list, organisation_list
 from entries.visibility import reader_for
 from organisations.models import OrganisationPage
-from vocabulary.facets import Kind, facet_get
+from vocabulary.facets import Kind
 
 register = template.Library()
 
@@ -17,11 +17,6 @@ register = template.Library()
 @register.filter
 def kind_label(kind: str) -> str:
     return dict(Kind.choices).get(kind, kind)
-
-
-@register.filter
-def facet_heading(name: str) -> str:
-    return facet_get(name).heading
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pycountry
+from django.utils.translation import gettext
 
 from entries.import_rights import (
     organisation_editable_by,
@@ -13,7 +14,7 @@ from entries.import_rights import (
     organisations_known,
 )
 from entries.lines import LineError, parse_line
-from entries.services import entry_existing
+from entries.services import KIND_CHANGE, NOT_A_MEMBER, entry_existing
 from organisations.services import organisation_changes
 
 
@@ -23,23 +24,28 @@ def _line_problems(
     key = (data["organisation"]["id"], data["id"])
     problems = []
     if key in seen:
-        problems.append(f"{key[0]}/{key[1]} appears again (first on line {seen[key]})")
+        problems.append(
+            gettext("%(entry)s appears again (first on line %(line)d)")
+            % {"entry": f"{key[0]}/{key[1]}", "line": seen[key]}
+        )
     if allowed is not None and key[0] not in allowed:
-        problems.append(f"organisation {key[0]} is not one you may publish for")
+        problems.append(
+            gettext("organisation %(id)s is not one you may publish for") % {"id": key[0]}
+        )
     elif not organisation_editable_by(user=user, organisation_id=key[0]) and not (
         organisations_known(ids=[key[0]])
     ):
-        problems.append(f"organisation: {key[0]} is not a member organisation of the portal")
+        problems.append(NOT_A_MEMBER % {"id": key[0]})
     problems += [
-        f"countries: {code} is not an ISO 3166-1 country code"
+        gettext("countries: %(code)s is not an ISO 3166-1 country code") % {"code": code}
         for code in data.get("countries", [])
         if pycountry.countries.get(alpha_2=code) is None
     ]
     existing = entry_existing(organisation_id=key[0], entry_id=key[1])
     if existing is not None and existing.kind != data["kind"]:
         problems.append(
-            f"{key[0]}/{key[1]} exists as a {existing.kind}; "
-            f"its kind cannot change to {data['kind']}"
+            KIND_CHANGE
+            % {"entry": f"{key[0]}/{key[1]}", "kind": existing.kind, "new_kind": data["kind"]}
         )
     return problems
 
@@ -60,15 +66,21 @@ def _line_notices(data: dict, user) -> list[str]:
         )
         if changes:
             notices.append(
-                f"organisation: the name, country and url of {details['id']} are left as "
-                "they are; only its moderators change them"
+                gettext(
+                    "organisation: the name, country and url of %(id)s are left as they are; "
+                    "only its moderators change them"
+                )
+                % {"id": details["id"]}
             )
     if not organisations_creatable_by(user=user):
         partners = data.get("partners", [])
         known = organisations_known(ids=[partner["id"] for partner in partners])
         notices += [
-            f"partners[{index}]: {partner['id']} is not a member organisation of the portal; "
-            "kept as a name on the entry"
+            gettext(
+                "partners[%(index)d]: %(id)s is not a member organisation of the portal; "
+                "kept as a name on the entry"
+            )
+            % {"index": index, "id": partner["id"]}
             for index, partner in enumerate(partners)
             if partner["id"] not in known
         ]

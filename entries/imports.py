@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext
 
 from entries.entry_fill import file_facet_term_lookups
 from entries.import_checks import entries_check
@@ -113,4 +114,4 @@ def _refusal(error: Exception) -> str:
     # The checks before writing should leave nothing for the models or the database to
     # refuse; if they still do, the line is named and the cause logged, not a crash.
     logger.warning("An imported entry was refused on saving", exc_info=error)
-    return f"refused on saving ({excerpt(str(error))})"
+    return gettext("refused on saving (%(error)s)") % {"error": excerpt(str(error))}

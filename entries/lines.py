@@ -18,6 +18,7 @@ from itertools import islice
 from typing import BinaryIO
 
 import jsonschema
+from django.utils.translation import gettext
 
 from entries.interchange import entry_schema
 from entries.models import EntryLink, EntryPage
@@ -62,7 +63,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return gettext("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 class InterchangeFileError(Exception):
@@ -85,12 +86,15 @@ def read_lines(stream: BinaryIO, *, max_bytes: int | None = None) -> list[str]:
             return lines
         total += len(raw)
         if max_bytes is not None and total > max_bytes:
-            raise InterchangeFileError(f"larger than {max_bytes // 2**20} MiB", too_large=True)
+            raise InterchangeFileError(
+                gettext("larger than %(most)d MiB") % {"most": max_bytes // 2**20}, too_large=True
+            )
         try:
             lines.append(raw.decode("utf-8").rstrip("\r\n"))
         except UnicodeDecodeError as error:
             raise InterchangeFileError(
-                f"line {len(lines) + 1} is not UTF-8 text ({error.reason})"
+                gettext("line %(line)d is not UTF-8 text (%(reason)s)")
+                % {"line": len(lines) + 1, "reason": error.reason}
             ) from error
 
 
@@ -182,31 +186,42 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _string_problem(text: str) -> str | None:
     if "\x00" in text:
-        return "contains a NUL character, which cannot be stored"
+        return gettext("contains a NUL character, which cannot be stored")
     if _SURROGATE.search(text):
-        return "contains a lone surrogate (an escaped \\ud800-\\udfff), which is not a character"
+        return gettext(
+            "contains a lone surrogate (an escaped \\ud800-\\udfff), which is not a character"
+        )
     if _CONTROL.search(text):
-        return "contains a control character other than tab or line break"
+        return gettext("contains a control character other than tab or line break")
     return None
 
 
 def _value_problems(value: object, path: tuple = ()) -> Iterator[str]:
     """What the format's JSON may carry but the portal cannot store, field by field."""
     if isinstance(value, _RefusedNumber):
-        yield f"{_path(path)}: {_cut(value.text)} is not a number the format allows"
+        yield gettext("%(field)s: %(value)s is not a number the format allows") % {
+            "field": _path(path),
+            "value": _cut(value.text),
+        }
     elif isinstance(value, str):
         if problem := _string_problem(value):
             yield f"{_path(path)}: {problem}"
     elif isinstance(value, list):
         if len(value) > _max_items():
-            yield f"{_path(path)}: more than {_max_items()} items"
+            yield gettext("%(field)s: more than %(most)d items") % {
+                "field": _path(path),
+                "most": _max_items(),
+            }
             return
         for index, item in enumerate(value):
             yield from _value_problems(item, (*path, index))
     elif isinstance(value, dict):
         for key, item in value.items():
             if problem := _string_problem(key):
-                yield f"{_path(path)}: a field name {problem}"
+                yield gettext("%(field)s: a field name %(problem)s") % {
+                    "field": _path(path),
+                    "problem": problem,
+                }
             else:
                 yield from _value_problems(item, (*path, key))
 
@@ -228,15 +243,16 @@ def _max_length(model, field: str) -> int:
 def _model_problems(data: dict) -> Iterator[str]:
     """What the schema allows but the models or the database refuse."""
     if data.get("started") and data.get("ended") and data["ended"] < data["started"]:
-        yield "ended: the end year comes before the start year"
+        yield gettext("ended: the end year comes before the start year")
     if "translation_of" in data and not _ID.match(data["translation_of"]):
-        yield f"translation_of: {excerpt(data['translation_of'])} is not an id of an entry"
+        yield gettext("translation_of: %(value)s is not an id of an entry") % {
+            "value": excerpt(data["translation_of"])
+        }
     for index, reference in enumerate(data.get("related", [])):
         if not _REFERENCE.match(reference):
-            yield (
-                f"related[{index}]: {excerpt(reference)} is not an entry id or "
-                "organisation-id/entry-id"
-            )
+            yield gettext(
+                "related[%(index)d]: %(value)s is not an entry id or organisation-id/entry-id"
+            ) % {"index": index, "value": excerpt(reference)}
     urls = [("organisation.url", data["organisation"].get("url"), OrganisationPage, "website")]
     urls += [
         (f"partners[{index}].url", partner.get("url"), OrganisationPage, "website")
@@ -249,33 +265,44 @@ def _model_problems(data: dict) -> Iterator[str]:
     urls.append(("source.url", data.get("source", {}).get("url"), EntryPage, "source_url"))
     for where, url, model, field in urls:
         if url and len(url) > (limit := _max_length(model, field)):
-            yield f"{where}: longer than {limit} characters"
+            yield gettext("%(field)s: longer than %(most)d characters") % {
+                "field": where,
+                "most": limit,
+            }
     organisations = [("organisation", data["organisation"])]
     organisations += [
         (f"partners[{index}]", partner) for index, partner in enumerate(data.get("partners", []))
     ]
     for where, organisation in organisations:
         if not organisation["name"].strip():
-            yield f"{where}.name: an organisation needs a name"
+            yield gettext("%(field)s.name: an organisation needs a name") % {"field": where}
     seen: set[str] = set()
     for index, partner in enumerate(data.get("partners", [])):
         if partner["id"] in seen:
-            yield f"partners[{index}]: {partner['id']} appears twice"
+            yield gettext("partners[%(index)d]: %(id)s appears twice") % {
+                "index": index,
+                "id": partner["id"],
+            }
         seen.add(partner["id"])
     if "updated" in data:
         try:
             updated_at(data["updated"])
         except (ValueError, OverflowError):
-            yield f"updated: {excerpt(data['updated'])} is not a time the portal can store"
+            yield gettext("updated: %(value)s is not a time the portal can store") % {
+                "value": excerpt(data["updated"])
+            }
 
 
 def parse_line(text: str) -> tuple[dict | None, list[str]]:
     if _too_deep(text):
-        return None, [f"entry: nested more than {MAX_DEPTH} levels deep"]
+        return None, [gettext("entry: nested more than %(most)d levels deep") % {"most": MAX_DEPTH}]
     try:
         data = _decode(text)
     except json.JSONDecodeError as error:
-        return None, [f"not valid JSON ({error.msg} at column {error.colno})"]
+        return None, [
+            gettext("not valid JSON (%(error)s at column %(column)d)")
+            % {"error": error.msg, "column": error.colno}
+        ]
     problems = list(islice(_value_problems(data), MAX_ERRORS_PER_LINE))
     if problems:
         return None, problems

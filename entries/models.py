@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -21,14 +22,14 @@ from vocabulary.facets import TERM_FACETS, Assessment, Evaluation, FacetDefiniti
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
 
-language_validator = RegexValidator(r"^[a-z]{2}$", "Use an ISO 639-1 code such as en, fr or de.")
+language_validator = RegexValidator(r"^[a-z]{2}$", _("Use an ISO 639-1 code such as en, fr or de."))
 year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
 class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public"
-    MEMBERS = "members", "Members of any organisation"
-    ORGANISATION = "organisation", "Publishing organisation only"
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members of any organisation")
+    ORGANISATION = "organisation", _("Publishing organisation only")
 
 
 class EntryTag(TaggedItemBase):
@@ -64,28 +65,29 @@ class EntryPage(Page):
         max_length=100,
         blank=True,
         validators=[id_validator],
-        help_text="Id of the entry of the same organisation that this one translates.",
+        help_text=_("Id of the entry of the same organisation that this one translates."),
     )
     visibility = models.CharField(
         max_length=16,
         choices=Visibility.choices,
         default=Visibility.MEMBERS,
-        help_text="Who may read this entry. Safety and operational details stay with members.",
+        help_text=_("Who may read this entry. Safety and operational details stay with members."),
     )
     summary = models.TextField(
-        max_length=1500, help_text="Plain text for policymakers: what, for whom, what was learned."
+        max_length=1500,
+        help_text=_("Plain text for policymakers: what, for whom, what was learned."),
     )
     body = RichTextField(features=BODY_FEATURES, blank=True)
 
     partners = ParentalManyToManyField(OrganisationPage, blank=True, related_name="partner_entries")
     # The vocabulary facets (domains, formats, ..., countries) are added below the class,
     # one field per facet of the registry.
-    tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name="Free keywords")
+    tags = ClusterTaggableManager(through=EntryTag, blank=True, verbose_name=_("Free keywords"))
 
     counsellor_choice = models.BooleanField(
         null=True,
         blank=True,
-        help_text="Clients can choose the type of counsellor (peer, age, gender, ...).",
+        help_text=_("Clients can choose the type of counsellor (peer, age, gender, ...)."),
     )
     assessment = models.CharField(max_length=16, choices=Assessment.choices, blank=True)
     evaluation = models.CharField(max_length=16, choices=Evaluation.choices, blank=True)
@@ -94,21 +96,21 @@ class EntryPage(Page):
     ended = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
 
     outcomes = models.TextField(blank=True)
-    context = models.TextField(blank=True, help_text="The situation the lesson comes from.")
+    context = models.TextField(blank=True, help_text=_("The situation the lesson comes from."))
     what_worked = models.TextField(blank=True)
     what_did_not_work = models.TextField(blank=True)
-    audience_practitioners = models.BooleanField("for practitioners", default=False)
-    audience_policymakers = models.BooleanField("for policymakers", default=False)
+    audience_practitioners = models.BooleanField(_("for practitioners"), default=False)
+    audience_policymakers = models.BooleanField(_("for policymakers"), default=False)
     ethics = models.TextField(blank=True)
     safety = models.TextField(
-        blank=True, help_text="Data security, confidentiality, physical safety, supervision."
+        blank=True, help_text=_("Data security, confidentiality, physical safety, supervision.")
     )
 
     source_title = models.CharField(max_length=500, blank=True)
     source_date = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=2000, blank=True)
     published_date = models.DateField(
-        null=True, blank=True, help_text="When the publishing organisation first published it."
+        null=True, blank=True, help_text=_("When the publishing organisation first published it.")
     )
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -117,8 +119,8 @@ class EntryPage(Page):
     subpage_types: list[str] = []
 
     class Meta:
-        verbose_name = "entry"
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
         indexes = [models.Index(fields=["visibility", "language"])]
 
     # What practices and lessons set: the kind their pages are.
@@ -132,7 +134,7 @@ class EntryPage(Page):
         super().clean()
         id_validator(self.slug)
         if self.started and self.ended and self.ended < self.started:
-            raise ValidationError({"ended": "The end year comes before the start year."})
+            raise ValidationError({"ended": _("The end year comes before the start year.")})
 
     def save(self, *args, **kwargs):
         # The publishing organisation is the parent page; keep the column in step with the
@@ -215,7 +217,7 @@ class EntryRelation(Orderable):
 
     entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="relations")
     target_organisation = models.CharField(max_length=100, validators=[id_validator])
-    target_id = models.CharField("entry id", max_length=100, validators=[id_validator])
+    target_id = models.CharField(_("entry id"), max_length=100, validators=[id_validator])
 
     class Meta(Orderable.Meta):
         indexes = [models.Index(fields=["target_organisation", "target_id"])]
@@ -254,7 +256,9 @@ class PeerReview(models.Model):
 
     @property
     def reviewer_label(self) -> str:
-        return self.reviewer_organisation.title if self.reviewer_organisation else "Network staff"
+        if self.reviewer_organisation:
+            return self.reviewer_organisation.title
+        return str(_("Network staff"))
 
 
 class EntryPartnerName(Orderable):
@@ -263,7 +267,7 @@ class EntryPartnerName(Orderable):
     staff create those, and the entry exports it back as the partner it named."""
 
     entry = ParentalKey(EntryPage, on_delete=models.CASCADE, related_name="partner_names")
-    partner_id = models.CharField("partner id", max_length=100, validators=[id_validator])
+    partner_id = models.CharField(_("partner id"), max_length=100, validators=[id_validator])
     name = models.CharField(max_length=255)
     country = models.CharField(max_length=2, blank=True, validators=[country_validator])
     url = models.URLField(blank=True)

@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from entries.models import EntryPage
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
@@ -174,10 +175,14 @@ def filters_from_params(params) -> dict[str, list[str]]:
     given = sum(len(values) for values in filters.values())
     if given > MAX_FILTER_VALUES:
         most = max(filters, key=lambda name: len(filters[name]))
-        raise FilterError(most, f"too many filter values: at most {MAX_FILTER_VALUES}, not {given}")
+        raise FilterError(
+            most,
+            gettext("too many filter values: at most %(most)d, not %(given)d")
+            % {"most": MAX_FILTER_VALUES, "given": given},
+        )
     for name, values in filters.items():
         if any("\x00" in value for value in values):
-            raise FilterError(name, "contains a NUL character")
+            raise FilterError(name, gettext("contains a NUL character"))
     return filters
 
 

@@ -7,6 +7,8 @@ entries/imports.py; what an importer may change is in entries/import_rights.py.
 
 import enum
 
+from django.utils.translation import gettext_lazy
+
 from entries.entry_fill import entry_fill, file_facet_term_lookups
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
@@ -14,6 +16,10 @@ from entries.kinds import entry_page_class
 from entries.models import EntryPage
 from organisations.models import OrganisationPage
 from organisations.services import organisation_upsert
+
+# Refusals that the checks before writing and the writing itself both give.
+NOT_A_MEMBER = gettext_lazy("organisation: %(id)s is not a member organisation of the portal")
+KIND_CHANGE = gettext_lazy("%(entry)s exists as a %(kind)s; its kind cannot change to %(new_kind)s")
 
 
 class EntryImportError(Exception):
@@ -40,9 +46,7 @@ def _publisher(details: dict, user) -> OrganisationPage:
         return organisation_upsert(**details)
     organisation = organisations_known(ids=[details["id"]]).get(details["id"])
     if organisation is None:
-        raise EntryImportError(
-            f"organisation: {details['id']} is not a member organisation of the portal"
-        )
+        raise EntryImportError(NOT_A_MEMBER % {"id": details["id"]})
     return organisation
 
 
@@ -73,8 +77,12 @@ def entry_upsert(
         organisation.add_child(instance=entry)
     elif entry.kind != data["kind"]:
         raise EntryImportError(
-            f"{organisation.slug}/{entry.slug} exists as a {entry.kind}; "
-            f"its kind cannot change to {data['kind']}"
+            KIND_CHANGE
+            % {
+                "entry": f"{organisation.slug}/{entry.slug}",
+                "kind": entry.kind,
+                "new_kind": data["kind"],
+            }
         )
     else:
         # The page row holds the live version only while no draft is pending.

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from entries.reviews import peer_review_record
@@ -16,7 +18,7 @@ from entries.selectors import (
 from entries.visibility import reader_for
 
 PAGE_SIZE = 20
-TITLES = {None: "All entries", "practice": "Practices", "lesson": "Lessons learned"}
+TITLES = {None: _("All entries"), "practice": _("Practices"), "lesson": _("Lessons learned")}
 
 
 def entry_index(request, kind: str | None = None):
@@ -52,5 +54,5 @@ def peer_review(request, page_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Thank you: your peer review is recorded and shown.")
+        messages.success(request, gettext("Thank you: your peer review is recorded and shown."))
     return redirect(entry.url + "#peer-review")

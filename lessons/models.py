@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from entries.models import EntryPage
 from entries.panels import entry_edit_handler
 from vocabulary.facets import Kind
@@ -11,5 +13,5 @@ class LessonPage(EntryPage):
     template = "entries/entry_page.html"
 
     class Meta:
-        verbose_name = "lesson learned"
-        verbose_name_plural = "lessons learned"
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")

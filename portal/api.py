@@ -6,6 +6,7 @@ or of the signed-in session, or as an anonymous visitor; never more.
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
@@ -48,7 +49,7 @@ def _caller(request: HttpRequest):
     if request.headers.get("Authorization"):
         user = user_for_bearer(request)
         if user is None:
-            raise HttpError(401, "The API token is unknown, revoked or malformed.")
+            raise HttpError(401, _("The API token is unknown, revoked or malformed."))
         return user
     return request.user
 
@@ -67,7 +68,7 @@ def entry_detail(request, organisation: str, entry_id: str):
     reader = _reader(request)
     entry = entry_get(reader=reader, organisation_id=organisation, entry_id=entry_id)
     if entry is None:
-        raise HttpError(404, "Not found.")
+        raise HttpError(404, _("Not found."))
     return redacted(reader, entry_to_interchange(entry))
 
 
@@ -106,20 +107,24 @@ def entry_export(request):
 )
 def entry_import(request, dry_run: bool = False, partial: bool = False):
     if not request.headers.get("Authorization"):
-        raise HttpError(401, "Importing needs an API token: Authorization: Bearer <token>.")
+        raise HttpError(401, _("Importing needs an API token: Authorization: Bearer <token>."))
     user = _caller(request)
     writable = organisations_writable_by(user=user)
     if not writable:
-        raise HttpError(403, "The token's user is not an editor or moderator of any organisation.")
+        raise HttpError(
+            403, _("The token's user is not an editor or moderator of any organisation.")
+        )
     # Read as a stream, line by line: request.body would stop at Django's 2.5 MB limit on
     # bodies held in memory, and read a too large body whole before refusing it.
     try:
         lines = read_lines(request, max_bytes=MAX_IMPORT_BYTES)
     except InterchangeFileError as error:
         if error.too_large:
-            message = f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MiB."
+            message = _("The file is larger than %(most)d MiB.") % {
+                "most": MAX_IMPORT_BYTES // 2**20
+            }
             raise HttpError(413, message) from error
-        raise HttpError(400, f"The body's {error}.") from error
+        raise HttpError(400, _("The body's %(error)s.") % {"error": error}) from error
     report = entries_import(
         lines,
         partial=partial,

@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from wagtail.models import Locale, Page, Site
 
 from organisations.models import OrganisationIndexPage
 from portal.models import HomePage
 
-HOME_TITLE = "Online exit work: practices and lessons"
-HOME_INTRO = (
+# Stored in English, as the site's own words, and shown in the reader's language: the
+# templates translate these page fields through the catalogues (an editor's own wording,
+# which the catalogues do not know, is shown as written).
+HOME_TITLE = gettext_noop("Online exit work: practices and lessons")
+HOME_INTRO = gettext_noop(
     "Member organisations of the network share what has worked online in helping people "
     "leave violent extremism, what has not, and what they learned on the way."
 )
+ORGANISATIONS_TITLE = gettext_noop("Member organisations")
 
 
 @transaction.atomic
@@ -30,7 +35,7 @@ def site_ensure() -> OrganisationIndexPage:
     index = OrganisationIndexPage.objects.first()
     if index is None:
         index = home.add_child(
-            instance=OrganisationIndexPage(title="Member organisations", slug="organisations")
+            instance=OrganisationIndexPage(title=ORGANISATIONS_TITLE, slug="organisations")
         )
     return index
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from entries.models import EntryPage
 from entries.panels import entry_edit_handler
 from vocabulary.facets import Kind
@@ -11,4 +13,4 @@ class PracticePage(EntryPage):
     template = "entries/entry_page.html"
 
     class Meta:
-        verbose_name = "practice"
+        verbose_name = _("practice")

@@ -9,6 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
+# The tests read the interface in French and German: the setup compiled the catalogues, and
+# without them (no msgfmt) those tests could only fail, so say why now.
+for po in locale/*/LC_MESSAGES/django.po; do
+    if [ ! "${po%.po}.mo" -nt "$po" ]; then
+        echo "test: ${po%.po}.mo is missing or older than $po; install Debian's gettext" >&2
+        echo "test: (msgfmt) and run scripts/setup.sh, which compiles the translations" >&2
+        exit 1
+    fi
+done
+
 if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "test: installing Debian's chromium for the browser tests"

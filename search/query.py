@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from entries.selectors import MAX_FILTER_VALUES
 from vocabulary.facets import FACET_NAMES
 
@@ -99,32 +101,46 @@ class SearchQuery:
 
 def _check(query: SearchQuery) -> None:
     if len(query.text) > MAX_QUERY_LENGTH:
-        raise SearchParameterError("q", f"must be at most {MAX_QUERY_LENGTH} characters")
+        raise SearchParameterError(
+            "q", _("must be at most %(most)d characters") % {"most": MAX_QUERY_LENGTH}
+        )
     if query.page < 1:
-        raise SearchParameterError("page", "must be a positive integer")
+        raise SearchParameterError("page", _("must be a positive integer"))
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
-        raise SearchParameterError("page_size", f"must be between 1 and {MAX_PAGE_SIZE}")
+        raise SearchParameterError(
+            "page_size", _("must be between 1 and %(most)d") % {"most": MAX_PAGE_SIZE}
+        )
     if query.page * query.page_size > MAX_RESULT_WINDOW:
         raise SearchParameterError(
-            "page", f"goes beyond the first {MAX_RESULT_WINDOW} results; narrow the search"
+            "page",
+            _("goes beyond the first %(most)d results; narrow the search")
+            % {"most": MAX_RESULT_WINDOW},
         )
     if query.sort not in SORTS:
-        raise SearchParameterError("sort", f"must be one of {', '.join(SORTS)}")
+        raise SearchParameterError(
+            "sort", _("must be one of %(values)s") % {"values": ", ".join(SORTS)}
+        )
     unknown = set(query.filters) - set(FACET_NAMES)
     if unknown:
-        raise SearchParameterError(sorted(unknown)[0], "is not a facet")
+        raise SearchParameterError(sorted(unknown)[0], _("is not a facet"))
     given = sum(len(values) for values in query.filters.values())
     if given > MAX_FILTER_VALUES:
         most = max(query.filters, key=lambda facet: len(query.filters[facet]))
         raise SearchParameterError(
-            most, f"too many filter values: at most {MAX_FILTER_VALUES} in one search, not {given}"
+            most,
+            _("too many filter values: at most %(most)d in one search, not %(given)d")
+            % {"most": MAX_FILTER_VALUES, "given": given},
         )
     for name in ("year_from", "year_to"):
         year = getattr(query, name)
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-            raise SearchParameterError(name, f"must be a year from {MIN_YEAR} to {MAX_YEAR}")
+            raise SearchParameterError(
+                name,
+                _("must be a year from %(first)d to %(last)d")
+                % {"first": MIN_YEAR, "last": MAX_YEAR},
+            )
     if query.year_from and query.year_to and query.year_from > query.year_to:
-        raise SearchParameterError("year_from", "comes after year_to")
+        raise SearchParameterError("year_from", _("comes after year_to"))
 
 
 def clean_text(value: str) -> str:
@@ -144,7 +160,7 @@ def _integer(params: Mapping[str, list[str]], name: str, default: int | None) ->
     if not values:
         return default
     if len(values) > 1:
-        raise SearchParameterError(name, "may be given once")
+        raise SearchParameterError(name, _("may be given once"))
     # Short: Python refuses integers of more than 4,300 digits, and nobody needs 20.
     if len(values[0].strip()) <= 20:
         try:
@@ -152,13 +168,15 @@ def _integer(params: Mapping[str, list[str]], name: str, default: int | None) ->
         except ValueError:
             pass
     shown = values[0] if len(values[0]) <= 20 else f"{values[0][:20]}…"
-    raise SearchParameterError(name, f"must be an integer, not {shown!r}")
+    raise SearchParameterError(
+        name, _("must be an integer, not %(value)s") % {"value": repr(shown)}
+    )
 
 
 def _one(params: Mapping[str, list[str]], name: str, default: str) -> str:
     values = _values(params, name)
     if len(values) > 1:
-        raise SearchParameterError(name, "may be given once")
+        raise SearchParameterError(name, _("may be given once"))
     return values[0].strip() if values else default
 
 

@@ -8,6 +8,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from entries.visibility import reader_for
 from search.api import (
@@ -20,7 +22,8 @@ from search.api import (
 )
 from vocabulary.facets import FACETS_BY_NAME, SIDEBAR
 
-YEAR_CHIPS = {"year_from": "Active from {}", "year_to": "Active until {}"}
+YEAR_CHIPS = {"year_from": _("Active from %(year)s"), "year_to": _("Active until %(year)s")}
+YEARS_HEADING = _("Years")
 # What a search keeps when its filters are cleared: the words, the order, the page size.
 NOT_FILTERS = ("q", "sort", "page_size")
 # How many of the filters a search did not recognise its notice names.
@@ -48,7 +51,7 @@ def _chips(params, query, results) -> tuple[list[dict], int]:
     for name, label in YEAR_CHIPS.items():
         year = getattr(query, name)
         if year:
-            selected.append((label.format(year), "Years", lambda k, v, n=name: k == n))
+            selected.append((label % {"year": year}, YEARS_HEADING, lambda k, v, n=name: k == n))
     chips = [
         {"label": label, "heading": heading, "remove_url": _url(params, drop=drop)}
         for label, heading, drop in selected[:CHIPS_SHOWN]
@@ -61,10 +64,17 @@ def _unrecognised(pairs: list[tuple[str, str]]) -> dict | None:
     if not pairs:
         return None
     shown = [
-        f"{FACETS_BY_NAME[name].heading} “{value if len(value) <= 40 else value[:40] + '…'}”"
+        # Translators: a filter value the search did not recognise, after its facet's heading.
+        gettext("%(facet)s “%(value)s”")
+        % {
+            "facet": FACETS_BY_NAME[name].heading,
+            "value": value if len(value) <= 40 else value[:40] + "…",
+        }
         for name, value in pairs[:UNRECOGNISED_SHOWN]
     ]
-    return {"count": len(pairs), "shown": shown, "more": len(pairs) > UNRECOGNISED_SHOWN}
+    if len(pairs) > UNRECOGNISED_SHOWN:
+        shown.append("…")
+    return {"count": len(pairs), "names": ", ".join(shown)}
 
 
 def search_page(request):
@@ -74,7 +84,7 @@ def search_page(request):
     ]
     context = {"query": None, "results": None, "error": None, "params": params}
     try:
-        query = search_query_from_params(dict(request.GET.lists()))
+        query = search_query_from_params(dict(request.GET.lists()), language=get_language())
     except SearchParameterError as error:
         # The form of the error page carries the rest of the search, not what was wrong.
         context.update(error=error, params=[(k, v) for k, v in params if k != error.parameter])
@@ -126,14 +136,35 @@ def _heading(facet: str) -> str:
     return str(FACETS_BY_NAME[facet].heading) if facet in FACETS_BY_NAME else ""
 
 
+def _hint(completion) -> str:
+    """What the box says beside a suggestion: an entry's title, or a filter of a facet."""
+    if completion.kind == "entry":
+        return gettext("entry")
+    return gettext("filter: %(facet)s") % {"facet": _heading(completion.facet)}
+
+
 def search_autocomplete(request):
-    completions = autocomplete(reader=reader_for(request.user), prefix=request.GET.get("q", ""))
+    completions = autocomplete(
+        reader=reader_for(request.user), prefix=request.GET.get("q", ""), language=get_language()
+    )
+    count = len(completions)
     return JsonResponse(
         {
             "suggestions": [
-                {**completion.__dict__, "facet_label": _heading(completion.facet)}
+                {
+                    **completion.__dict__,
+                    "facet_label": _heading(completion.facet),
+                    "hint": _hint(completion),
+                }
                 for completion in completions
-            ]
+            ],
+            # Read out by screen readers when the list opens.
+            "status": ngettext(
+                "%(count)d suggestion, arrow keys to choose",
+                "%(count)d suggestions, arrow keys to choose",
+                count,
+            )
+            % {"count": count},
         },
         headers={"Cache-Control": "private, max-age=60"},
     )
@@ -150,7 +181,7 @@ def _feed_query(request):
     params = dict(request.GET.lists())
     params["sort"] = ["newest"]
     params.pop("page", None)
-    return search_query_from_params(params)
+    return search_query_from_params(params, language=get_language())
 
 
 class SearchFeed(Feed):
@@ -166,7 +197,8 @@ class SearchFeed(Feed):
             _feed_query(request)
         except SearchParameterError as error:
             return HttpResponseBadRequest(
-                f"Invalid search parameter {error.parameter}: {error.message}",
+                gettext("Invalid search parameter %(parameter)s: %(message)s")
+                % {"parameter": error.parameter, "message": error.message},
                 content_type="text/plain; charset=utf-8",
             )
         return super().__call__(request, *args, **kwargs)
@@ -178,13 +210,15 @@ class SearchFeed(Feed):
 
     def title(self, obj):
         results, query = obj
-        return f"Online exit work practices: {query.text or 'newest entries'}"
+        return gettext("Online exit work practices: %(search)s") % {
+            "search": query.text or gettext("newest entries")
+        }
 
     def link(self, obj):
         return "/search/?" + self.request.GET.urlencode()
 
     def subtitle(self, obj):
-        return "Practices and lessons learned shared by member organisations."
+        return gettext("Practices and lessons learned shared by member organisations.")
 
     def items(self, obj):
         return obj[0].results

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from vocabulary.facets import TERM_FACETS
 
@@ -13,13 +14,14 @@ class Term(models.Model):
         db_index=True,
     )
     slug = models.CharField(
-        max_length=100, help_text="Stable id used in the interchange format and in URLs."
+        max_length=100, help_text=_("Stable id used in the interchange format and in URLs.")
     )
-    label_en = models.CharField("English label", max_length=255)
-    label_fr = models.CharField("French label", max_length=255, blank=True)
-    label_de = models.CharField("German label", max_length=255, blank=True)
+    label_en = models.CharField(_("English label"), max_length=255)
+    label_fr = models.CharField(_("French label"), max_length=255, blank=True)
+    label_de = models.CharField(_("German label"), max_length=255, blank=True)
     synonyms = models.TextField(
-        blank=True, help_text="One per line. Import, search and autocomplete understand them."
+        blank=True,
+        help_text=_("One per line. Import, search and autocomplete understand them."),
     )
     sort_order = models.PositiveIntegerField(default=0)
 

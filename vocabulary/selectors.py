@@ -1,3 +1,8 @@
+import gettext
+from functools import cache
+
+import pycountry
+
 from vocabulary.models import Term
 
 
@@ -19,3 +24,21 @@ def term_lookup(facet: str) -> dict[str, Term]:
 
 def term_resolve(lookup: dict[str, Term], name: str) -> Term | None:
     return lookup.get(_normalise(name))
+
+
+@cache
+def _country_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(code: str, language: str) -> str:
+    """The name of an ISO 3166-1 country in a language (as the country terms are labelled);
+    the code itself when it names no country."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    if language[:2] == "en":
+        return getattr(country, "common_name", None) or country.name
+    return _country_translation(language[:2]).gettext(country.name)

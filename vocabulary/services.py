@@ -1,6 +1,4 @@
-import gettext
 import json
-from functools import cache
 from pathlib import Path
 
 import pycountry
@@ -9,6 +7,7 @@ from django.db import transaction
 
 from vocabulary.facets import COUNTRIES, VOCABULARY_FILE_FACETS
 from vocabulary.models import Term
+from vocabulary.selectors import country_name
 
 
 def vocabulary_path() -> Path:
@@ -42,26 +41,17 @@ def vocabulary_load(*, path: Path | None = None) -> int:
     return count
 
 
-@cache
-def _country_translation(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
 def country_term_get_or_create(code: str) -> Term:
     """The term of an ISO 3166-1 country, labelled in English, French and German."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
+    if pycountry.countries.get(alpha_2=code) is None:
         raise ValueError(f"{code} is not an ISO 3166-1 alpha-2 country code")
-    name = getattr(country, "common_name", None) or country.name
     term, _ = Term.objects.get_or_create(
         facet=COUNTRIES,
         slug=code,
         defaults={
-            "label_en": name,
-            "label_fr": _country_translation("fr").gettext(country.name),
-            "label_de": _country_translation("de").gettext(country.name),
+            "label_en": country_name(code, "en"),
+            "label_fr": country_name(code, "fr"),
+            "label_de": country_name(code, "de"),
             "sort_order": 0,
         },
     )

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -10,7 +11,7 @@ class TermViewSet(SnippetViewSet):
 
     model = Term
     icon = "tag"
-    menu_label = "Vocabulary"
+    menu_label = _("Vocabulary")
     menu_order = 300
     add_to_admin_menu = True
     list_display = ["label_en", "slug", "facet", "label_fr", "label_de"]

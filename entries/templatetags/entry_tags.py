@@ -1,15 +1,17 @@
-"""What templates of other apps show of entries: the kind's label, a facet's heading, and
+"""What templates of other apps show of entries: the kind's label, a country's name and
 the entries an organisation page lists, read for the request's user (organisations import
 no entries)."""
 
 from django import template
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from entries.models import EntryPage
 from entries.selectors import entry_list, organisation_list
 from entries.visibility import reader_for
 from organisations.models import OrganisationPage
-from vocabulary.facets import Kind, facet_get
+from vocabulary.facets import Kind
+from vocabulary.selectors import country_name as _country_name
 
 register = template.Library()
 
@@ -20,8 +22,9 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
-def facet_heading(name: str) -> str:
-    return facet_get(name).heading
+def country_name(code: str) -> str:
+    """An organisation's country, named in the reader's language."""
+    return _country_name(code, get_language() or "en")
 
 
 @register.simple_tag(takes_context=True)

@@ -86,11 +86,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The portal's own interface is English; entries carry their own language.
+# The interface speaks English, French and German; entries carry their own language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The interface's catalogues (fr, de), compiled to .mo by scripts/setup.sh.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 

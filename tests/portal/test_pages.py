@@ -1,7 +1,9 @@
 import json
 import re
+from datetime import date
 
 import pytest
+from django.utils.formats import date_format
 
 from entries.imports import entries_import
 from tests.factories import fixture_lines, make_entry
@@ -102,7 +104,7 @@ def test_entry_page_shows_every_field_of_a_full_entry(client):
         "Promising practice",
         "Anonymous chat counselling for leavers",
         "Published by Test Organisation , with Partner Org",
-        "31 January 2022",
+        date_format(date(2022, 1, 31)),
         "A chat service where people leaving extremist groups",
         "People write anonymously",
         "The context of the lesson.",
@@ -123,7 +125,10 @@ def test_entry_page_shows_every_field_of_a_full_entry(client):
         "Germany",
         "night shifts",
         "Project site",
-        "Final report, 15 March 2021",
+        # The source's title is in the entry's language (its own element), its date in the
+        # reader's.
+        "Final report",
+        date_format(date(2021, 3, 15)),
     ]:
         assert expected in text, expected
 

@@ -55,6 +55,9 @@
       active = -1;
     }
 
+    // The server words the hints and the count of suggestions in the reader's language.
+    let announcement = "";
+
     function show(items) {
       suggestions = items;
       active = -1;
@@ -67,7 +70,7 @@
           option.textContent = item.text;
           const hint = document.createElement("span");
           hint.className = "combobox__hint";
-          hint.textContent = item.kind === "entry" ? "entry" : `filter: ${item.facet_label}`;
+          hint.textContent = item.hint;
           option.append(hint);
           // Pressing down on an option must not take the focus from the box first.
           option.addEventListener("mousedown", (event) => event.preventDefault());
@@ -78,9 +81,7 @@
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", String(items.length > 0));
       input.removeAttribute("aria-activedescendant");
-      status.textContent = items.length
-        ? `${items.length} suggestion${items.length === 1 ? "" : "s"}, arrow keys to choose`
-        : "";
+      status.textContent = items.length ? announcement : "";
     }
 
     function highlight(index) {
@@ -124,7 +125,10 @@
         if (!response.ok) return;
         const data = await response.json();
         // An answer to an older text is not shown over what is typed now.
-        if (input.value.trim() === text && document.activeElement === input) show(data.suggestions);
+        if (input.value.trim() === text && document.activeElement === input) {
+          announcement = data.status;
+          show(data.suggestions);
+        }
       } catch (error) {
         // Suggestions are a convenience; the search itself still works.
       }

@@ -1,9 +1,13 @@
 """Reads of entries. Everything here filters through entries.visibility first."""
 
 import re
+from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Concat, RowNumber
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from entries.models import EntryPage
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
@@ -19,6 +23,131 @@ def entries_visible(*, reader: Reader) -> QuerySet[EntryPage]:
     return EntryPage.objects.live().filter(visible_q(reader))
 
 
+def reader_language() -> str:
+    """The reader's language (django.utils.translation.get_language()) as an entry's
+    language code: one of settings.LANGUAGES, else the default."""
+    code = (get_language() or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# Translation groups. An entry and the entries of the same organisation whose translation_of
+# names it are one group, named "<organisation>/<id of the original>". An import may make a
+# chain (C translates B, which translates A): the chain is followed to its start, so that
+# C is in A's group; in a loop, the smallest id is the original.
+
+
+def translation_group_name(*, organisation: str, original: str) -> str:
+    return f"{organisation}/{original}"
+
+
+def translation_chains() -> dict[int, str]:
+    """The id of the original of each entry whose translation_of names an entry that itself
+    translates another (page id -> id): every other entry's original is its translation_of,
+    else itself. One query over the translations only."""
+    rows = list(
+        EntryPage.objects.exclude(translation_of="").values_list(
+            "pk", "organisation_id", "slug", "translation_of"
+        )
+    )
+    translates = {(organisation, slug): target for _pk, organisation, slug, target in rows}
+    originals = {}
+    for pk, organisation, slug, target in rows:
+        seen = [slug]
+        original = target
+        while (organisation, original) in translates and original not in seen:
+            seen.append(original)
+            original = translates[(organisation, original)]
+        if original in seen:
+            # A loop: every member of it names the same original.
+            original = min(seen[seen.index(original) :])
+        if original != target:
+            originals[pk] = original
+    return originals
+
+
+def translation_original_expression(prefix: str = "", chains: dict[int, str] | None = None):
+    """The id of an entry's original as a database expression (on a model that reaches the
+    entry through `prefix`, e.g. "entrypage__")."""
+    chains = translation_chains() if chains is None else chains
+    return Case(
+        *(When(**{f"{prefix}pk": pk}, then=Value(original)) for pk, original in chains.items()),
+        When(**{f"{prefix}translation_of": ""}, then=F(f"{prefix}slug")),
+        default=F(f"{prefix}translation_of"),
+        output_field=CharField(),
+    )
+
+
+def translation_group_expression(prefix: str = "", chains: dict[int, str] | None = None):
+    """An entry's translation group (translation_group_name) as a database expression."""
+    return Concat(
+        F(f"{prefix}organisation__slug"),
+        Value("/"),
+        translation_original_expression(prefix, chains),
+        output_field=CharField(),
+    )
+
+
+def entries_with_group(entries: QuerySet[EntryPage]) -> QuerySet[EntryPage]:
+    """The entries annotated with `group` and `original` (the id naming their group)."""
+    chains = translation_chains()
+    return entries.annotate(
+        original=translation_original_expression(chains=chains),
+        group=translation_group_expression(chains=chains),
+    )
+
+
+def entry_group(entry: EntryPage) -> str:
+    """The translation group of one entry."""
+    original = translation_chains().get(entry.pk) or entry.translation_of or entry.slug
+    return translation_group_name(organisation=entry.organisation.slug, original=original)
+
+
+def version_preference(language: str) -> list:
+    """Which version of a group to show first: the one in `language`, else the original,
+    else by language code."""
+    return [
+        Case(When(language=language, then=Value(0)), default=Value(1)).asc(),
+        Case(When(slug=F("original"), then=Value(0)), default=Value(1)).asc(),
+        F("language").asc(),
+        F("pk").asc(),
+    ]
+
+
+def entries_one_per_group(
+    entries: QuerySet[EntryPage], *, language: str | None = None
+) -> QuerySet[EntryPage]:
+    """One version of each translation group among these entries: the one in the reader's
+    language (reader_language()) when there is one, else the original, else the first by
+    language. Filters added later still apply before the choice: a version that does not
+    match them is not chosen."""
+    language = language or reader_language()
+    return (
+        entries_with_group(entries)
+        .annotate(
+            version_rank=Window(
+                RowNumber(), partition_by=[F("group")], order_by=version_preference(language)
+            )
+        )
+        .filter(version_rank=1)
+    )
+
+
+def translation_versions(*, reader: Reader, groups: Iterable[str]) -> dict[str, list[EntryPage]]:
+    """The versions of each group that the reader may see, by language."""
+    groups = set(groups)
+    if not groups:
+        return {}
+    versions: dict[str, list[EntryPage]] = {group: [] for group in groups}
+    for entry in (
+        entries_with_group(entries_visible(reader=reader))
+        .filter(group__in=groups)
+        .select_related("organisation")
+        .order_by("language", "pk")
+    ):
+        versions[entry.group].append(entry)
+    return versions
+
+
 def entry_list(
     *,
     reader: Reader,
@@ -27,6 +156,8 @@ def entry_list(
     kind: str | None = None,
     language: str | None = None,
 ) -> QuerySet[EntryPage]:
+    """The entries the reader may see, newest first, each translation group once, in the
+    reader's language where they may see that version (entries_one_per_group)."""
     entries = entries_visible(reader=reader)
     if organisation is not None:
         entries = entries.filter(organisation=organisation)
@@ -36,15 +167,22 @@ def entry_list(
         entries = entries.filter(kind=kind)
     if language:
         entries = entries.filter(language=language)
-    return entries.select_related("organisation").order_by(*ENTRY_ORDER)
+    return entries_one_per_group(entries).select_related("organisation").order_by(*ENTRY_ORDER)
 
 
 def organisation_list(*, reader: Reader) -> QuerySet[OrganisationPage]:
-    """Live organisations with the number of their entries this reader may see."""
+    """Live organisations with the number of their entries this reader may see, each
+    translation group once."""
     visible = entries_visible(reader=reader).values("pk")
     return (
         OrganisationPage.objects.live()
-        .annotate(entry_count=Count("entries", filter=Q(entries__in=visible)))
+        .annotate(
+            entry_count=Count(
+                translation_original_expression("entries__"),
+                filter=Q(entries__in=visible),
+                distinct=True,
+            )
+        )
         .order_by("title")
     )
 
@@ -74,15 +212,14 @@ def entry_get(*, reader: Reader, organisation_id: str, entry_id: str) -> EntryPa
 
 
 def entry_translations(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
-    """The other language versions of an entry, the original included."""
-    original_id = entry.translation_of or entry.slug
-    return list(
-        entries_visible(reader=reader)
-        .filter(organisation=entry.organisation_id)
-        .filter(Q(slug=original_id) | Q(translation_of=original_id))
-        .exclude(pk=entry.pk)
-        .order_by("language")
-    )
+    """The other versions of an entry's translation group that the reader may see, the
+    original included, by language."""
+    group = entry_group(entry)
+    return [
+        version
+        for version in translation_versions(reader=reader, groups=[group])[group]
+        if version.pk != entry.pk
+    ]
 
 
 def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
@@ -134,14 +271,17 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
 
 
 def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:
-    """How many visible entries carry each term of the given facets, most used first."""
+    """How many visible entries carry each term of the given facets (each translation
+    group once), most used first."""
     visible = entries_visible(reader=reader).values("pk")
+    chains = translation_chains()
     counts = {}
     for facet in facets:
         relation = f"{facet}_entries"
+        group = translation_group_expression(f"{relation}__", chains)
         terms = (
             Term.objects.filter(facet=facet)
-            .annotate(count=Count(relation, filter=Q(**{f"{relation}__in": visible})))
+            .annotate(count=Count(group, filter=Q(**{f"{relation}__in": visible}), distinct=True))
             .filter(count__gt=0)
             .order_by("-count", "sort_order")
         )

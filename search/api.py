@@ -32,6 +32,7 @@ from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import ENGINE_CLASSES, engine_get
 from search.labels import facet_values, query_recognised
+from search.languages import languages_preferred
 from search.matching import vocabulary_terms_named
 from search.query import (
     DEFAULT_PAGE_SIZE,
@@ -98,9 +99,32 @@ def search_entries(*, reader: Reader, query: SearchQuery, grouped: bool = False)
     in the reader's language where they may see it), each hit naming the group's other
     versions the reader may see; else every version (the API)."""
     results = _answer(lambda backend: backend.search(reader=reader, query=query, grouped=grouped))
-    if not grouped:
+    if grouped:
+        hits = _with_other_versions(reader, results.results)
+    elif query.text and query.sort == "relevance":
+        hits = _versions_in_language_first(results.results, query.text)
+    else:
         return results
-    return dataclasses.replace(results, results=_with_other_versions(reader, results.results))
+    return dataclasses.replace(results, results=hits)
+
+
+def _versions_in_language_first(hits: list[SearchHit], text: str) -> list[SearchHit]:
+    """The versions of each group on the page in the places they reached, the one in the
+    query's language (else the reader's) first."""
+    preferred = languages_preferred(text)
+
+    def rank(hit: SearchHit) -> int:
+        return preferred.index(hit.language) if hit.language in preferred else len(preferred)
+
+    places: dict[str, list[int]] = {}
+    for place, hit in enumerate(hits):
+        places.setdefault(hit.group, []).append(place)
+    ordered = list(hits)
+    for group_places in places.values():
+        versions = sorted((hits[place] for place in group_places), key=rank)
+        for place, version in zip(group_places, versions, strict=True):
+            ordered[place] = version
+    return ordered
 
 
 def _with_other_versions(reader: Reader, hits: list[SearchHit]) -> list[SearchHit]:

@@ -5,6 +5,11 @@ equal matches in other languages. A boost multiplies a score, it adds no match: 
 found through the vocabulary in another language is still found, and a much better match
 in another language still ranks first.
 
+Between the versions of one translation group that a search finds (the API's search lists
+every version), the version in the query's language, else the reader's, takes the best
+place any of them reached: it leads its translations whatever their scores
+(search/api.py).
+
 The query's language is guessed lightly from its words: function words of each language,
 the words of the vocabulary's labels that only one language uses, and letters only one of
 them writes (ß, ä; é, ç). A query that says nothing of its language is taken to be in the
@@ -22,9 +27,11 @@ from search.matching import Vocabulary
 from search.query import fold
 
 # How much an entry in the query's language, and one in the reader's, gains: enough to
-# lead equal matches, too little to pass a clearly better one. An entry in both gains both.
-QUERY_LANGUAGE_BOOST = 1.3
-READER_LANGUAGE_BOOST = 1.1
+# lead equal matches, too little to pass a better one (the relevance report measured
+# larger factors: they push entries in the query's language above better matches in
+# other languages). An entry in both gains both.
+QUERY_LANGUAGE_BOOST = 1.05
+READER_LANGUAGE_BOOST = 1.02
 
 # Words that tell a language: articles, pronouns, prepositions, question words. Folded.
 _FUNCTION_WORDS = {
@@ -71,6 +78,13 @@ def query_language(text: str, vocabulary: Vocabulary | None = None) -> str | Non
     best = max(scores.values())
     leaders = [language for language, score in scores.items() if score == best]
     return leaders[0] if best and len(leaders) == 1 else None
+
+
+def languages_preferred(text: str) -> list[str]:
+    """The languages whose versions of a group come first: the query's, then the
+    reader's."""
+    reader = reader_language()
+    return list(dict.fromkeys([query_language(text) or reader, reader]))
 
 
 def language_boosts(text: str) -> dict[str, float]:

@@ -96,6 +96,24 @@ def entries_with_group(entries: QuerySet[EntryPage]) -> QuerySet[EntryPage]:
     )
 
 
+def entries_translating(entry: EntryPage) -> list[int]:
+    """The ids of the entries whose group goes through this one: its translations, theirs,
+    and so on (their group changes when its translation_of does)."""
+    found: list[int] = []
+    slugs = {entry.slug}
+    while slugs:
+        rows = list(
+            EntryPage.objects.filter(
+                organisation_id=entry.organisation_id, translation_of__in=slugs
+            )
+            .exclude(pk__in=[entry.pk, *found])
+            .values_list("pk", "slug")
+        )
+        found += [pk for pk, _slug in rows]
+        slugs = {slug for _pk, slug in rows}
+    return found
+
+
 def entry_group(entry: EntryPage) -> str:
     """The translation group of one entry."""
     original = translation_chains().get(entry.pk) or entry.translation_of or entry.slug

@@ -12,6 +12,7 @@ from entries.services import entry_upsert
 from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
 from search.api import facet_counts, related_entries, search_entries
+from search.client import alias_name, engine_get
 from search.query import search_query_from_params
 from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
@@ -218,6 +219,25 @@ class TranslationGroupBehaviour:
             self.values(self.counts(MEMBER, formats="chat").facets, "language")["de"], 1
         )
 
+    def test_the_search_page_and_its_feed_show_each_group_once_with_its_other_versions(self):
+        html = self.client.get("/search/", {"formats": "chat"}).content.decode()
+        self.assertIn("2 results", html)
+        self.assertIn('<a href="/organisations/alpha/exit-chat/">', html)
+        self.assertNotIn('<a href="/organisations/alpha/exit-chat-fr/">', html)
+        self.assertIn(
+            'Also in: <a href="/organisations/alpha/exit-chat-es/" hreflang="es" lang="es">'
+            'Español</a>, <a href="/organisations/alpha/exit-chat-fr/" hreflang="fr" '
+            'lang="fr">Français</a>',
+            html,
+        )
+        self.assertNotIn("exit-chat-de", html)
+        feed = self.client.get("/search/feed/", {"formats": "chat"}).content.decode()
+        self.assertEqual(feed.count("<entry>"), 2)
+        self.assertNotIn("exit-chat-de", feed)
+        api = self.client.get("/api/v1/search/", {"formats": "chat"}).json()
+        self.assertEqual(api["count"], 4)
+        self.assertEqual({hit["group"] for hit in api["results"]}, {GROUP, "beta/chat-night"})
+
     # Similar entries
 
     def test_similar_entries_never_repeat_a_group_nor_show_the_entry(self):
@@ -262,3 +282,38 @@ class DatabaseTranslationGroupTests(TranslationGroupBehaviour, TestCase):
 @pytest.mark.engine
 class EngineTranslationGroupTests(LiveEngineMixin, TranslationGroupBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
+
+
+@pytest.mark.engine
+class EngineGroupUpdateTests(LiveEngineMixin, TestCase):
+    """A change of a translation's original reaches the documents of its own translations
+    (their group goes through it)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        for overrides in ENTRIES[:4]:
+            data = entry_data(**{"domains": None, "formats": None, "countries": None, **overrides})
+            entry_upsert(data=data)
+        super().setUpTestData()
+
+    def groups(self) -> dict[str, str]:
+        engine_get().refresh(alias_name())
+        results = search_entries(reader=ANONYMOUS, query=search_query_from_params({}))
+        self.assertEqual(results.engine, self.engine_name)
+        return {hit.id: hit.group for hit in results.results}
+
+    def test_the_translation_of_a_translation_follows_its_original(self):
+        self.assertEqual(self.groups()["exit-chat-es"], GROUP)
+        french = {**ENTRIES[1], "translation_of": None}
+        with self.captureOnCommitCallbacks(execute=True):
+            entry_upsert(data=entry_data(**{"domains": None, "countries": None, **french}))
+        self.assertEqual(
+            self.groups(),
+            {
+                "exit-chat": GROUP,
+                "exit-chat-fr": "alpha/exit-chat-fr",
+                "exit-chat-es": "alpha/exit-chat-fr",
+            },
+        )

@@ -12,7 +12,7 @@ it answers, else the database; an engine that fails during the call hands it to 
 database, and the results say engine="database". Nothing here raises because the engine is
 down; invalid parameters raise SearchParameterError.
 
-Translation groups (an entry and its translations, entries.selectors): the API's search
+Translation groups (an entry and its translations, entries/translations.py): the API's search
 returns every version, as its contract says; the search page, its feed, the counts of the
 overview and related entries show and count each group once, in the reader's language
 (django.utils.translation.get_language()) where the reader may see that version.

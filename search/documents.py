@@ -42,7 +42,7 @@ SHARED_FIELD = "text"
 COPIED_FIELDS = ("title", "summary", "details")
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
-# The entry's translation group (entries.selectors.translation_group_name): searches that
+# The entry's translation group (entries.translations.translation_group_name): searches that
 # show each group once collapse on it and count its distinct values.
 GROUP_FIELD = "group"
 

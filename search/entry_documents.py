@@ -26,7 +26,8 @@ from entries.models import (
     Visibility,
     published_day,
 )
-from entries.selectors import entries_visible, translation_chains, translation_group_name
+from entries.selectors import entries_visible
+from entries.translations import translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
 from search.documents import (
     FACETS_FIELD,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from entries.selectors import reader_language
+from entries.translations import reader_language
 from search.documents import LANGUAGES
 from search.matching import Vocabulary
 from search.query import fold

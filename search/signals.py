@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from entries.models import EntryPage
-from entries.selectors import entries_translating
+from entries.translations import entries_translating
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear
 from search.queue import index_update_enqueue

@@ -14,9 +14,8 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from entries.markdown import plain_text
 from entries.models import EntryPage, published_day
-from entries.selectors import (
-    entries_filtered,
-    entries_visible,
+from entries.selectors import entries_filtered, entries_visible
+from entries.translations import (
     entries_with_group,
     entry_group,
     reader_language,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from entries.models import EntryPage
-from entries.selectors import entry_group, reader_language
+from entries.translations import entry_group, reader_language
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, RawCounts
 from search.builders import (

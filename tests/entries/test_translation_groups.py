@@ -7,14 +7,8 @@ import re
 import pytest
 
 from entries.models import EntryPage
-from entries.selectors import (
-    entries_with_group,
-    entry_group,
-    entry_list,
-    entry_translations,
-    facet_counts,
-    organisation_list,
-)
+from entries.selectors import entry_list, entry_translations, facet_counts, organisation_list
+from entries.translations import entries_with_group, entry_group
 from entries.visibility import ANONYMOUS, Reader
 from tests.factories import make_entry
 
@@ -88,9 +82,9 @@ def test_a_loop_of_translations_is_one_group():
 def test_lists_show_each_group_once_in_the_readers_language(versions):
     assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide", "other"]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("entries.selectors.get_language", lambda: "fr")
+        patch.setattr("entries.translations.get_language", lambda: "fr")
         assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide-fr", "other"]
-        patch.setattr("entries.selectors.get_language", lambda: "de")
+        patch.setattr("entries.translations.get_language", lambda: "de")
         # The German version is for members: an anonymous reader gets the original.
         assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide", "other"]
         assert sorted(_ids(entry_list(reader=MEMBER))) == ["guide-de", "other"]

@@ -109,22 +109,17 @@ def search_entries(*, reader: Reader, query: SearchQuery, grouped: bool = False)
 
 
 def _versions_in_language_first(hits: list[SearchHit], text: str) -> list[SearchHit]:
-    """The versions of each group on the page in the places they reached, the one in the
-    query's language (else the reader's) first."""
+    """The page with the versions of each group together, at the best place one of them
+    reached, the one in the query's language (else the reader's) first."""
     preferred = languages_preferred(text)
 
     def rank(hit: SearchHit) -> int:
         return preferred.index(hit.language) if hit.language in preferred else len(preferred)
 
-    places: dict[str, list[int]] = {}
-    for place, hit in enumerate(hits):
-        places.setdefault(hit.group, []).append(place)
-    ordered = list(hits)
-    for group_places in places.values():
-        versions = sorted((hits[place] for place in group_places), key=rank)
-        for place, version in zip(group_places, versions, strict=True):
-            ordered[place] = version
-    return ordered
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.group, []).append(hit)
+    return [hit for versions in groups.values() for hit in sorted(versions, key=rank)]
 
 
 def _with_other_versions(reader: Reader, hits: list[SearchHit]) -> list[SearchHit]:

@@ -5,10 +5,10 @@ equal matches in other languages. A boost multiplies a score, it adds no match: 
 found through the vocabulary in another language is still found, and a much better match
 in another language still ranks first.
 
-Between the versions of one translation group that a search finds (the API's search lists
-every version), the version in the query's language, else the reader's, takes the best
-place any of them reached: it leads its translations whatever their scores
-(search/api.py).
+The versions of one translation group that a page of the API's search lists (it lists every
+version) come together at the best place one of them reached, the one in the query's
+language (else the reader's) first, whatever their scores (search/api.py): the relevance
+report grades the other versions of a relevant entry one grade less, not as other entries.
 
 The query's language is guessed lightly from its words: function words of each language,
 the words of the vocabulary's labels that only one language uses, and letters only one of

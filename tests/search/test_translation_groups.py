@@ -262,6 +262,18 @@ class TranslationGroupBehaviour:
                 self.assertEqual(found[0], "parity-de")
                 self.assertEqual(set(found), {"parity-en", "parity-fr", "parity-de"})
 
+    def test_the_apis_versions_of_a_group_come_together_in_the_querys_language_first(self):
+        for language, first in (("fr", "exit-chat-fr"), ("en", "exit-chat")):
+            with self.subTest(language=language):
+                found = [
+                    hit.id
+                    for hit in self.search(grouped=False, q="chat", language=language).results
+                ]
+                at = found.index(first)
+                versions = {"exit-chat", "exit-chat-fr", "exit-chat-es"}
+                self.assertEqual(set(found[at : at + 3]), versions)
+                self.assertFalse(versions & set(found[:at]))
+
     def test_the_readers_language_leads_equal_matches_of_a_query_in_no_language(self):
         # "LWE" is a synonym in no language: the reader's language decides.
         for language in ("en", "fr", "de"):

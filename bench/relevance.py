@@ -38,6 +38,7 @@ def ndcg_at_10(ranking: list[str], relevant: dict[str, int]) -> float:
 
 def _run(queries: list[dict], use_engine: bool) -> tuple[str, list[float], list[float]]:
     from django.test import override_settings
+    from django.utils import translation
 
     from entries.visibility import ANONYMOUS, Reader
     from search.api import search_entries
@@ -53,7 +54,10 @@ def _run(queries: list[dict], use_engine: bool) -> tuple[str, list[float], list[
                 page_size=10,
             )
             started = time.perf_counter()
-            results = search_entries(reader=reader, query=query)
+            # The reader reads the portal in the query's language (its language boosts the
+            # ranking as the query's does: search/languages.py).
+            with translation.override(item["language"]):
+                results = search_entries(reader=reader, query=query)
             timings.append((time.perf_counter() - started) * 1000)
             engine = results.engine
             scores.append(ndcg_at_10([hit.id for hit in results.results], item["relevant"]))

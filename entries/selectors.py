@@ -1,12 +1,21 @@
 """Reads of entries. Everything here filters through entries.visibility first."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from entries.models import EntryPage
+from entries.translations import (
+    entries_one_per_group,
+    entries_with_group,
+    entry_group,
+    translation_chains,
+    translation_group_expression,
+    translation_original_expression,
+)
 from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
 from organisations.models import ID_PATTERN, OrganisationPage
 from vocabulary.facets import FACETS, TERM_FACETS
@@ -20,6 +29,22 @@ def entries_visible(*, reader: Reader) -> QuerySet[EntryPage]:
     return EntryPage.objects.live().filter(visible_q(reader))
 
 
+def translation_versions(*, reader: Reader, groups: Iterable[str]) -> dict[str, list[EntryPage]]:
+    """The versions of each group that the reader may see, by language."""
+    groups = set(groups)
+    if not groups:
+        return {}
+    versions: dict[str, list[EntryPage]] = {group: [] for group in groups}
+    for entry in (
+        entries_with_group(entries_visible(reader=reader))
+        .filter(group__in=groups)
+        .select_related("organisation")
+        .order_by("language", "pk")
+    ):
+        versions[entry.group].append(entry)
+    return versions
+
+
 def entry_list(
     *,
     reader: Reader,
@@ -28,6 +53,8 @@ def entry_list(
     kind: str | None = None,
     language: str | None = None,
 ) -> QuerySet[EntryPage]:
+    """The entries the reader may see, newest first, each translation group once, in the
+    reader's language where they may see that version (entries_one_per_group)."""
     entries = entries_visible(reader=reader)
     if organisation is not None:
         entries = entries.filter(organisation=organisation)
@@ -37,15 +64,22 @@ def entry_list(
         entries = entries.filter(kind=kind)
     if language:
         entries = entries.filter(language=language)
-    return entries.select_related("organisation").order_by(*ENTRY_ORDER)
+    return entries_one_per_group(entries).select_related("organisation").order_by(*ENTRY_ORDER)
 
 
 def organisation_list(*, reader: Reader) -> QuerySet[OrganisationPage]:
-    """Live organisations with the number of their entries this reader may see."""
+    """Live organisations with the number of their entries this reader may see, each
+    translation group once."""
     visible = entries_visible(reader=reader).values("pk")
     return (
         OrganisationPage.objects.live()
-        .annotate(entry_count=Count("entries", filter=Q(entries__in=visible)))
+        .annotate(
+            entry_count=Count(
+                translation_original_expression("entries__"),
+                filter=Q(entries__in=visible),
+                distinct=True,
+            )
+        )
         .order_by("title")
     )
 
@@ -75,15 +109,14 @@ def entry_get(*, reader: Reader, organisation_id: str, entry_id: str) -> EntryPa
 
 
 def entry_translations(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
-    """The other language versions of an entry, the original included."""
-    original_id = entry.translation_of or entry.slug
-    return list(
-        entries_visible(reader=reader)
-        .filter(organisation=entry.organisation_id)
-        .filter(Q(slug=original_id) | Q(translation_of=original_id))
-        .exclude(pk=entry.pk)
-        .order_by("language")
-    )
+    """The other versions of an entry's translation group that the reader may see, the
+    original included, by language."""
+    group = entry_group(entry)
+    return [
+        version
+        for version in translation_versions(reader=reader, groups=[group])[group]
+        if version.pk != entry.pk
+    ]
 
 
 def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
@@ -135,14 +168,17 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
 
 
 def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:
-    """How many visible entries carry each term of the given facets, most used first."""
+    """How many visible entries carry each term of the given facets (each translation
+    group once), most used first."""
     visible = entries_visible(reader=reader).values("pk")
+    chains = translation_chains()
     counts = {}
     for facet in facets:
         relation = f"{facet}_entries"
+        group = translation_group_expression(f"{relation}__", chains)
         terms = (
             Term.objects.filter(facet=facet)
-            .annotate(count=Count(relation, filter=Q(**{f"{relation}__in": visible})))
+            .annotate(count=Count(group, filter=Q(**{f"{relation}__in": visible}), distinct=True))
             .filter(count__gt=0)
             .order_by("-count", "sort_order")
         )

@@ -205,8 +205,14 @@ _HIT = {
             "description": "Fragments of the matching fields, the matches in <mark>.",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        "group": {
+            "type": "string",
+            "description": "The entry's translation group, `<organisation>/<id of the "
+            "original>`: the versions of one entry in several languages share it (every "
+            "version is a result of its own).",
+        },
     },
-    "required": ["organisation", "id", "kind", "language", "title", "summary", "url"],
+    "required": ["organisation", "id", "kind", "language", "title", "summary", "url", "group"],
 }
 SEARCH_OPENAPI = {
     "security": READ_SECURITY,

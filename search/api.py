@@ -2,6 +2,7 @@
 functions and get plain dataclasses back, whichever backend answered:
 
     search_entries(reader=..., query=search_query_from_params(request.GET.lists()))
+    search_entries(reader=..., query=..., grouped=True)   # each translation group once
     facet_counts(reader=..., query=...)
     autocomplete(reader=..., prefix="cha")
     related_entries(reader=..., entry=page)
@@ -10,20 +11,28 @@ Each call picks its backend once (search/backends/): the engine when SEARCH_URL 
 it answers, else the database; an engine that fails during the call hands it to the
 database, and the results say engine="database". Nothing here raises because the engine is
 down; invalid parameters raise SearchParameterError.
+
+Translation groups (an entry and its translations, entries/translations.py): the API's search
+returns every version, as its contract says; the search page, its feed, the counts of the
+overview and related entries show and count each group once, in the reader's language
+(django.utils.translation.get_language()) where the reader may see that version.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
 from entries.models import EntryPage
+from entries.selectors import translation_versions
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import ENGINE_CLASSES, engine_get
 from search.labels import facet_values, query_recognised
+from search.languages import languages_preferred
 from search.matching import vocabulary_terms_named
 from search.query import (
     DEFAULT_PAGE_SIZE,
@@ -39,7 +48,7 @@ from search.query import (
     clean_text,
     search_query_from_params,
 )
-from search.results import Completion, FacetCounts, SearchHit, SearchResults
+from search.results import Completion, EntryVersion, FacetCounts, SearchHit, SearchResults
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -52,6 +61,7 @@ __all__ = [
     "PARAMETERS",
     "SORTS",
     "Completion",
+    "EntryVersion",
     "FacetCounts",
     "SearchHit",
     "SearchParameterError",
@@ -83,17 +93,59 @@ def _answer(call: Callable[[SearchBackend], T]) -> T:
     return call(_DATABASE)
 
 
-def search_entries(*, reader: Reader, query: SearchQuery) -> SearchResults:
+def search_entries(*, reader: Reader, query: SearchQuery, grouped: bool = False) -> SearchResults:
     """Entries matching the query among those the reader may see, one page of them, with
-    the counts of every facet."""
-    return _answer(lambda backend: backend.search(reader=reader, query=query))
+    the counts of every facet. `grouped`: each translation group once (counted once, shown
+    in the reader's language where they may see it), each hit naming the group's other
+    versions the reader may see; else every version (the API)."""
+    results = _answer(lambda backend: backend.search(reader=reader, query=query, grouped=grouped))
+    if grouped:
+        hits = _with_other_versions(reader, results.results)
+    elif query.text and query.sort == "relevance":
+        hits = _versions_in_language_first(results.results, query.text)
+    else:
+        return results
+    return dataclasses.replace(results, results=hits)
 
 
-def facet_counts(*, reader: Reader, query: SearchQuery) -> FacetCounts:
+def _versions_in_language_first(hits: list[SearchHit], text: str) -> list[SearchHit]:
+    """The page with the versions of each group together, at the best place one of them
+    reached, the one in the query's language (else the reader's) first."""
+    preferred = languages_preferred(text)
+
+    def rank(hit: SearchHit) -> int:
+        return preferred.index(hit.language) if hit.language in preferred else len(preferred)
+
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.group, []).append(hit)
+    return [hit for versions in groups.values() for hit in sorted(versions, key=rank)]
+
+
+def _with_other_versions(reader: Reader, hits: list[SearchHit]) -> list[SearchHit]:
+    versions = translation_versions(reader=reader, groups=[hit.group for hit in hits])
+    return [
+        dataclasses.replace(
+            hit,
+            other_versions=tuple(
+                EntryVersion(language=version.language, title=version.title, url=version.url)
+                for version in versions.get(hit.group, [])
+                if (version.organisation.slug, version.slug) != (hit.organisation, hit.id)
+            ),
+        )
+        for hit in hits
+    ]
+
+
+def facet_counts(*, reader: Reader, query: SearchQuery, grouped: bool = True) -> FacetCounts:
     """The number of entries matching the query that the reader may see, and the counts of
-    every facet (as search_entries gives them), without the hits."""
+    every facet (as search_entries gives them), without the hits: each translation group
+    once, unless `grouped` is False."""
     engine, (count, counts) = _answer(
-        lambda backend: (backend.name, backend.counts(reader=reader, query=query))
+        lambda backend: (
+            backend.name,
+            backend.counts(reader=reader, query=query, grouped=grouped),
+        )
     )
     return FacetCounts(count=count, facets=facet_values(counts, query), engine=engine)
 
@@ -119,5 +171,7 @@ def autocomplete(
 
 
 def related_entries(*, reader: Reader, entry: EntryPage, size: int = 5) -> list[SearchHit]:
-    """Entries like this one that the reader may see (more like this)."""
+    """Entries like this one that the reader may see (more like this): one version of each
+    translation group, in the reader's language where they may see it, never the entry
+    itself nor another version of it."""
     return _answer(lambda backend: backend.related(reader=reader, entry=entry, size=size))

@@ -11,6 +11,15 @@ Relevance: three kinds of evidence, summed.
 Typo tolerance and phrases run on one field each, so their cost does not grow with the
 number of languages.
 
+Language: the words' score is multiplied by the factor of the entry's language
+(search/languages.py: the query's and the reader's languages), a function_score.
+
+Translation groups: the search page shows each group once. Its hits collapse on the group
+field, with the group's versions as inner hits for the page to show the reader's; the
+phrase boost is then a clause of the query rather than a rescore (the engine refuses both
+together), which changes nothing but the cost as long as a search finds fewer than
+PHRASE_WINDOW entries. Its counts count distinct groups (search/facets.py).
+
 A faceted search is two bodies sent in one request (_msearch): the page of hits, and the
 counts. The hits need scores but not every match (the engine may skip entries that cannot
 reach the page); the counts need every match but no scores, and an answer without hits
@@ -23,7 +32,7 @@ from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
 from entries.visibility import Reader
-from search.documents import FACETS_FIELD, LANGUAGES, SHARED_FIELD
+from search.documents import FACETS_FIELD, GROUP_FIELD, LANGUAGES, SHARED_FIELD
 from search.facets import (
     counted_filter,
     facet_aggregations,
@@ -39,7 +48,12 @@ PHRASE_BOOST = 2.0
 # results never reorders them.
 PHRASE_WINDOW = 100
 FUZZY_BOOST = 0.5
+# The versions of one translation group a collapsed hit carries: more than any entry has.
+MAX_VERSIONS = 20
+# The inner hits of a collapsed hit.
+VERSIONS = "versions"
 SOURCE_FIELDS = [
+    GROUP_FIELD,
     "page_id",
     "id",
     "organisation",
@@ -180,42 +194,90 @@ def _matcher(query: SearchQuery) -> Query:
     return text_query(query.text) if query.text else Q("match_all")
 
 
-def hits_body(reader: Reader, query: SearchQuery) -> dict:
-    """One page of the entries that match the query and every selection, with highlights.
-    No total: the counts body gives it."""
-    search = Search().query(Q("bool", must=[_matcher(query)], filter=_hit_filters(reader, query)))
+def language_boosted(scored: Query, boosts: dict[str, float]) -> Query:
+    """The query's score multiplied by the factor of the entry's language."""
+    if not boosts:
+        return scored
+    return Q(
+        "function_score",
+        query=scored,
+        functions=[
+            {"filter": Q("term", language=language).to_dict(), "weight": weight}
+            for language, weight in sorted(boosts.items())
+        ],
+        score_mode="multiply",
+        boost_mode="multiply",
+    )
+
+
+def _collapsed(highlight: dict | None = None) -> dict:
+    """Collapse on the translation group, its versions as inner hits (best first)."""
+    versions: dict = {"name": VERSIONS, "size": MAX_VERSIONS, "_source": SOURCE_FIELDS}
+    if highlight:
+        versions["highlight"] = highlight
+    return {"field": GROUP_FIELD, "inner_hits": versions}
+
+
+def _highlight(text: str) -> dict:
+    return {
+        "encoder": "html",
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "fragment_size": 160,
+        "number_of_fragments": 2,
+        # Highlight what the stemmed words and synonyms matched; highlighting the fuzzy
+        # expansions too costs more than the search itself.
+        "highlight_query": _stemmed_query(text).to_dict(),
+        # The entry's text lives in the fields of its language only.
+        "fields": {f"{base}_*": {} for base in TEXT_FIELDS},
+    }
+
+
+def hits_body(
+    reader: Reader,
+    query: SearchQuery,
+    *,
+    grouped: bool = False,
+    boosts: dict[str, float] | None = None,
+) -> dict:
+    """One page of the entries that match the query and every selection, with highlights;
+    `grouped`: one hit per translation group, its versions as inner hits. No total: the
+    counts body gives it."""
+    boosts = boosts or {}
+    ranked = query.text and query.sort == "relevance"
+    scored = _matcher(query)
+    if ranked and grouped:
+        scored = Q("bool", must=[scored], should=[phrase_query(query.text)])
+    search = Search().query(
+        Q("bool", must=[language_boosted(scored, boosts)], filter=_hit_filters(reader, query))
+    )
     search = search.source(SOURCE_FIELDS).extra(
         from_=query.offset, size=query.page_size, track_total_hits=False
     )
-    if query.text and query.sort == "relevance":
+    if ranked and not grouped:
         # Sorted by score alone (ties in index order), as a rescore requires.
         search = search.extra(
             rescore={
                 "window_size": PHRASE_WINDOW,
-                "query": {"rescore_query": phrase_query(query.text).to_dict()},
+                "query": {
+                    "rescore_query": language_boosted(phrase_query(query.text), boosts).to_dict()
+                },
             }
         )
-    else:
+    elif not ranked:
         search = search.sort(*_sort(query))
-    if query.text:
-        search = search.highlight_options(
-            encoder="html",
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            fragment_size=160,
-            number_of_fragments=2,
-            # Highlight what the stemmed words and synonyms matched; highlighting the
-            # fuzzy expansions too costs more than the search itself.
-            highlight_query=_stemmed_query(query.text).to_dict(),
-        )
-        # The entry's text lives in the fields of its language only.
-        search = search.highlight(*(f"{base}_*" for base in TEXT_FIELDS))
-    return search.to_dict()
+    body = search.to_dict()
+    highlight = _highlight(query.text) if query.text else None
+    if grouped:
+        body["collapse"] = _collapsed(highlight)
+    elif highlight:
+        body["highlight"] = highlight
+    return body
 
 
-def counts_body(reader: Reader, query: SearchQuery) -> dict:
+def counts_body(reader: Reader, query: SearchQuery, *, grouped: bool = False) -> dict:
     """The number of hits and the counts of every facet (search/facets.py), over every
-    entry that matches the query, unscored."""
+    entry that matches the query, unscored; `grouped`: of translation groups."""
     counted = counted_filter(query)
     search = Search().query(
         Q(
@@ -223,14 +285,23 @@ def counts_body(reader: Reader, query: SearchQuery) -> dict:
             filter=[_matcher(query), *_scope(reader, query), *([counted] if counted else [])],
         )
     )
-    for name, aggregation in facet_aggregations(query).items():
+    for name, aggregation in facet_aggregations(query, grouped=grouped).items():
         search.aggs[name] = aggregation
     return search.extra(size=0, track_total_hits=False).to_dict()
 
 
-def search_bodies(reader: Reader, query: SearchQuery) -> list[dict]:
+def search_bodies(
+    reader: Reader,
+    query: SearchQuery,
+    *,
+    grouped: bool = False,
+    boosts: dict[str, float] | None = None,
+) -> list[dict]:
     """The one request of a faceted search (_msearch): hits, then counts."""
-    return [hits_body(reader, query), counts_body(reader, query)]
+    return [
+        hits_body(reader, query, grouped=grouped, boosts=boosts),
+        counts_body(reader, query, grouped=grouped),
+    ]
 
 
 # The aggregation of autocomplete_body that says which terms are in use.
@@ -265,8 +336,9 @@ def autocomplete_body(
     return search.source(["title", "url", "organisation", "id"]).extra(size=size).to_dict()
 
 
-def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
-    """Entries like this one (more like this), among those the caller may see."""
+def related_body(reader: Reader, index: str, page_id: int, size: int, group: str) -> dict:
+    """Entries like this one (more like this), among those the caller may see, one hit per
+    translation group (its versions as inner hits), none of the entry's own group."""
     like = Q(
         "more_like_this",
         fields=[
@@ -284,7 +356,7 @@ def related_body(reader: Reader, index: str, page_id: int, size: int) -> dict:
             "bool",
             must=[like],
             filter=_scope(reader, SearchQuery()),
-            must_not=[Q("term", page_id=page_id)],
+            must_not=[Q("term", page_id=page_id), Q("term", **{GROUP_FIELD: group})],
         )
     )
-    return search.source(SOURCE_FIELDS).extra(size=size).to_dict()
+    return search.source(SOURCE_FIELDS).extra(size=size, collapse=_collapsed()).to_dict()

@@ -42,6 +42,9 @@ SHARED_FIELD = "text"
 COPIED_FIELDS = ("title", "summary", "details")
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
+# The entry's translation group (entries.translations.translation_group_name): searches that
+# show each group once collapse on it and count its distinct values.
+GROUP_FIELD = "group"
 
 FRENCH_ARTICLES = [
     "l",
@@ -237,6 +240,7 @@ def index_mappings() -> dict:
         # Every facet of the registry, each a keyword field of its name.
         **{name: _facet_keyword() for name in FACET_NAMES},
         FACETS_FIELD: _facet_keyword(),
+        GROUP_FIELD: _facet_keyword(),
         # Short texts, searched as they are (folded), each with its own weight.
         "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),
         "tags": _text("folded", positions=False, copy_to=SHARED_FIELD),

@@ -27,8 +27,15 @@ from entries.models import (
     published_day,
 )
 from entries.selectors import entries_visible
+from entries.translations import translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
-from search.documents import FACETS_FIELD, LANGUAGES, SHARED_FIELD, facet_value_key
+from search.documents import (
+    FACETS_FIELD,
+    GROUP_FIELD,
+    LANGUAGES,
+    SHARED_FIELD,
+    facet_value_key,
+)
 from search.fields import DETAIL_COLUMNS, TEXT_FIELDS
 from search.labels import facet_labels
 from vocabulary.facets import COUNTRIES, TERM_FACET_NAMES, VALUE_FACETS, Labels
@@ -47,6 +54,7 @@ ENTRY_COLUMNS = (
     "published_date",
     "first_published_at",
     "organisation__title",
+    "translation_of",
     # The value of each facet holding one value per entry.
     *(facet.lookup for facet in VALUE_FACETS),
     *DETAIL_COLUMNS,
@@ -87,6 +95,8 @@ class DocumentBuilder:
                 names=dict.fromkeys(name for name in names if name),
                 facet_key=facet_value_key(term.facet, term.slug),
             )
+        # The originals of translations of translations.
+        self.chains = translation_chains()
         self.site_roots = list(Site.get_site_root_paths())
         try:
             # Where Wagtail serves pages; a page's URL is this plus its path under its site.
@@ -186,6 +196,10 @@ class DocumentBuilder:
             "ended": row["ended"],
             "published": published.isoformat() if published else None,
             "tags": sorted(tags),
+            GROUP_FIELD: translation_group_name(
+                organisation=row["organisation__slug"],
+                original=self.chains.get(row["pk"]) or row["translation_of"] or row["slug"],
+            ),
             "title_complete": text["title"],
             # Shown on result cards; not indexed under these names.
             "title": text["title"],

@@ -4,6 +4,11 @@ counts read back from the answer (labelled by search/labels.py, as the database'
 
 A selected value filters the hits and the counts of every other facet, not its own: the
 counts of a facet say what widening the selection would give.
+
+Counts of translation groups (a search that shows each group once) are cardinalities of
+the group field, the total's and each value's. The engine counts distinct values exactly
+up to its precision threshold, which is set to its maximum (GROUP_PRECISION, 40,000
+groups: beyond any network's catalogue; above it a count may be off by a few percent).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from elasticsearch.dsl.query import Query
 
 from entries.models import Visibility
 from entries.visibility import Reader
-from search.documents import FACETS_FIELD, facet_value_from_key
+from search.documents import FACETS_FIELD, GROUP_FIELD, facet_value_from_key
 from search.query import SearchQuery
 from vocabulary.facets import FACET_NAMES
 
@@ -24,6 +29,10 @@ FACET_SIZE = 300
 # The aggregation that counts every facet nobody selected, and whose doc_count is the
 # number of hits.
 MATCHING = "matching"
+# The sub-aggregation counting the translation groups of a bucket, when groups are counted.
+GROUPS = "groups"
+# The engine's highest precision threshold of a cardinality: exact below it.
+GROUP_PRECISION = 40_000
 
 
 def visibility_filter(reader: Reader) -> Query | None:
@@ -79,21 +88,32 @@ def selection_filters(query: SearchQuery, *, leave_out: str | None = None) -> li
     ]
 
 
-def facet_aggregations(query: SearchQuery) -> dict[str, A]:
+def _groups() -> A:
+    return A("cardinality", field=GROUP_FIELD, precision_threshold=GROUP_PRECISION)
+
+
+def facet_aggregations(query: SearchQuery, *, grouped: bool = False) -> dict[str, A]:
     """The counts of every facet, in as few aggregations as the selections allow.
 
     Facets without a selection are counted together, over the entries that match every
     selection, by one aggregation of FACETS_FIELD: one pass over the hits instead of one
     per facet. A facet with selected values is counted over the entries that match the
-    other facets' selections, by an aggregation of its own.
+    other facets' selections, by an aggregation of its own. `grouped`: each bucket counts
+    its distinct translation groups too.
     """
     everything = selection_filters(query)
     aggs = {MATCHING: A("filter", filter=_all_of(everything))}
-    aggs[MATCHING].bucket("values", "terms", field=FACETS_FIELD, size=FACET_SIZE * len(FACET_NAMES))
-    for facet, values in query.filters.items():
-        if values:
+    values = aggs[MATCHING].bucket(
+        "values", "terms", field=FACETS_FIELD, size=FACET_SIZE * len(FACET_NAMES)
+    )
+    counted = [aggs[MATCHING], values]
+    for facet, selected in query.filters.items():
+        if selected:
             aggs[facet] = A("filter", filter=_all_of(selection_filters(query, leave_out=facet)))
-            aggs[facet].bucket("values", "terms", field=facet, size=FACET_SIZE)
+            counted.append(aggs[facet].bucket("values", "terms", field=facet, size=FACET_SIZE))
+    if grouped:
+        for aggregation in counted:
+            aggregation.metric(GROUPS, _groups())
     return aggs
 
 
@@ -118,14 +138,18 @@ def facet_counts_from_aggregations(
     aggregations: dict, query: SearchQuery
 ) -> tuple[int, dict[str, dict[str, int]]]:
     """The number of hits and the counts of each facet's values, read from the answer to
-    facet_aggregations()."""
+    facet_aggregations() (of translation groups when it counted them)."""
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACET_NAMES}
     for bucket in aggregations[MATCHING]["values"]["buckets"]:
         facet, value = facet_value_from_key(bucket["key"])
         if facet in counts and not query.selected(facet):
-            counts[facet][value] = bucket["doc_count"]
+            counts[facet][value] = _count(bucket)
     for facet in FACET_NAMES:
         if query.selected(facet):
             buckets = aggregations[facet]["values"]["buckets"]
-            counts[facet] = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
-    return aggregations[MATCHING]["doc_count"], counts
+            counts[facet] = {bucket["key"]: _count(bucket) for bucket in buckets}
+    return _count(aggregations[MATCHING]), counts
+
+
+def _count(bucket: dict) -> int:
+    return bucket[GROUPS]["value"] if GROUPS in bucket else bucket["doc_count"]

@@ -47,6 +47,8 @@ class Vocabulary:
     names: dict[str, set[int]] = field(default_factory=dict)  # folded name -> term ids
     facet_of: dict[int, str] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    # The folded words of the terms' labels in each language (search/languages.py).
+    label_words: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Vocabulary:
@@ -58,6 +60,9 @@ class Vocabulary:
         vocabulary = cls()
         for term in Term.objects.all():
             vocabulary.facet_of[term.pk] = term.facet
+            for language in ("en", "fr", "de"):
+                label = getattr(term, f"label_{language}", "")
+                vocabulary.label_words.setdefault(language, set()).update(fold(label).split())
             names = [*term.names]
             if term.facet != COUNTRIES:
                 names.append(term.slug.replace("-", " "))

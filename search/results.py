@@ -25,11 +25,20 @@ class FacetValue:
 @dataclass(frozen=True)
 class FacetCounts:
     """How many entries match a search, and the counts of every facet: a search without
-    its hits (the policymakers' overview)."""
+    its hits (the policymakers' overview). Each translation group counts once."""
 
     count: int
     facets: dict[str, list[FacetValue]]
     engine: str  # as SearchResults.engine
+
+
+@dataclass(frozen=True)
+class EntryVersion:
+    """Another version of a hit's translation group that the reader may see."""
+
+    language: str
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,10 @@ class SearchHit:
     published: str | None = None
     highlight: dict[str, list[str]] = field(default_factory=dict)
     score: float | None = None
+    # The translation group ("<organisation>/<id of the original>").
+    group: str = ""
+    # In a search that shows each group once: its other versions the reader may see.
+    other_versions: tuple[EntryVersion, ...] = ()
 
     def as_contract(self) -> dict:
         return {
@@ -57,6 +70,7 @@ class SearchHit:
             "summary": self.summary,
             "url": self.url,
             "highlight": self.highlight,
+            "group": self.group,
         }
 
 

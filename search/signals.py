@@ -1,21 +1,29 @@
 """Keep the index in step with entries: every change that can alter what a search shows
-(publish, unpublish, edit, delete, visibility, the organisation's name) queues the entry
-for an index update, applied at once when the engine answers (search/queue.py). And keep
-the process cache (search/cache.py) in step with the vocabulary and the organisations."""
+(publish, unpublish, edit, delete, visibility, the organisation's name, the original of a
+translation) queues the entry, and the entries translating it, for an index update,
+applied at once when the engine answers (search/queue.py). And keep the process cache
+(search/cache.py) in step with the vocabulary and the organisations."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from entries.models import EntryPage
+from entries.translations import entries_translating
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear
 from search.queue import index_update_enqueue
 from vocabulary.models import Term
 
 
+def _entry_and_translations(entry: EntryPage) -> list[int]:
+    # Translations of translations are in the group of the entry's original: when the
+    # entry's translation_of changes, so does their group.
+    return [entry.pk, *entries_translating(entry)]
+
+
 def _entry_changed(sender, instance, **kwargs) -> None:
     if isinstance(instance, EntryPage):
-        index_update_enqueue([instance.pk])
+        index_update_enqueue(_entry_and_translations(instance))
     elif isinstance(instance, OrganisationPage) and kwargs.get("signal") is page_published:
         # Results show the organisation's name: its entries carry it in their documents.
         index_update_enqueue(list(instance.entries.values_list("pk", flat=True)))
@@ -24,7 +32,7 @@ def _entry_changed(sender, instance, **kwargs) -> None:
 def _entry_saved(sender, instance, **kwargs) -> None:
     # A live entry saved outside a publish (a visibility change by a service, a move).
     if isinstance(instance, EntryPage) and not kwargs.get("raw"):
-        index_update_enqueue([instance.pk])
+        index_update_enqueue(_entry_and_translations(instance))
 
 
 def connect() -> None:

@@ -94,7 +94,7 @@ def search_page(request):
     if unrecognised:
         dropped = set(unrecognised)
         params = [(key, value) for key, value in params if (key, value.strip()) not in dropped]
-    results = search_entries(reader=reader_for(request.user), query=query)
+    results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
     facets = [
         {
             "name": facet.name,
@@ -206,7 +206,8 @@ class SearchFeed(Feed):
     def get_object(self, request):
         query = _feed_query(request)
         self.request = request
-        return search_entries(reader=reader_for(request.user), query=query), query
+        results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
+        return results, query
 
     def title(self, obj):
         results, query = obj

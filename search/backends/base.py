@@ -25,14 +25,15 @@ class SearchBackend(Protocol):
     # What SearchResults.engine says: "opensearch", "elasticsearch" or "database".
     name: str
 
-    def search(self, *, reader: Reader, query: SearchQuery) -> SearchResults:
+    def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         """One page of the entries matching the query among those the reader may see, with
-        the counts of every facet."""
+        the counts of every facet; `grouped`: each translation group once, in the
+        reader's language where they may see that version, counted once."""
         ...
 
-    def counts(self, *, reader: Reader, query: SearchQuery) -> tuple[int, RawCounts]:
+    def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
         """The number of entries matching the query and the counts of every facet, without
-        hits (the same numbers as search())."""
+        hits (the same numbers as search()); `grouped`: of translation groups."""
         ...
 
     def autocomplete(
@@ -43,5 +44,6 @@ class SearchBackend(Protocol):
         ...
 
     def related(self, *, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
-        """Entries like this one that the reader may see."""
+        """Entries like this one that the reader may see: one version of each translation
+        group (the reader's language first), none of the entry's own group."""
         ...

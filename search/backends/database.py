@@ -1,22 +1,32 @@
 """The database backend: the same search answered with the ORM when there is no engine or
 it does not answer. Less precise (no stemming beyond suffix trimming, no accent folding of
 stored text: search/matching.py), but the same parameters, the same visibility rule,
-disjunctive counts and vocabulary synonyms."""
+disjunctive counts, vocabulary synonyms, language boosts (search/languages.py) and
+translation groups (counted as distinct groups, one version shown per group)."""
 
 from __future__ import annotations
 
 import html
 import re
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, FloatField, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from entries.markdown import plain_text
 from entries.models import EntryPage, published_day
 from entries.selectors import entries_filtered, entries_visible
+from entries.translations import (
+    entries_with_group,
+    entry_group,
+    reader_language,
+    translation_chains,
+    translation_group_expression,
+    version_preference,
+)
 from entries.visibility import Reader
 from search.backends.base import RawCounts
 from search.labels import facet_values
+from search.languages import language_boosts
 from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery, fold
 from search.results import Completion, SearchHit, SearchResults
@@ -34,29 +44,55 @@ def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPa
     return entries
 
 
-def _count(entries: QuerySet[EntryPage], facet: FacetDefinition) -> dict[str, int]:
+def _counted(prefix: str, chains: dict[int, str] | None) -> Count:
+    """Entries counted (chains is None), or their distinct translation groups."""
+    if chains is None:
+        return Count(f"{prefix}pk" if prefix else "pk")
+    return Count(translation_group_expression(prefix, chains), distinct=True)
+
+
+def _count(
+    entries: QuerySet[EntryPage], facet: FacetDefinition, chains: dict[int, str] | None
+) -> dict[str, int]:
     ids = entries.values("pk")
     if facet.holds_terms:
         through = getattr(EntryPage, facet.name).through
         rows = (
             through.objects.filter(entrypage_id__in=ids)
             .values_list("term__slug")
-            .annotate(n=Count("entrypage_id"))
+            .annotate(n=_counted("entrypage__", chains))
         )
     else:
-        rows = entries.order_by().values_list(facet.lookup).annotate(n=Count("pk"))
+        rows = entries.order_by().values_list(facet.lookup).annotate(n=_counted("", chains))
     return {value: n for value, n in rows if value}
 
 
-def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery) -> RawCounts:
-    """Disjunctive counts: each facet counted with every other facet's selection."""
+def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery, grouped: bool) -> RawCounts:
+    """Disjunctive counts: each facet counted with every other facet's selection; of
+    translation groups when `grouped`."""
+    chains = translation_chains() if grouped else None
     counts = {}
     for facet in FACETS:
         others = {
             name: list(values) for name, values in query.filters.items() if name != facet.name
         }
-        counts[facet.name] = _count(entries_filtered(entries, others), facet)
+        counts[facet.name] = _count(entries_filtered(entries, others), facet, chains)
     return counts
+
+
+def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
+    if not grouped:
+        return entries.count()
+    return entries_with_group(entries).aggregate(n=Count("group", distinct=True))["n"]
+
+
+def _language_factor(boosts: dict[str, float]):
+    """The factor of an entry's score for its language."""
+    return Case(
+        *(When(language=language, then=Value(weight)) for language, weight in boosts.items()),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
 
 
 def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
@@ -82,7 +118,7 @@ def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
     return [escaped]
 
 
-def _hit(entry: EntryPage, needles: list[str]) -> SearchHit:
+def _hit(entry: EntryPage, needles: list[str], group: str = "") -> SearchHit:
     highlight = {}
     for name, text in (
         ("title", entry.title),
@@ -105,6 +141,7 @@ def _hit(entry: EntryPage, needles: list[str]) -> SearchHit:
         published=published.isoformat() if published else None,
         highlight=highlight,
         score=getattr(entry, "score", None),
+        group=getattr(entry, "group", None) or group,
     )
 
 
@@ -128,6 +165,22 @@ def _did_you_mean(
     return suggestion if candidates.filter(match.condition).exists() else None
 
 
+def _one_per_group(hits: QuerySet[EntryPage], order: list, *, ranked: bool) -> QuerySet[EntryPage]:
+    """One version of each translation group: the one in the reader's language, else the
+    best matching (without words: the original), as the engine's collapse chooses; each
+    annotated with its group's best score and newest day, which order the groups."""
+    preference = version_preference(reader_language())
+    within = [preference[0], F("score").desc(), *preference[1:]] if ranked else preference
+    by_group = {"partition_by": [F("group")]}
+    hits = hits.annotate(
+        version_rank=Window(RowNumber(), order_by=within, **by_group),
+        group_newest=Window(Max("published_date"), **by_group),
+    )
+    if ranked:
+        hits = hits.annotate(group_order=Window(Max("score"), **by_group))
+    return hits.filter(version_rank=1)
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -141,14 +194,16 @@ class DatabaseBackend:
             scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
         return visible, scope, match
 
-    def search(self, *, reader: Reader, query: SearchQuery) -> SearchResults:
+    def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         vocabulary = Vocabulary.load()
         visible, scope, match = self._scope(reader, query, vocabulary)
         hits = entries_filtered(scope, _selected(query))
-        count = hits.count()
+        count = _total(hits, grouped)
         newest = F("published_date").desc(nulls_last=True)
+        hits = entries_with_group(hits)
         if match is not None:
-            hits = hits.annotate(score=Coalesce(match.score, Value(0.0)))
+            factor = _language_factor(language_boosts(query.text))
+            hits = hits.annotate(score=Coalesce(match.score, Value(0.0)) * factor)
             order = (
                 ["-score", newest, "-pk"]
                 if query.sort == "relevance"
@@ -156,6 +211,11 @@ class DatabaseBackend:
             )
         else:
             order = [newest, "-pk"]
+        if grouped:
+            hits = _one_per_group(hits, order, ranked=match is not None)
+            order = ["-group_order" if key == "-score" else key for key in order]
+            if query.sort == "newest":
+                order = [F("group_newest").desc(nulls_last=True), *order]
         page = list(
             hits.select_related("organisation").order_by(*order)[
                 query.offset : query.offset + query.page_size
@@ -172,15 +232,15 @@ class DatabaseBackend:
             page=query.page,
             page_size=query.page_size,
             results=[_hit(entry, needles) for entry in page],
-            facets=facet_values(_facet_counts(scope, query), query),
+            facets=facet_values(_facet_counts(scope, query, grouped), query),
             engine=self.name,
             did_you_mean=did_you_mean,
         )
 
-    def counts(self, *, reader: Reader, query: SearchQuery) -> tuple[int, RawCounts]:
+    def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
         _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
-        count = entries_filtered(scope, _selected(query)).count()
-        return count, _facet_counts(scope, query)
+        count = _total(entries_filtered(scope, _selected(query)), grouped)
+        return count, _facet_counts(scope, query, grouped)
 
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]
@@ -221,7 +281,8 @@ class DatabaseBackend:
         return [term for term in terms if term.pk in used]
 
     def related(self, *, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
-        """Entries sharing the most terms with this one."""
+        """Entries sharing the most terms with this one, one version of each translation
+        group (the reader's language first, else the one sharing most), none of its own."""
         shared: dict[int, int] = {}
         for facet in TERM_FACET_NAMES:
             through = getattr(EntryPage, facet).through
@@ -230,11 +291,18 @@ class DatabaseBackend:
                 "entrypage_id", flat=True
             ):
                 shared[page_id] = shared.get(page_id, 0) + 1
-        shared.pop(entry.pk, None)
         visible = (
-            entries_visible(reader=reader)
+            entries_with_group(entries_visible(reader=reader))
             .filter(pk__in=list(shared))
+            .exclude(group=entry_group(entry))
             .select_related("organisation")
         )
-        ranked = sorted(visible, key=lambda other: (-shared[other.pk], other.title))[:size]
-        return [_hit(other, []) for other in ranked]
+        language = reader_language()
+        groups: dict[str, list[EntryPage]] = {}
+        for other in sorted(visible, key=lambda other: (-shared[other.pk], other.title)):
+            groups.setdefault(other.group, []).append(other)
+        shown = [
+            next((other for other in versions if other.language == language), versions[0])
+            for versions in groups.values()
+        ]
+        return [_hit(other, []) for other in shown[:size]]

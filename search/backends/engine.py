@@ -6,15 +6,18 @@ updates is drained."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from entries.models import EntryPage
+from entries.translations import entry_group, reader_language
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, RawCounts
 from search.builders import (
     TERMS_IN_USE,
+    VERSIONS,
     autocomplete_body,
     counts_body,
     did_you_mean_body,
@@ -27,6 +30,7 @@ from search.engine_adapters import Engine, EngineError, EngineUnavailable, Query
 from search.facets import facet_counts_from_aggregations
 from search.fields import TEXT_FIELDS
 from search.labels import facet_values
+from search.languages import language_boosts
 from search.matching import Vocabulary
 from search.query import MAX_QUERY_WORDS, SearchQuery, text_bounded
 from search.queue import index_queue_drain_if_pending
@@ -63,7 +67,24 @@ def _hit(raw: dict) -> SearchHit:
         published=source.get("published"),
         highlight=_highlight(raw.get("highlight", {})),
         score=raw.get("_score"),
+        group=source.get("group", ""),
     )
+
+
+def _shown(raw: dict, *, original_first: bool) -> dict:
+    """The version of a collapsed hit to show: the one in the reader's language, else the
+    best matching (or, `original_first`, the original)."""
+    versions = raw.get("inner_hits", {}).get(VERSIONS, {}).get("hits", {}).get("hits") or [raw]
+    language = reader_language()
+    for version in versions:
+        if version["_source"]["language"] == language:
+            return version
+    if original_first:
+        for version in versions:
+            source = version["_source"]
+            if source.get("group") == f"{source['organisation']}/{source['id']}":
+                return version
+    return versions[0]
 
 
 def _suggestion(answer: dict) -> str | None:
@@ -124,8 +145,11 @@ class EngineBackend:
                     raise BackendUnavailable from error
                 limit //= 2
 
-    def search(self, *, reader: Reader, query: SearchQuery) -> SearchResults:
-        asked, (hits, counts) = self._ask_bounded(search_bodies, reader, query)
+    def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
+        build = functools.partial(
+            search_bodies, grouped=grouped, boosts=language_boosts(query.text)
+        )
+        asked, (hits, counts) = self._ask_bounded(build, reader, query)
         count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
         suggestion = None
         if count == 0 and query.text:
@@ -137,14 +161,18 @@ class EngineBackend:
             count=count,
             page=query.page,
             page_size=query.page_size,
-            results=[_hit(raw) for raw in hits["hits"]["hits"]],
+            results=[
+                _hit(_shown(raw, original_first=not query.text) if grouped else raw)
+                for raw in hits["hits"]["hits"]
+            ],
             facets=facet_values(facet_counts, query),
             engine=self.name,
             did_you_mean=suggestion,
         )
 
-    def counts(self, *, reader: Reader, query: SearchQuery) -> tuple[int, RawCounts]:
-        _asked, answer = self._ask_bounded(counts_body, reader, query)
+    def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
+        build = functools.partial(counts_body, grouped=grouped)
+        _asked, answer = self._ask_bounded(build, reader, query)
         return facet_counts_from_aggregations(answer["aggregations"], query)
 
     def autocomplete(
@@ -163,5 +191,5 @@ class EngineBackend:
         return titles, [term for term, key in zip(terms, keys, strict=True) if key in used]
 
     def related(self, *, reader: Reader, entry: EntryPage, size: int) -> list[SearchHit]:
-        answer = self._ask(related_body(reader, alias_name(), entry.pk, size))
-        return [_hit(raw) for raw in answer["hits"]["hits"]]
+        answer = self._ask(related_body(reader, alias_name(), entry.pk, size, entry_group(entry)))
+        return [_hit(_shown(raw, original_first=False)) for raw in answer["hits"]["hits"]]

@@ -30,7 +30,8 @@ def test_visitor_goes_from_browse_to_an_entry_and_its_translation(portal, page, 
     ).click()
     assert page.locator("h1").inner_text().startswith("One-to-one online interventions")
     assert_accessible(axe, page)
-    page.get_by_role("link", name="FR · Interventions en ligne").click()
+    # "Also in:" names the French version in French.
+    page.locator(".other-versions").get_by_role("link", name="Français").click()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert_accessible(axe, page)
 

@@ -8,8 +8,10 @@ from search.builders import (
     counts_body,
     did_you_mean_body,
     hits_body,
+    phrase_query,
     related_body,
     search_bodies,
+    text_query,
 )
 from search.facets import FACET_SIZE, year_filters
 from search.query import SearchQuery
@@ -218,8 +220,45 @@ def test_browsing_without_text_lists_the_newest_first():
 def test_autocomplete_and_related_are_scoped_to_what_the_reader_sees():
     complete = autocomplete_body(ANONYMOUS, "cha", 5)
     assert complete["query"]["bool"]["filter"] == [PUBLIC_ONLY]
-    related = related_body(ANONYMOUS, "portal-entries", 42, 5)
+    related = related_body(ANONYMOUS, "portal-entries", 42, 5, "alpha/chat")
     assert related["query"]["bool"]["filter"] == [PUBLIC_ONLY]
-    assert related["query"]["bool"]["must_not"] == [{"term": {"page_id": 42}}]
+    # Neither the entry nor another version of it; each other group once.
+    assert related["query"]["bool"]["must_not"] == [
+        {"term": {"page_id": 42}},
+        {"term": {"group": "alpha/chat"}},
+    ]
+    assert related["collapse"]["field"] == "group"
     like = related["query"]["bool"]["must"][0]["more_like_this"]["like"]
     assert like == [{"_index": "portal-entries", "_id": "42"}]
+
+
+def test_grouped_search_collapses_on_the_group_and_counts_distinct_groups():
+    query = SearchQuery(text="chat", filters={"formats": ("chat",)})
+    hits, counts = search_bodies(ANONYMOUS, query, grouped=True)
+    assert hits["collapse"]["field"] == "group"
+    versions = hits["collapse"]["inner_hits"]
+    assert versions["name"] == "versions" and "highlight" in versions
+    # The engine refuses a rescore with a collapse: the phrase is a clause instead.
+    assert "rescore" not in hits
+    assert hits["query"]["bool"]["must"][0]["bool"]["should"] == [phrase_query("chat").to_dict()]
+    groups = {"cardinality": {"field": "group", "precision_threshold": 40_000}}
+    matching = counts["aggs"]["matching"]
+    assert matching["aggs"]["groups"] == groups
+    assert matching["aggs"]["values"]["aggs"]["groups"] == groups
+    assert counts["aggs"]["formats"]["aggs"]["values"]["aggs"]["groups"] == groups
+    # The API's search counts every version, as before.
+    _hits, counts = search_bodies(ANONYMOUS, query)
+    assert "groups" not in counts["aggs"]["matching"].get("aggs", {})
+
+
+def test_language_boosts_multiply_the_score_of_entries_in_that_language():
+    hits = hits_body(ANONYMOUS, SearchQuery(text="Beratung"), boosts={"de": 1.3, "en": 1.1})
+    boosted = hits["query"]["bool"]["must"][0]["function_score"]
+    assert boosted["query"] == text_query("Beratung").to_dict()
+    assert boosted["functions"] == [
+        {"filter": {"term": {"language": "de"}}, "weight": 1.3},
+        {"filter": {"term": {"language": "en"}}, "weight": 1.1},
+    ]
+    assert (boosted["score_mode"], boosted["boost_mode"]) == ("multiply", "multiply")
+    rescored = hits["rescore"]["query"]["rescore_query"]["function_score"]
+    assert rescored["query"] == phrase_query("Beratung").to_dict()

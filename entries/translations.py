@@ -1,0 +1,134 @@
+"""Translation groups: an entry and the entries of the same organisation whose
+translation_of names it are one group, named "<organisation>/<id of the original>". An
+import may make a chain (C translates B, which translates A): the chain is followed to its
+start, so that C is in A's group; in a loop, the smallest id is the original. Lists,
+searches and counts show and count each group once (entries.selectors, search/), in the
+reader's language where the reader may see that version."""
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, QuerySet, Value, When, Window
+from django.db.models.functions import Concat, RowNumber
+from django.utils.translation import get_language
+
+from entries.models import EntryPage
+
+
+def reader_language() -> str:
+    """The reader's language (django.utils.translation.get_language()) as an entry's
+    language code: one of settings.LANGUAGES, else the default."""
+    code = (get_language() or "").split("-")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def translation_group_name(*, organisation: str, original: str) -> str:
+    return f"{organisation}/{original}"
+
+
+def translation_chains() -> dict[int, str]:
+    """The id of the original of each entry whose translation_of names an entry that itself
+    translates another (page id -> id): every other entry's original is its translation_of,
+    else itself. One query over the translations only."""
+    rows = list(
+        EntryPage.objects.exclude(translation_of="").values_list(
+            "pk", "organisation_id", "slug", "translation_of"
+        )
+    )
+    translates = {(organisation, slug): target for _pk, organisation, slug, target in rows}
+    originals = {}
+    for pk, organisation, slug, target in rows:
+        seen = [slug]
+        original = target
+        while (organisation, original) in translates and original not in seen:
+            seen.append(original)
+            original = translates[(organisation, original)]
+        if original in seen:
+            # A loop: every member of it names the same original.
+            original = min(seen[seen.index(original) :])
+        if original != target:
+            originals[pk] = original
+    return originals
+
+
+def translation_original_expression(prefix: str = "", chains: dict[int, str] | None = None):
+    """The id of an entry's original as a database expression (on a model that reaches the
+    entry through `prefix`, e.g. "entrypage__")."""
+    chains = translation_chains() if chains is None else chains
+    return Case(
+        *(When(**{f"{prefix}pk": pk}, then=Value(original)) for pk, original in chains.items()),
+        When(**{f"{prefix}translation_of": ""}, then=F(f"{prefix}slug")),
+        default=F(f"{prefix}translation_of"),
+        output_field=CharField(),
+    )
+
+
+def translation_group_expression(prefix: str = "", chains: dict[int, str] | None = None):
+    """An entry's translation group (translation_group_name) as a database expression."""
+    return Concat(
+        F(f"{prefix}organisation__slug"),
+        Value("/"),
+        translation_original_expression(prefix, chains),
+        output_field=CharField(),
+    )
+
+
+def entries_with_group(entries: QuerySet[EntryPage]) -> QuerySet[EntryPage]:
+    """The entries annotated with `group` and `original` (the id naming their group)."""
+    chains = translation_chains()
+    return entries.annotate(
+        original=translation_original_expression(chains=chains),
+        group=translation_group_expression(chains=chains),
+    )
+
+
+def entries_translating(entry: EntryPage) -> list[int]:
+    """The ids of the entries whose group goes through this one: its translations, theirs,
+    and so on (their group changes when its translation_of does)."""
+    found: list[int] = []
+    slugs = {entry.slug}
+    while slugs:
+        rows = list(
+            EntryPage.objects.filter(
+                organisation_id=entry.organisation_id, translation_of__in=slugs
+            )
+            .exclude(pk__in=[entry.pk, *found])
+            .values_list("pk", "slug")
+        )
+        found += [pk for pk, _slug in rows]
+        slugs = {slug for _pk, slug in rows}
+    return found
+
+
+def entry_group(entry: EntryPage) -> str:
+    """The translation group of one entry."""
+    original = translation_chains().get(entry.pk) or entry.translation_of or entry.slug
+    return translation_group_name(organisation=entry.organisation.slug, original=original)
+
+
+def version_preference(language: str) -> list:
+    """Which version of a group to show first: the one in `language`, else the original,
+    else by language code."""
+    return [
+        Case(When(language=language, then=Value(0)), default=Value(1)).asc(),
+        Case(When(slug=F("original"), then=Value(0)), default=Value(1)).asc(),
+        F("language").asc(),
+        F("pk").asc(),
+    ]
+
+
+def entries_one_per_group(
+    entries: QuerySet[EntryPage], *, language: str | None = None
+) -> QuerySet[EntryPage]:
+    """One version of each translation group among these entries: the one in the reader's
+    language (reader_language()) when there is one, else the original, else the first by
+    language. Filters added later still apply before the choice: a version that does not
+    match them is not chosen."""
+    language = language or reader_language()
+    return (
+        entries_with_group(entries)
+        .annotate(
+            version_rank=Window(
+                RowNumber(), partition_by=[F("group")], order_by=version_preference(language)
+            )
+        )
+        .filter(version_rank=1)
+    )

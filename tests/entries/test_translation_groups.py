@@ -1,0 +1,132 @@
+"""Translation groups: the fact (entries.selectors) and the lists and pages that show each
+group once, in the reader's language, with links to the other versions the reader may
+see. The search's side is in tests/search/test_translation_groups.py."""
+
+import re
+
+import pytest
+
+from entries.models import EntryPage
+from entries.selectors import entry_list, entry_translations, facet_counts, organisation_list
+from entries.translations import entries_with_group, entry_group
+from entries.visibility import ANONYMOUS, Reader
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.usefixtures("portal_db")
+
+MEMBER = Reader(is_member=True)
+ORG = {"id": "alpha", "name": "Alpha Exit Network", "country": "DE"}
+
+
+@pytest.fixture
+def versions():
+    """An English original, its French and (members-only) German translations, a Spanish
+    translation of the French one, and an unrelated entry."""
+    make_entry(id="guide", organisation=ORG, published="2024-01-01")
+    make_entry(
+        id="guide-fr",
+        language="fr",
+        translation_of="guide",
+        organisation=ORG,
+        title="Guide du chat de sortie",
+        published="2024-01-02",
+    )
+    make_entry(
+        id="guide-de",
+        language="de",
+        translation_of="guide",
+        visibility="members",
+        organisation=ORG,
+        title="Leitfaden für den Ausstiegschat",
+        published="2024-01-03",
+    )
+    make_entry(
+        id="guide-es",
+        language="es",
+        translation_of="guide-fr",
+        organisation=ORG,
+        title="Guía del chat de salida",
+        published="2024-01-04",
+    )
+    make_entry(id="other", organisation=ORG, title="Another entry", published="2023-01-01")
+
+
+def _ids(entries) -> list[str]:
+    return [entry.slug for entry in entries]
+
+
+def test_a_group_is_named_by_the_organisation_and_the_original_following_chains(versions):
+    groups = dict(entries_with_group(EntryPage.objects.all()).values_list("slug", "group"))
+    assert groups == {
+        "guide": "alpha/guide",
+        "guide-fr": "alpha/guide",
+        "guide-de": "alpha/guide",
+        "guide-es": "alpha/guide",
+        "other": "alpha/other",
+    }
+    assert entry_group(EntryPage.objects.get(slug="guide-es")) == "alpha/guide"
+
+
+def test_a_translation_of_an_entry_not_yet_imported_is_named_by_that_id():
+    make_entry(id="later-fr", language="fr", translation_of="later", organisation=ORG)
+    assert entry_group(EntryPage.objects.get(slug="later-fr")) == "alpha/later"
+
+
+def test_a_loop_of_translations_is_one_group():
+    make_entry(id="loop-a", translation_of="loop-b", organisation=ORG)
+    make_entry(id="loop-b", language="fr", translation_of="loop-a", organisation=ORG)
+    groups = {entry_group(entry) for entry in EntryPage.objects.all()}
+    assert groups == {"alpha/loop-a"}
+
+
+def test_lists_show_each_group_once_in_the_readers_language(versions):
+    assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide", "other"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("entries.translations.get_language", lambda: "fr")
+        assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide-fr", "other"]
+        patch.setattr("entries.translations.get_language", lambda: "de")
+        # The German version is for members: an anonymous reader gets the original.
+        assert sorted(_ids(entry_list(reader=ANONYMOUS))) == ["guide", "other"]
+        assert sorted(_ids(entry_list(reader=MEMBER))) == ["guide-de", "other"]
+
+
+def test_organisation_and_term_counts_count_groups_of_visible_entries(versions):
+    alpha = next(org for org in organisation_list(reader=ANONYMOUS) if org.slug == "alpha")
+    assert alpha.entry_count == 2
+    chat = {
+        term.slug: count
+        for term, count in facet_counts(reader=ANONYMOUS, facets=["formats"])["formats"]
+    }
+    assert chat["chat"] == 2
+
+
+def test_the_other_versions_are_those_the_reader_may_see(versions):
+    guide = EntryPage.objects.get(slug="guide")
+    assert [v.language for v in entry_translations(reader=ANONYMOUS, entry=guide)] == ["es", "fr"]
+    assert [v.language for v in entry_translations(reader=MEMBER, entry=guide)] == [
+        "de",
+        "es",
+        "fr",
+    ]
+
+
+def test_cards_and_pages_link_the_other_versions_in_their_own_language(client, versions):
+    listing = client.get("/entries/").content.decode()
+    assert "2 entries" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", listing))
+    assert re.search(
+        r'Also in: <a href="/organisations/alpha/guide-es/" hreflang="es" lang="es">Español</a>, '
+        r'<a href="/organisations/alpha/guide-fr/" hreflang="fr" lang="fr">Français</a>',
+        listing,
+    )
+    assert "guide-de" not in listing
+    page = client.get("/organisations/alpha/guide-fr/").content.decode()
+    assert (
+        '<link rel="alternate" hreflang="fr" href="http://localhost/organisations/alpha/guide-fr/">'
+        in page
+    )
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://localhost/organisations/alpha/guide/">'
+        in page
+    )
+    assert 'hreflang="de"' not in page
+    assert '<a href="/organisations/alpha/guide/" hreflang="en" lang="en">English</a>' in page

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -23,6 +24,15 @@ BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
 
 language_validator = RegexValidator(r"^[a-z]{2}$", "Use an ISO 639-1 code such as en, fr or de.")
 year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class Language(models.TextChoices):
+    """The languages an editor writes an entry in. Imports keep any ISO 639-1 code, as the
+    interchange format allows."""
+
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    DE = "de", _("German")
 
 
 class Visibility(models.TextChoices):
@@ -59,12 +69,20 @@ class EntryPage(Page):
     # The page type's kind, kept as a column so that filters and counts read it like any
     # other facet; set from the page class on every save.
     kind = models.CharField(max_length=16, choices=Kind.choices, editable=False, db_index=True)
-    language = models.CharField(max_length=2, default="en", validators=[language_validator])
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+        validators=[language_validator],
+    )
+    # The id (slug) of the original; the admin offers the organisation's entries to choose.
     translation_of = models.CharField(
+        _("translation of"),
         max_length=100,
         blank=True,
         validators=[id_validator],
-        help_text="Id of the entry of the same organisation that this one translates.",
+        help_text=_("The entry of the same organisation that this one translates."),
     )
     visibility = models.CharField(
         max_length=16,

@@ -10,6 +10,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Page
 
+from entries.forms import EntryPageForm
 from vocabulary.facets import TERM_FACET_NAMES
 
 _identity = [
@@ -74,5 +75,6 @@ def entry_edit_handler(*, lesson: bool) -> TabbedInterface:
             ObjectList(_sources, heading="Links and sources"),
             ObjectList(Page.promote_panels, heading="Promote"),
             ObjectList(Page.settings_panels, heading="Settings"),
-        ]
+        ],
+        base_form_class=EntryPageForm,
     )

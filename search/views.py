@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
@@ -108,7 +109,7 @@ def search_page(request):
         chips_hidden=selected_count - len(chips),
         clear_url=_url(params, drop=lambda key, value: key not in NOT_FILTERS),
         page_url=page_url + ("&" if page_url != "?" else ""),
-        feed_url="/search/feed/" + page_url,
+        feed_url=reverse("search_feed") + page_url,
         api_url="/api/v1/search/?" + urlencode(params),
         # The words that would find something, with the same filters.
         did_you_mean_url=_url(
@@ -181,7 +182,7 @@ class SearchFeed(Feed):
         return f"Online exit work practices: {query.text or 'newest entries'}"
 
     def link(self, obj):
-        return "/search/?" + self.request.GET.urlencode()
+        return reverse("search") + "?" + self.request.GET.urlencode()
 
     def subtitle(self, obj):
         return "Practices and lessons learned shared by member organisations."

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
+from django.urls import LocalePrefixPattern, get_resolver
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.users.models import UserProfile
@@ -67,10 +69,22 @@ def language_versions(request) -> list[LanguageVersion]:
     ]
 
 
+def outside_language_prefix(path: str, urlconf) -> bool:
+    """Whether the path belongs to what portal/urls.py keeps outside i18n_patterns (the
+    admin, the API, documents, the sitemap)."""
+    return any(
+        not isinstance(pattern.pattern, LocalePrefixPattern)
+        and pattern.pattern.match(path.lstrip("/"))
+        for pattern in get_resolver(urlconf).url_patterns
+    )
+
+
 class ReaderLanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (the URL's prefix, the cookie, Accept-Language, English),
     with the signed-in user's profile language before the cookie when the URL names none.
-    It needs request.user: it comes after AuthenticationMiddleware."""
+    It needs request.user: it comes after AuthenticationMiddleware. A page asked for without
+    a prefix is redirected to the reader's language; a 404 of the API or the admin stays a
+    404."""
 
     def process_request(self, request):
         super().process_request(request)
@@ -79,6 +93,15 @@ class ReaderLanguageMiddleware(LocaleMiddleware):
             if chosen:
                 translation.activate(chosen)
                 request.LANGUAGE_CODE = chosen
+
+    def process_response(self, request, response):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        if response.status_code == 404 and outside_language_prefix(request.path_info, urlconf):
+            # What LocaleMiddleware adds to an answer it does not redirect.
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)
 
 
 @require_POST

@@ -264,6 +264,10 @@ def test_the_api_documents_and_admin_stay_unprefixed(client, seed):
     assert client.get("/fr/api/v1/openapi.json").status_code == 404
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
     assert client.get("/fr/admin/").status_code == 404
+    # Their own 404s stay 404s: never a redirect to a language.
+    for path in ("/api/v1/entries/isd/no-such-entry/", "/api/v1/no-such-thing/", "/admin/nope/"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Location" not in response, path
 
 
 def test_an_api_result_url_is_a_working_path(client, seed):

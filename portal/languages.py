@@ -5,7 +5,7 @@ Django's LocaleMiddleware redirects a page there. The switcher remembers a choic
 cookie and, for a signed-in user, in the profile that Wagtail's admin reads too."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
@@ -13,6 +13,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import LocalePrefixPattern, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.users.models import UserProfile
@@ -59,10 +60,15 @@ class LanguageVersion:
     current: bool
 
 
-def language_versions(request) -> list[LanguageVersion]:
-    """The page the request shows, in each language of the portal."""
+def language_versions(
+    request, params: list[tuple[str, str]] | None = None
+) -> list[LanguageVersion]:
+    """The page the request shows, in each language of the portal: its path and query, or,
+    for a page whose links carry only its own parameters (the search), those `params`."""
     current = translation.get_language()
     here = request.get_full_path()
+    if params is not None:
+        here = escape_uri_path(request.path) + (f"?{urlencode(params)}" if params else "")
     return [
         LanguageVersion(code, name, url_in_language(here, code), code == current)
         for code, name in settings.LANGUAGES

@@ -181,6 +181,18 @@ def test_the_switcher_offers_every_language_for_the_same_page_and_query(client, 
     assert ">Deutsch</button>" in text
 
 
+def test_the_search_pages_switcher_and_alternates_carry_only_the_searchs_own_parameters(
+    client, seed
+):
+    response = client.get("/de/search/?q=chat&formats=chat&formats=made-up&junk=x")
+    assert switcher(response)[0] == "/de/search/?q=chat&formats=chat"
+    assert alternates(response)["fr"] == "http://testserver/fr/search/?q=chat&amp;formats=chat"
+    assert "junk" not in response.content.decode()
+    # An address longer than crawlers take is not repeated as alternates.
+    long = client.get("/de/search/", {"q": "chat " * 450})
+    assert alternates(long) == {} and switcher(long)[0].startswith("/de/search/?q=chat+chat")
+
+
 def test_switching_goes_to_the_same_page_and_query_and_the_cookie_remembers(client, seed):
     response = client.post(
         "/language/", {"language": "de", "next": "/fr/search/?q=chat&formats=chat"}
@@ -265,7 +277,7 @@ def test_the_api_documents_and_admin_stay_unprefixed(client, seed):
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
     assert client.get("/fr/admin/").status_code == 404
     # Their own 404s stay 404s: never a redirect to a language.
-    for path in ("/api/v1/entries/isd/no-such-entry/", "/api/v1/no-such-thing/", "/admin/nope/"):
+    for path in ("/api/v1/entries/isd/no-such-entry/", "/api/v1/no-such-thing/", "/documents/0/x"):
         response = client.get(path)
         assert response.status_code == 404 and "Location" not in response, path
 

@@ -31,7 +31,9 @@ def test_visitor_goes_from_browse_to_an_entry_and_its_translation(portal, page, 
     assert page.locator("h1").inner_text().startswith("One-to-one online interventions")
     assert_accessible(axe, page)
     page.get_by_role("link", name="FR · Interventions en ligne").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    # The French version, framed in the reader's language: the entry says its own.
+    assert page.locator("article.entry").get_attribute("lang") == "fr"
+    assert page.locator("html").get_attribute("lang") == "en"
     assert_accessible(axe, page)
 
 

@@ -2,7 +2,10 @@
 
 from urllib.parse import urlparse
 
-from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.utils.deprecation import MiddlewareMixin
+from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
 from entries.models import EntryPage
@@ -10,10 +13,26 @@ from entries.selectors import entry_is_visible
 from entries.visibility import reader_for
 
 
+def _language_variants(path: str) -> list[str]:
+    """The path, then the same path without a language prefix and under each: Wagtail
+    records an old URL with the language of whoever renamed the page, and it must lead to
+    the page from every language."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    first, _slash, rest = path.lstrip("/").partition("/")
+    bare = "/" + rest if first in codes else path
+    variants = [bare, *(f"/{code}{bare}" for code in codes)]
+    return [path, *(variant for variant in variants if variant != path)]
+
+
 def _redirect_for(request) -> Redirect | None:
-    """The redirect Wagtail's middleware follows for this request, found the same way."""
+    """The redirect Wagtail's middleware would follow for this path, in any language: with
+    its query string, else without."""
     path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
-    return get_redirect(request, path) or get_redirect(request, urlparse(path).path)
+    for candidate in dict.fromkeys((path, urlparse(path).path)):
+        for variant in _language_variants(candidate):
+            if redirect := get_redirect(request, variant):
+                return redirect
+    return None
 
 
 def _may_follow(request, redirect: Redirect) -> bool:
@@ -26,17 +45,18 @@ def _may_follow(request, redirect: Redirect) -> bool:
     return entry is None or entry_is_visible(reader=reader_for(request.user), entry=entry)
 
 
-class VisibleRedirectMiddleware(RedirectMiddleware):
-    """Follows a redirect only for someone who may read the page it leads to. When an
-    organisation-only entry's slug changes, Wagtail keeps its old URL as a redirect; followed
-    for anyone, it would tell an outsider that the entry exists and where it went. Everyone
-    else gets the same 404 as for a missing entry."""
+class VisibleRedirectMiddleware(MiddlewareMixin):
+    """Wagtail's RedirectMiddleware, following a redirect only for someone who may read the
+    page it leads to. When an organisation-only entry's slug changes, Wagtail keeps its old
+    URL as a redirect; followed for anyone, it would tell an outsider that the entry exists
+    and where it went. Everyone else gets the same 404 as for a missing entry."""
 
     def process_response(self, request, response):
-        redirected = super().process_response(request, response)
-        if redirected is response:
+        if response.status_code != 404:
             return response
         redirect = _redirect_for(request)
-        if redirect is not None and not _may_follow(request, redirect):
+        if redirect is None or redirect.link is None or not _may_follow(request, redirect):
             return response
-        return redirected
+        if redirect.is_permanent:
+            return HttpResponsePermanentRedirect(redirect.link)
+        return HttpResponseRedirect(redirect.link)

@@ -26,6 +26,15 @@ language_validator = RegexValidator(r"^[a-z]{2}$", _("Use an ISO 639-1 code such
 year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
+class Language(models.TextChoices):
+    """The languages an editor writes an entry in. Imports keep any ISO 639-1 code, as the
+    interchange format allows."""
+
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    DE = "de", _("German")
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public")
     MEMBERS = "members", _("Members of any organisation")
@@ -60,12 +69,20 @@ class EntryPage(Page):
     # The page type's kind, kept as a column so that filters and counts read it like any
     # other facet; set from the page class on every save.
     kind = models.CharField(max_length=16, choices=Kind.choices, editable=False, db_index=True)
-    language = models.CharField(max_length=2, default="en", validators=[language_validator])
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+        validators=[language_validator],
+    )
+    # The id (slug) of the original; the admin offers the organisation's entries to choose.
     translation_of = models.CharField(
+        _("translation of"),
         max_length=100,
         blank=True,
         validators=[id_validator],
-        help_text=_("Id of the entry of the same organisation that this one translates."),
+        help_text=_("The entry of the same organisation that this one translates."),
     )
     visibility = models.CharField(
         max_length=16,

@@ -11,6 +11,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.models import Page
 
+from entries.forms import EntryPageForm
 from vocabulary.facets import TERM_FACET_NAMES
 
 _identity = [
@@ -75,5 +76,6 @@ def entry_edit_handler(*, lesson: bool) -> TabbedInterface:
             ObjectList(_sources, heading=_("Links and sources")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
-        ]
+        ],
+        base_form_class=EntryPageForm,
     )

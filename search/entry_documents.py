@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_from_path
 from wagtail.models import Site
 
 from entries.markdown import plain_text
@@ -100,9 +101,14 @@ class DocumentBuilder:
         self.site_roots = list(Site.get_site_root_paths())
         try:
             # Where Wagtail serves pages; a page's URL is this plus its path under its site.
-            self.serve_prefix: str | None = reverse("wagtail_serve", args=("",))
+            # Kept without the language prefix: one document serves readers of every
+            # language, and a hit takes the reader's (search.results.url_in_reader_language).
+            serve_prefix = reverse("wagtail_serve", args=("",))
         except NoReverseMatch:
-            self.serve_prefix = None
+            self.serve_prefix: str | None = None
+        else:
+            language = get_language_from_path(serve_prefix)
+            self.serve_prefix = serve_prefix.removeprefix(f"/{language}" if language else "")
 
     def _url(self, url_path: str) -> str:
         """What Page.get_url() gives without a request, without reading the sites or

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def url_in_reader_language(url: str) -> str:
+    """An entry's address as the index keeps it, without a language (one document serves
+    every reader), under the prefix of the language the reader is served in."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    language = get_language() or settings.LANGUAGE_CODE
+    return urlunsplit(parts._replace(path=f"/{language}{parts.path}"))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext, ngettext
@@ -118,7 +119,7 @@ def search_page(request):
         chips_hidden=selected_count - len(chips),
         clear_url=_url(params, drop=lambda key, value: key not in NOT_FILTERS),
         page_url=page_url + ("&" if page_url != "?" else ""),
-        feed_url="/search/feed/" + page_url,
+        feed_url=reverse("search_feed") + page_url,
         api_url="/api/v1/search/?" + urlencode(params),
         # The words that would find something, with the same filters.
         did_you_mean_url=_url(
@@ -216,7 +217,7 @@ class SearchFeed(Feed):
         }
 
     def link(self, obj):
-        return "/search/?" + self.request.GET.urlencode()
+        return reverse("search") + "?" + self.request.GET.urlencode()
 
     def subtitle(self, obj):
         return gettext("Practices and lessons learned shared by member organisations.")

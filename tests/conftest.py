@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
@@ -23,6 +24,14 @@ def portal_db(db):
     """An empty portal: home page, /organisations/ (which every migrated database has)
     and the controlled vocabulary."""
     vocabulary_load()
+
+
+@pytest.fixture(autouse=True)
+def interface_language_reset():
+    """A request leaves its language active in the thread (LocaleMiddleware activates one
+    and nothing deactivates it): each test starts from the default, English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from search.languages import language_boosts
 from search.matching import Vocabulary
 from search.query import MAX_QUERY_WORDS, SearchQuery, text_bounded
 from search.queue import index_queue_drain_if_pending
-from search.results import Completion, SearchHit, SearchResults
+from search.results import Completion, SearchHit, SearchResults, url_in_reader_language
 from vocabulary.models import Term
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def _hit(raw: dict) -> SearchHit:
         language=source["language"],
         title=source["title"],
         summary=source["summary"],
-        url=source.get("url", ""),
+        url=url_in_reader_language(source.get("url", "")),
         organisation_name=source.get("organisation_name", ""),
         assessment=source.get("assessment") or "",
         published=source.get("published"),
@@ -182,7 +182,9 @@ class EngineBackend:
         answer = self._ask(autocomplete_body(reader, prefix, size, keys))
         titles = [
             Completion(
-                text=hit["_source"]["title"], kind="entry", url=hit["_source"].get("url", "")
+                text=hit["_source"]["title"],
+                kind="entry",
+                url=url_in_reader_language(hit["_source"].get("url", "")),
             )
             for hit in answer["hits"]["hits"]
         ]

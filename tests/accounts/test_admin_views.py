@@ -83,7 +83,7 @@ def test_moderator_withdraws_an_invitation_of_their_organisation_only(
     assert "<td>a@example.org</td>" not in listing
     other.refresh_from_db()
     assert other.withdrawn_at is None
-    response = client.get(f"/accounts/invitation/{mine_token}/")
+    response = client.get(f"/en/accounts/invitation/{mine_token}/")
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
 
@@ -122,4 +122,4 @@ def test_nobody_lists_or_revokes_another_users_token(client, moderator, make_use
 def test_admin_views_need_the_second_factor(client, moderator):
     client.force_login(moderator)
     for url in (INVITE, TOKENS):
-        assert client.get(url)["Location"].startswith("/accounts/2fa/setup/")
+        assert client.get(url)["Location"].startswith("/en/accounts/2fa/setup/")

@@ -141,7 +141,7 @@ def policy(response) -> dict[str, str]:
 
 
 def test_public_pages_forbid_inline_scripts_and_framing(client, portal_db):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     csp = policy(response)
     assert csp["script-src"] == "'self'"

@@ -44,7 +44,7 @@ def test_invitation_mails_a_link_that_names_the_organisation(moderator, org_a, s
     message = mail.outbox[0]
     assert message.to == ["new@example.org"]
     assert "Organisation A" in message.subject
-    assert f"https://portal.example.org/accounts/invitation/{raw_token}/" in message.body
+    assert f"https://portal.example.org/en/accounts/invitation/{raw_token}/" in message.body
     assert "editor" in message.body
     # The link is a secret: the database keeps only its digest.
     assert raw_token not in invitation.token_hash

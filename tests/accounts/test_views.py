@@ -25,7 +25,7 @@ def invitation(make_user, org_a):
     invitation, raw_token = invitation_create(
         organisation=org_a, email="new@example.org", role=Role.EDITOR, invited_by=moderator
     )
-    return invitation, f"/accounts/invitation/{raw_token}/"
+    return invitation, f"/en/accounts/invitation/{raw_token}/"
 
 
 def accept(client, url, **overrides):
@@ -56,7 +56,7 @@ def test_accepting_signs_the_new_member_in_and_the_link_then_answers_410(client,
     assert "Organisation A" in text_of(welcome)
     assert Membership.objects.get(user__username="newbie").role == Role.EDITOR
     # An editor goes on to the editing area, which first asks for an authenticator app.
-    assert client.get("/admin/")["Location"].startswith("/accounts/2fa/setup/")
+    assert client.get("/admin/")["Location"].startswith("/en/accounts/2fa/setup/")
 
     client.logout()
     again = client.get(url)
@@ -74,11 +74,13 @@ def test_expired_invitation_says_so_and_answers_410(client, invitation):
     text = text_of(response)
     assert "This invitation has expired" in text
     assert "ask your moderator for a new one" in text
-    assert "<form" not in response.content.decode()
+    # No form to sign up with (the language switcher is the page's only form).
+    main = response.content.decode().split('<main id="main"', 1)[1]
+    assert "<form" not in main
 
 
 def test_unknown_invitation_answers_404(client, portal_db):
-    assert client.get("/accounts/invitation/not-a-real-token/").status_code == 404
+    assert client.get("/en/accounts/invitation/not-a-real-token/").status_code == 404
 
 
 def test_errors_are_listed_announced_and_tied_to_their_fields(client, invitation):
@@ -124,7 +126,7 @@ def test_editor_is_sent_to_set_up_an_authenticator_then_reaches_the_admin(client
     client.force_login(editor)
     response = client.get("/admin/pages/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/2fa/setup/?next=%2Fadmin%2Fpages%2F"
+    assert response["Location"] == "/en/accounts/2fa/setup/?next=%2Fadmin%2Fpages%2F"
 
     setup = client.get(response["Location"])
     text = text_of(setup)
@@ -152,7 +154,7 @@ def test_next_sign_in_asks_for_a_code_and_refuses_a_wrong_or_reused_one(client, 
     device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
     client.force_login(editor)
     response = client.get("/admin/")
-    assert response["Location"].startswith("/accounts/2fa/verify/")
+    assert response["Location"].startswith("/en/accounts/2fa/verify/")
     assert "That code is not right" in text_of(
         client.post(response["Location"], {"code": "123456"})
     )
@@ -170,14 +172,16 @@ def test_next_sign_in_asks_for_a_code_and_refuses_a_wrong_or_reused_one(client, 
     # The same code does not open a second session.
     client.logout()
     client.force_login(editor)
-    assert "That code is not right" in text_of(client.post("/accounts/2fa/verify/", {"code": code}))
+    assert "That code is not right" in text_of(
+        client.post("/en/accounts/2fa/verify/", {"code": code})
+    )
 
 
 def test_next_is_kept_on_this_site_only(client, editor):
     device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
     client.force_login(editor)
     response = client.post(
-        "/accounts/2fa/verify/", {"code": current_code(device), "next": "https://evil.example/"}
+        "/en/accounts/2fa/verify/", {"code": current_code(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/admin/"
 
@@ -196,7 +200,7 @@ def test_logout_works_without_a_second_factor(client, editor):
 
 
 def test_two_factor_pages_need_a_signed_in_user(client, portal_db):
-    response = client.get("/accounts/2fa/setup/")
+    response = client.get("/en/accounts/2fa/setup/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
@@ -211,16 +215,16 @@ def test_a_member_signs_in_on_the_site_and_reads_members_entries(client, portal_
     user.save()
     assert client.get(entry.url).status_code == 404
     response = client.post(
-        "/accounts/login/",
+        "/en/accounts/login/",
         {"username": "reader", "password": "a long passphrase for tests", "next": entry.url},
     )
     assert response.status_code == 302 and response["Location"] == entry.url
     assert "Members-only lesson title" in client.get(entry.url).content.decode()
-    client.post("/accounts/logout/")
+    client.post("/en/accounts/logout/")
     assert client.get(entry.url).status_code == 404
 
 
 def test_a_wrong_password_on_the_site_says_so(client, portal_db):
-    response = client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    response = client.post("/en/accounts/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()

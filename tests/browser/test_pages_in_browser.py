@@ -30,9 +30,11 @@ def test_visitor_goes_from_browse_to_an_entry_and_its_translation(portal, page, 
     ).click()
     assert page.locator("h1").inner_text().startswith("One-to-one online interventions")
     assert_accessible(axe, page)
-    # "Also in:" names the French version in French.
+    # "Also in:" names the French version in French; the French version is framed in the
+    # reader's language, its own text says its language.
     page.locator(".other-versions").get_by_role("link", name="Français").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").get_attribute("lang") == "fr"
+    assert page.locator("html").get_attribute("lang") == "en"
     assert_accessible(axe, page)
 
 

@@ -308,7 +308,7 @@ def test_unknown_partners_of_a_members_import_are_names_on_the_entry(client):
     ]
     assert OrganisationPage.objects.count() == organisations_before
     assert Group.objects.count() == groups_before
-    page = client.get("/organisations/org-a/test-entry/").content.decode()
+    page = client.get("/en/organisations/org-a/test-entry/").content.decode()
     assert "with Official Network Staff" in page
     assert "/organisations/anything/" not in page
     assert [json.loads(text)["partners"] for text in export_lines()] == [[FAKE_PARTNER]]
@@ -463,7 +463,7 @@ def test_a_dry_run_by_an_editor_sends_no_email_and_a_real_one_notifies_moderator
 def test_partner_names_are_shown_and_kept_in_the_admin(client):
     moderator = _member("moderator", name="Org A")
     _import_as(moderator, [entry_line(organisation=ORG_A, partners=[FAKE_PARTNER])])
-    page = client.get("/organisations/org-a/test-entry/").content.decode()
+    page = client.get("/en/organisations/org-a/test-entry/").content.decode()
     assert 'Official Network Staff <span class="muted">(not a member organisation)' in page
     login_with_second_factor(client, moderator)
     entry = EntryPage.objects.get(slug="test-entry")

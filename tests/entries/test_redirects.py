@@ -29,7 +29,7 @@ def renamed(django_capture_on_commit_callbacks):
 def test_a_renamed_hidden_entry_answers_404_to_outsiders_like_a_missing_one(client, renamed):
     entry = make_entry(id="safety-plan", visibility="organisation")
     old_url, new_url = renamed(entry, "safety-plan-2026")
-    missing = client.get("/organisations/test-org/no-such-entry/")
+    missing = client.get("/en/organisations/test-org/no-such-entry/")
 
     answer = client.get(old_url)
     assert answer.status_code == 404

@@ -24,7 +24,7 @@ def test_a_member_of_another_organisation_marks_an_entry_peer_reviewed(client, e
     page = client.get(entry.url).content.decode()
     assert "Mark as peer reviewed" in page
     response = client.post(
-        f"/entries/{entry.pk}/peer-review/",
+        f"/en/entries/{entry.pk}/peer-review/",
         {"voice": "other-org", "verdict": "Solid and well evaluated."},
     )
     assert response.status_code == 302
@@ -53,7 +53,7 @@ def test_publisher_and_partners_cannot_review_their_own_entry(client, entry, org
     client.force_login(member_of(organisation_id, role="moderator"))
     assert "Mark as peer reviewed" not in client.get(entry.url).content.decode()
     client.post(
-        f"/entries/{entry.pk}/peer-review/", {"voice": organisation_id, "verdict": "Great."}
+        f"/en/entries/{entry.pk}/peer-review/", {"voice": organisation_id, "verdict": "Great."}
     )
     assert not PeerReview.objects.exists()
 
@@ -63,7 +63,7 @@ def test_network_staff_review_in_their_own_name(client, entry, django_user_model
     staff.groups.add(Group.objects.get_or_create(name=NETWORK_STAFF_GROUP)[0])
     client.force_login(staff)
     client.post(
-        f"/entries/{entry.pk}/peer-review/", {"voice": "network-staff", "verdict": "Checked."}
+        f"/en/entries/{entry.pk}/peer-review/", {"voice": "network-staff", "verdict": "Checked."}
     )
     assert PeerReview.objects.get().reviewer_label == "Network staff"
 
@@ -71,7 +71,7 @@ def test_network_staff_review_in_their_own_name(client, entry, django_user_model
 def test_an_empty_verdict_is_refused_with_a_message(client, entry):
     client.force_login(member_of("other-org"))
     response = client.post(
-        f"/entries/{entry.pk}/peer-review/", {"voice": "other-org", "verdict": " "}, follow=True
+        f"/en/entries/{entry.pk}/peer-review/", {"voice": "other-org", "verdict": " "}, follow=True
     )
     assert "Give a short verdict" in response.content.decode()
     assert not PeerReview.objects.exists()
@@ -81,7 +81,7 @@ def test_a_hidden_entry_cannot_be_reviewed_or_probed(client):
     hidden = make_entry(id="hidden", visibility="organisation")
     client.force_login(member_of("other-org"))
     response = client.post(
-        f"/entries/{hidden.pk}/peer-review/", {"voice": "other-org", "verdict": "Probe."}
+        f"/en/entries/{hidden.pk}/peer-review/", {"voice": "other-org", "verdict": "Probe."}
     )
     assert response.status_code == 404
     assert not PeerReview.objects.exists()
@@ -96,15 +96,15 @@ def test_lists_filter_on_peer_reviewed_entries(client, entry):
         reviewer_organisation=reviewer.memberships.get().organisation,
         verdict="Good work.",
     )
-    reviewed = client.get("/entries/?peer_reviewed=yes").content.decode()
+    reviewed = client.get("/en/entries/?peer_reviewed=yes").content.decode()
     assert entry.title in reviewed and "Not reviewed yet" not in reviewed
-    others = client.get("/entries/?peer_reviewed=no").content.decode()
+    others = client.get("/en/entries/?peer_reviewed=no").content.decode()
     assert "Not reviewed yet" in others and entry.title not in others
 
 
 def test_a_reviewer_reviews_an_entry_once_and_may_change_their_verdict(client, entry):
     client.force_login(member_of("other-org"))
-    url = f"/entries/{entry.pk}/peer-review/"
+    url = f"/en/entries/{entry.pk}/peer-review/"
     client.post(url, {"voice": "other-org", "verdict": "First reading: promising."})
     client.post(url, {"voice": "other-org", "verdict": "Second reading: well evaluated."})
     review = PeerReview.objects.get()

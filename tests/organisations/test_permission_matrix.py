@@ -158,13 +158,13 @@ class PermissionMatrix:
         for _caller, reads in self.each_caller():
             for name, page in self.pages.items():
                 status = self.client.get(
-                    f"/organisations/{page.organisation.slug}/{page.slug}/"
+                    f"/en/organisations/{page.organisation.slug}/{page.slug}/"
                 ).status_code
                 self.assertEqual(status, 200 if name in reads else 404, name)
 
     def test_search_page_and_search_api_results(self):
         for _caller, reads in self.each_caller():
-            html = self.client.get("/search/", {"q": SHARED_WORD}).content.decode()
+            html = self.client.get("/en/search/", {"q": SHARED_WORD}).content.decode()
             self.assert_markers(html, reads, "search page")
             answer = self.client.get("/api/v1/search/", {"q": SHARED_WORD}).json()
             self.assertEqual(answer["engine"], self.engine_name)
@@ -187,7 +187,7 @@ class PermissionMatrix:
         for _caller, reads in self.each_caller():
             suggestions = []
             for marker in MARKERS.values():
-                answer = self.client.get("/search/autocomplete/", {"q": marker[:6]}).json()
+                answer = self.client.get("/en/search/autocomplete/", {"q": marker[:6]}).json()
                 suggestions += [suggestion["text"] for suggestion in answer["suggestions"]]
             self.assert_markers(" ".join(suggestions), reads, "autocomplete")
             for name, marker in MARKERS.items():
@@ -204,7 +204,7 @@ class PermissionMatrix:
 
     def test_feed(self):
         for _caller, reads in self.each_caller():
-            feed = self.client.get("/search/feed/", {"q": SHARED_WORD}).content.decode()
+            feed = self.client.get("/en/search/feed/", {"q": SHARED_WORD}).content.decode()
             self.assert_markers(feed, reads, "feed")
 
     def test_sitemap_lists_public_entries_to_everyone(self):

@@ -138,7 +138,7 @@ def test_export_and_list_filters_that_no_term_could_match_are_refused_by_name(
     answer = client.get(f"/api/v1/entries.jsonl?{query}")
     assert answer.status_code == 400
     assert answer.json()["parameter"] == parameter
-    page = client.get(f"/entries/?{query}")
+    page = client.get(f"/en/entries/?{query}")
     assert page.status_code == 400
     assert f"<code>{parameter}</code>" in page.content.decode()
 

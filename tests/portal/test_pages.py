@@ -25,7 +25,7 @@ def text_of(response) -> str:
 
 
 def test_home_shows_new_entries_and_browsing_counts(client, seed):
-    response = client.get("/")
+    response = client.get("/en/")
     text = text_of(response)
     assert "The Redirect Method" in text
     assert "Back-end security" not in text
@@ -40,13 +40,13 @@ def test_home_shows_new_entries_and_browsing_counts(client, seed):
             if entry["visibility"] == "public" and domain in entry.get("domains", [])
         )
         count = re.search(
-            rf'href="/search/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
+            rf'href="/en/search/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
         )
         assert int(count.group(1)) == public if public else count is None, domain
 
 
 def test_practice_list_shows_practices_only(client, seed):
-    text = text_of(client.get("/practices/"))
+    text = text_of(client.get("/en/practices/"))
     assert "The Redirect Method" in text
     assert "ExitUSA" in text
     assert "Sécurité" not in text
@@ -55,7 +55,7 @@ def test_practice_list_shows_practices_only(client, seed):
 
 
 def test_lesson_list_hides_members_only_lessons_from_anonymous(client, seed):
-    text = text_of(client.get("/lessons/"))
+    text = text_of(client.get("/en/lessons/"))
     assert "3 entries" in text
     assert "back-end" not in text.lower()
 
@@ -63,7 +63,7 @@ def test_lesson_list_hides_members_only_lessons_from_anonymous(client, seed):
 def test_members_only_entry_answers_404_to_anonymous_and_opens_for_superuser(
     client, seed, superuser
 ):
-    url = "/organisations/ran/back-end-security-and-supervision/"
+    url = "/en/organisations/ran/back-end-security-and-supervision/"
     assert client.get(url).status_code == 404
     client.force_login(superuser)
     response = client.get(url)
@@ -158,12 +158,13 @@ def test_related_members_only_entry_is_not_listed_to_anonymous(client):
 
 
 def test_language_switch_links_translations(client, seed):
-    response = client.get("/organisations/isd/isd-one-to-one/")
+    response = client.get("/en/organisations/isd/isd-one-to-one/")
     html = response.content.decode()
-    assert 'href="/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
-    french = client.get("/organisations/isd/isd-one-to-one-fr/").content.decode()
-    assert '<html lang="fr">' in french
-    assert 'href="/organisations/isd/isd-one-to-one/" hreflang="en"' in french
+    assert 'href="/en/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
+    french = client.get("/en/organisations/isd/isd-one-to-one-fr/").content.decode()
+    # The interface's language is the page's; the entry's text says its own.
+    assert '<html lang="en">' in french and '<article class="entry" lang="fr">' in french
+    assert 'href="/en/organisations/isd/isd-one-to-one/" hreflang="en"' in french
 
 
 def test_script_in_imported_text_is_shown_as_text(client):
@@ -178,14 +179,14 @@ def test_script_in_imported_text_is_shown_as_text(client):
 
 
 def test_organisation_page_lists_its_entries_and_partner_entries(client, seed):
-    text = text_of(client.get("/organisations/isd/"))
+    text = text_of(client.get("/en/organisations/isd/"))
     assert "One-to-one online interventions" in text
-    partner = text_of(client.get("/organisations/jigsaw/"))
+    partner = text_of(client.get("/en/organisations/jigsaw/"))
     assert "The Redirect Method" in partner
 
 
 def test_organisation_index_counts_visible_entries(client, seed):
-    text = text_of(client.get("/organisations/"))
+    text = text_of(client.get("/en/organisations/"))
     assert "Radicalisation Awareness Network" in text
     assert re.search(r"Radicalisation Awareness Network .*? 3 entries", text)
 
@@ -197,7 +198,7 @@ def test_sitemap_lists_public_entries_only(client, seed):
 
 
 def test_list_filters_by_facet(client, seed):
-    text = text_of(client.get("/entries/?formats=search-advertising"))
+    text = text_of(client.get("/en/entries/?formats=search-advertising"))
     assert "The Redirect Method" in text
     assert "ExitUSA" not in text
 

@@ -287,7 +287,7 @@ class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
         self.assertIsNone(self.search(q="annonymus caht", formats=["video"]).did_you_mean)
         self.assertIsNone(self.search(q="annonymus caht", year_to=2018).did_you_mean)
         # The page's link keeps the filters.
-        html = self.client.get("/search/", {"q": "annonymus caht", "formats": "chat"}).content
+        html = self.client.get("/en/search/", {"q": "annonymus caht", "formats": "chat"}).content
         self.assertIn(
             b'Did you mean <a href="?q=anonymous+chat&amp;formats=chat">anonymous chat</a>?',
             html,

@@ -35,7 +35,7 @@ class EngineOutageTests(OwnEngineMixin, TestCase):
         self.engine("stop")
         during = self.search("quoll")
         self.assertEqual((during["engine"], during["count"]), ("database", 1))
-        page = self.client.get("/search/", {"q": "quoll"})
+        page = self.client.get("/en/search/", {"q": "quoll"})
         self.assertEqual(page.status_code, 200)
         self.assertIn("may be less precise", page.content.decode())
 

@@ -119,7 +119,7 @@ class HostileInput:
     @given(parameters, raw_bytes)
     @found
     def test_the_page_answers_or_names_the_parameter(self, params, extra):
-        response = self.get("/search/", params, extra)
+        response = self.get("/en/search/", params, extra)
         html = response.content.decode()
         if response.status_code == 400:
             named = re.search(r"The search could not run: <code>([^<]*)</code>", html)
@@ -135,7 +135,7 @@ class HostileInput:
     @given(parameters, raw_bytes)
     @found
     def test_the_feed_answers_or_names_the_parameter(self, params, extra):
-        response = self.get("/search/feed/", params, extra)
+        response = self.get("/en/search/feed/", params, extra)
         if response.status_code == 400:
             text = response.content.decode()
             named = re.match(r"Invalid search parameter ([^:]+): ", text)

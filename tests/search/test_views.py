@@ -27,7 +27,7 @@ def database_search(settings):
 
 
 def test_search_page_shows_results_facets_and_a_quiet_fallback_notice(client):
-    html = client.get("/search/", {"q": "redirect"}).content.decode()
+    html = client.get("/en/search/", {"q": "redirect"}).content.decode()
     assert "The Redirect Method" in html
     assert re.search(r'<input type="checkbox" name="formats" value="search-advertising"', html)
     assert "may be less precise" in html
@@ -35,7 +35,7 @@ def test_search_page_shows_results_facets_and_a_quiet_fallback_notice(client):
 
 
 def test_selected_values_become_chips_that_remove_themselves(client):
-    response = client.get("/search/", {"formats": ["chat", "video"], "q": "exit"})
+    response = client.get("/en/search/", {"formats": ["chat", "video"], "q": "exit"})
     html = response.content.decode()
     assert 'aria-label="Remove filter Format: Text chat"' in html
     remove_chat = re.search(r'<a href="([^"]+)" aria-label="Remove filter Format: Text chat"', html)
@@ -45,14 +45,14 @@ def test_selected_values_become_chips_that_remove_themselves(client):
 
 
 def test_every_state_is_in_the_url_and_pages_follow(client):
-    html = client.get("/search/", {"page_size": 2, "sort": "newest"}).content.decode()
+    html = client.get("/en/search/", {"page_size": 2, "sort": "newest"}).content.decode()
     next_link = re.search(r'<a rel="next" href="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert "page_size=2" in next_link and "sort=newest" in next_link and "page=2" in next_link
     assert "Page 1 of" in html
 
 
 def test_bad_parameters_get_a_clear_message_not_a_crash(client):
-    response = client.get("/search/", {"page": "two"})
+    response = client.get("/en/search/", {"page": "two"})
     assert response.status_code == 400
     assert "<code>page</code> must be an integer, not &#x27;two&#x27;" in response.content.decode()
     api = client.get("/api/v1/search/", {"sort": "oldest"})
@@ -65,7 +65,7 @@ def test_bad_parameters_get_a_clear_message_not_a_crash(client):
 
 def test_year_range_is_a_filter_with_a_chip_and_outlives_ticking_a_facet(client):
     html = client.get(
-        "/search/", {"year_from": 2015, "formats": "chat", "sort": "newest", "page_size": 5}
+        "/en/search/", {"year_from": 2015, "formats": "chat", "sort": "newest", "page_size": 5}
     ).content.decode()
     chip = re.search(r'<a href="([^"]+)" aria-label="Remove filter Years: Active from 2015"', html)
     remove_years = chip.group(1).replace("&amp;", "&")
@@ -81,7 +81,7 @@ def test_year_range_is_a_filter_with_a_chip_and_outlives_ticking_a_facet(client)
 
 
 def test_the_error_page_searches_again_without_the_bad_parameter(client):
-    response = client.get("/search/", {"sort": "oldest", "formats": "chat"})
+    response = client.get("/en/search/", {"sort": "oldest", "formats": "chat"})
     assert response.status_code == 400
     html = response.content.decode()
     assert '<input type="hidden" name="formats" value="chat"' in html
@@ -90,7 +90,7 @@ def test_the_error_page_searches_again_without_the_bad_parameter(client):
 
 
 def test_a_page_past_the_last_links_to_the_last(client):
-    html = client.get("/search/", {"page_size": 10, "page": 40}).content.decode()
+    html = client.get("/en/search/", {"page_size": 10, "page": 40}).content.decode()
     last = re.search(r'<a href="([^"]+)">Go to the last page</a>', html).group(1)
     count = int(re.search(r"(\d+) results?</h2>", html).group(1))
     assert last.replace("&amp;", "&") == f"?page_size=10&page={-(-count // 10)}"
@@ -123,7 +123,7 @@ def test_search_api_answers_the_contract(client):
 
 
 def test_atom_feed_lists_the_newest_matches(client):
-    response = client.get("/search/feed/", {"q": "redirect"})
+    response = client.get("/en/search/feed/", {"q": "redirect"})
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
     titles = [
@@ -141,7 +141,7 @@ def test_atom_feed_lists_the_newest_matches(client):
 
 
 def test_atom_feed_refuses_a_bad_parameter_by_name(client):
-    response = client.get("/search/feed/", {"q": "redirect", "year_from": "last year"})
+    response = client.get("/en/search/feed/", {"q": "redirect", "year_from": "last year"})
     assert response.status_code == 400
     assert response.content.decode() == (
         "Invalid search parameter year_from: must be an integer, not 'last year'"
@@ -149,7 +149,7 @@ def test_atom_feed_refuses_a_bad_parameter_by_name(client):
 
 
 def test_autocomplete_suggests_titles_and_terms(client):
-    suggestions = client.get("/search/autocomplete/", {"q": "redir"}).json()["suggestions"]
+    suggestions = client.get("/en/search/autocomplete/", {"q": "redir"}).json()["suggestions"]
     texts = [suggestion["text"] for suggestion in suggestions]
     assert "The Redirect Method" in texts
     assert "Redirect method" in texts  # the approach term
@@ -161,7 +161,7 @@ def test_highlights_show_matches_and_never_markup(client):
     make_entry(
         id="hostile", summary="Talks about <script>alert(1)</script> numbat safety.", body="numbat"
     )
-    html = client.get("/search/", {"q": "numbat"}).content.decode()
+    html = client.get("/en/search/", {"q": "numbat"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<mark>" in html.lower() or "numbat" in html
 
@@ -184,21 +184,21 @@ def test_database_highlights_are_whole_words_with_paragraphs_apart(client):
 
 def test_more_filter_values_than_a_search_takes_get_a_400_that_names_the_facet(client):
     over = {"countries": [f"X{n}" for n in range(MAX_FILTER_VALUES + 1)]}
-    page = client.get("/search/", over)
+    page = client.get("/en/search/", over)
     assert page.status_code == 400
     assert f"<code>countries</code> too many filter values: at most {MAX_FILTER_VALUES}" in (
         page.content.decode()
     )
     api = client.get("/api/v1/search/", over)
     assert api.status_code == 400 and api.json()["parameter"] == "countries"
-    feed = client.get("/search/feed/", over)
+    feed = client.get("/en/search/feed/", over)
     assert feed.status_code == 400
     assert feed.content.decode().startswith("Invalid search parameter countries: too many")
 
 
 def test_unrecognised_filter_values_get_one_notice_and_no_chip_each(client):
     unknown = [f"made-up-format-{n}" for n in range(500)]
-    response = client.get("/search/", {"formats": ["chat", *unknown[:99]], "q": "exit"})
+    response = client.get("/en/search/", {"formats": ["chat", *unknown[:99]], "q": "exit"})
     html = response.content.decode()
     assert response.status_code == 200
     assert (
@@ -213,14 +213,15 @@ def test_unrecognised_filter_values_get_one_notice_and_no_chip_each(client):
         facet: unknown[n::5]
         for n, facet in enumerate(["formats", "domains", "countries", "platforms", "ideologies"])
     }
-    refused = client.get("/search/", spread)
+    refused = client.get("/en/search/", spread)
     assert refused.status_code == 400
     assert len(refused.content) < 100_000
 
 
 def test_a_page_of_as_many_filters_as_allowed_stays_small(client):
     html = client.get(
-        "/search/", {"countries": [f"X{n}" for n in range(MAX_FILTER_VALUES)], "junk": ["x"] * 50}
+        "/en/search/",
+        {"countries": [f"X{n}" for n in range(MAX_FILTER_VALUES)], "junk": ["x"] * 50},
     ).content.decode()
     assert "100 filters were not recognised" in html
     assert "junk" not in html
@@ -234,7 +235,7 @@ def test_chips_of_many_selected_filters_grow_linearly(client):
     selected = {}
     for facet, slug in terms:
         selected.setdefault(facet, []).append(slug)
-    html = client.get("/search/", selected).content.decode()
+    html = client.get("/en/search/", selected).content.decode()
     assert f"{len(terms)} selected" in html
     assert html.count('aria-label="Remove filter') == CHIPS_SHOWN
     assert f"and {len(terms) - CHIPS_SHOWN} more, under Filters" in html

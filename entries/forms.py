@@ -1,4 +1,5 @@
-"""The admin's form of an entry: "Translation of" is chosen among the organisation's entries."""
+"""The admin's form of an entry: its language is one of the portal's, "Translation of" is
+chosen among the organisation's entries."""
 
 from django import forms
 from django.utils.translation import gettext
@@ -10,6 +11,7 @@ from entries.models import EntryPage, Language
 class EntryPageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"] = self._language_field(self.fields["language"])
         field = self.fields["translation_of"]
         self.fields["translation_of"] = forms.ChoiceField(
             label=field.label,
@@ -17,6 +19,15 @@ class EntryPageForm(WagtailAdminPageForm):
             required=False,
             choices=self._translation_choices(),
         )
+
+    def _language_field(self, field) -> forms.ChoiceField:
+        """English, French or German; an imported entry in another language keeps its code
+        as a choice."""
+        choices = list(Language.choices)
+        current = self.instance.language
+        if current and current not in Language.values:
+            choices.append((current, current))
+        return forms.ChoiceField(label=field.label, choices=choices, initial=field.initial)
 
     def _translation_choices(self) -> list[tuple[str, str]]:
         """The organisation's other entries that are originals (a translation names its

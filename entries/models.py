@@ -27,8 +27,8 @@ year_validators = [MinValueValidator(1950), MaxValueValidator(2100)]
 
 
 class Language(models.TextChoices):
-    """The languages an editor writes an entry in. Imports keep any ISO 639-1 code, as the
-    interchange format allows."""
+    """The languages the admin offers an editor for an entry. Not the field's choices: an
+    import keeps any ISO 639-1 code, as the interchange format allows."""
 
     EN = "en", _("English")
     FR = "fr", _("French")
@@ -72,7 +72,6 @@ class EntryPage(Page):
     language = models.CharField(
         _("language"),
         max_length=2,
-        choices=Language.choices,
         default=Language.EN,
         validators=[language_validator],
     )

@@ -7,7 +7,8 @@ from __future__ import annotations
 import dataclasses
 
 import pycountry
-from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 
 from organisations.models import OrganisationPage
 from search.cache import process_cached
@@ -18,11 +19,13 @@ from vocabulary.models import Term
 
 
 def _language_label(code: str) -> str | None:
-    named = dict(settings.LANGUAGES)
-    if code in named:
-        return str(named[code])
-    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
-    return language.name if language else None
+    """A language named in itself (English, Français, Español), as the language switcher and
+    the links to other versions name them, whatever the reader's language."""
+    try:
+        return capfirst(get_language_info(code)["name_local"])
+    except KeyError:
+        language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+        return language.name if language else None
 
 
 def _term_labels() -> dict[tuple[str, str], dict[str, str]]:

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from entries.imports import entries_import
 from tests.browser import assert_accessible
@@ -26,10 +28,15 @@ def portal(portal_db, live_server, settings):
 
 
 def assert_in_language(page, language: str) -> None:
-    """The page is in this language: its address's prefix and <html lang>. (Once the
-    catalogues are in, one assert on a translated word of the page goes here.)"""
+    """The page is in this language: its address's prefix, <html lang>, and the words of
+    its navigation."""
     assert urlsplit(page.url).path.startswith(f"/{language}/"), page.url
     assert page.locator("html").get_attribute("lang") == language
+    with translation.override(language):
+        words = [gettext("Practices"), gettext("Lessons learned"), gettext("Search")]
+    navigation = page.locator("header nav").inner_text()
+    for word in words:
+        assert word in navigation, (word, navigation)
 
 
 def assert_shareable(browser, url: str, language: str) -> None:

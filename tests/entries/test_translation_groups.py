@@ -111,22 +111,23 @@ def test_the_other_versions_are_those_the_reader_may_see(versions):
 
 
 def test_cards_and_pages_link_the_other_versions_in_their_own_language(client, versions):
-    listing = client.get("/entries/").content.decode()
+    listing = client.get("/en/entries/").content.decode()
     assert "2 entries" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", listing))
     assert re.search(
-        r'Also in: <a href="/organisations/alpha/guide-es/" hreflang="es" lang="es">Español</a>, '
-        r'<a href="/organisations/alpha/guide-fr/" hreflang="fr" lang="fr">Français</a>',
+        r'Also in: <a href="/en/organisations/alpha/guide-es/" hreflang="es" lang="es">Español</a>, '
+        r'<a href="/en/organisations/alpha/guide-fr/" hreflang="fr" lang="fr">Français</a>',
         listing,
     )
     assert "guide-de" not in listing
-    page = client.get("/organisations/alpha/guide-fr/").content.decode()
-    assert (
-        '<link rel="alternate" hreflang="fr" href="http://localhost/organisations/alpha/guide-fr/">'
-        in page
-    )
-    assert (
-        '<link rel="alternate" hreflang="en" href="http://localhost/organisations/alpha/guide/">'
-        in page
-    )
-    assert 'hreflang="de"' not in page
-    assert '<a href="/organisations/alpha/guide/" hreflang="en" lang="en">English</a>' in page
+    page = client.get("/en/organisations/alpha/guide-fr/").content.decode()
+    # A language the entry exists in names that version; the others, this one framed in them.
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+    assert alternates == {
+        "en": "http://testserver/en/organisations/alpha/guide/",
+        "fr": "http://testserver/fr/organisations/alpha/guide-fr/",
+        "de": "http://testserver/de/organisations/alpha/guide-fr/",
+        "es": "http://testserver/en/organisations/alpha/guide-es/",
+        "x-default": "http://testserver/organisations/alpha/guide-fr/",
+    }
+    assert "guide-de" not in page
+    assert '<a href="/en/organisations/alpha/guide/" hreflang="en" lang="en">English</a>' in page

@@ -38,8 +38,11 @@ ALLOWED = {"api", "atom", "json", "english"}
 
 def page_in(client, language: str, url: str, params: dict | None = None):
     """The page at `url` asked for in `language`: the one place that says how a page is
-    asked for in a language (today the Accept-Language header that LocaleMiddleware
-    honours; with language prefixes in the URLs, the prefixed address)."""
+    asked for in a language. Pages by their prefixed address (`/fr/search/`), whatever
+    prefix `url` had; the API, which has no prefix, by Accept-Language."""
+    if not url.startswith("/api/"):
+        path = url.split("/", 2)[2] if url.split("/")[1] in dict(settings.LANGUAGES) else url[1:]
+        url = f"/{language}/{path}"
     return client.get(url, params or {}, headers={"accept-language": language})
 
 

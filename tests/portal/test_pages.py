@@ -163,7 +163,7 @@ def test_language_switch_links_translations(client, seed):
     assert 'href="/en/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
     french = client.get("/en/organisations/isd/isd-one-to-one-fr/").content.decode()
     # The interface's language is the page's; the entry's text says its own.
-    assert '<html lang="en">' in french and '<article class="entry" lang="fr">' in french
+    assert '<html lang="en">' in french and '<h1 lang="fr">' in french
     assert 'href="/en/organisations/isd/isd-one-to-one/" hreflang="en"' in french
 
 

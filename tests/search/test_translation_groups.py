@@ -220,18 +220,18 @@ class TranslationGroupBehaviour:
         )
 
     def test_the_search_page_and_its_feed_show_each_group_once_with_its_other_versions(self):
-        html = self.client.get("/search/", {"formats": "chat"}).content.decode()
+        html = self.client.get("/en/search/", {"formats": "chat"}).content.decode()
         self.assertIn("2 results", html)
-        self.assertIn('<a href="/organisations/alpha/exit-chat/">', html)
-        self.assertNotIn('<a href="/organisations/alpha/exit-chat-fr/">', html)
+        self.assertIn('<a href="/en/organisations/alpha/exit-chat/">', html)
+        self.assertNotIn('<a href="/en/organisations/alpha/exit-chat-fr/">', html)
         self.assertIn(
-            'Also in: <a href="/organisations/alpha/exit-chat-es/" hreflang="es" lang="es">'
-            'Español</a>, <a href="/organisations/alpha/exit-chat-fr/" hreflang="fr" '
+            'Also in: <a href="/en/organisations/alpha/exit-chat-es/" hreflang="es" lang="es">'
+            'Español</a>, <a href="/en/organisations/alpha/exit-chat-fr/" hreflang="fr" '
             'lang="fr">Français</a>',
             html,
         )
         self.assertNotIn("exit-chat-de", html)
-        feed = self.client.get("/search/feed/", {"formats": "chat"}).content.decode()
+        feed = self.client.get("/en/search/feed/", {"formats": "chat"}).content.decode()
         self.assertEqual(feed.count("<entry>"), 2)
         self.assertNotIn("exit-chat-de", feed)
         api = self.client.get("/api/v1/search/", {"formats": "chat"}).json()

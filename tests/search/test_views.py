@@ -86,7 +86,7 @@ def test_the_error_page_searches_again_without_the_bad_parameter(client):
     html = response.content.decode()
     assert '<input type="hidden" name="formats" value="chat"' in html
     assert 'name="sort"' not in html
-    assert '<a href="/search/">start a new search</a>' in html
+    assert '<a href="/en/search/">start a new search</a>' in html
 
 
 def test_a_page_past_the_last_links_to_the_last(client):

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='entrypage',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('de', 'German')], default='en', max_length=2, validators=[django.core.validators.RegexValidator('^[a-z]{2}$', 'Use an ISO 639-1 code such as en, fr or de.')], verbose_name='language'),
+            field=models.CharField(default='en', max_length=2, validators=[django.core.validators.RegexValidator('^[a-z]{2}$', 'Use an ISO 639-1 code such as en, fr or de.')], verbose_name='language'),
         ),
         migrations.AlterField(
             model_name='entrypage',

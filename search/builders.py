@@ -32,7 +32,14 @@ from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
 from entries.visibility import Reader
-from search.documents import FACETS_FIELD, GROUP_FIELD, LANGUAGES, SHARED_FIELD
+from search.documents import (
+    FACETS_FIELD,
+    GROUP_FIELD,
+    LANGUAGES,
+    NEUTRAL_FIELD,
+    SHARED_FIELD,
+    facet_value_key,
+)
 from search.facets import (
     counted_filter,
     facet_aggregations,
@@ -41,13 +48,21 @@ from search.facets import (
     year_filters,
 )
 from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
+from search.matching import Vocabulary
 from search.query import SearchQuery
+from search.words import fold, informative_text
 
 PHRASE_BOOST = 2.0
+# A word's best field counts whole, its other fields and forms a little.
+FIELD_TIE = 0.3
+FORM_TIE = 0.2
 # How many of the best matches a phrase match may reorder. Fixed, so that paging through
 # results never reorders them.
 PHRASE_WINDOW = 100
 FUZZY_BOOST = 0.5
+NEUTRAL_BOOST = 1.0
+SYNONYM_BOOST = 0.25
+CONCEPT_BOOST = 1.0
 # The versions of one translation group a collapsed hit carries: more than any entry has.
 MAX_VERSIONS = 20
 # The inner hits of a collapsed hit.
@@ -82,10 +97,12 @@ def stemmed_fields() -> list[str]:
 
 
 def _stemmed_query(text: str) -> Query:
+    """The text stemmed in each language and expanded with the vocabulary's synonyms."""
     return Q(
         "multi_match",
         query=text,
-        type="most_fields",
+        type="cross_fields",
+        tie_breaker=FIELD_TIE,
         fields=stemmed_fields(),
         # A multi-word synonym ("exit programme") matches as all of its words: a phrase
         # query on every language field costs more than the rest of the search.
@@ -99,31 +116,94 @@ def folded_fields() -> list[str]:
     return [f"title_complete^{FIELD_WEIGHTS['title']}", SHARED_FIELD]
 
 
+def concepts_query(text: str) -> list[Query]:
+    """The entries filed under a vocabulary term the text names (a label in any language,
+    a synonym): one clause per term, which the engine weighs by the term's rarity, so that
+    a concept carried by most entries adds little and a rare one decides."""
+    vocabulary = Vocabulary.load()
+    return [
+        Q(
+            "term",
+            **{
+                f"{FACETS_FIELD}.scored": {
+                    "value": facet_value_key(vocabulary.facet_of[term], vocabulary.slug_of[term]),
+                    "boost": CONCEPT_BOOST,
+                }
+            },
+        )
+        for term in sorted(vocabulary.phrase_terms(fold(text)))
+    ]
+
+
+def _fuzzy_query(text: str) -> Query:
+    """The text give or take a typo, in the folded title and text and the term names."""
+    return Q(
+        "multi_match",
+        query=text,
+        type="most_fields",
+        # The term names too: a misspelt concept ("anonymus") still finds the
+        # entries filed under it, in any language, and their few words cost little.
+        fields=[*folded_fields(), f"terms^{FIELD_WEIGHTS['terms']}"],
+        # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
+        analyzer="folded",
+        # One typo in words of 4 to 11 letters, two from 12: a second edit in
+        # shorter words costs a third of a search and mostly finds other words.
+        fuzziness="AUTO:4,12",
+        # Typos past the first two letters, at most 10 spellings a word: the
+        # expansion walks only words sharing that prefix.
+        prefix_length=2,
+        max_expansions=10,
+        boost=FUZZY_BOOST,
+    )
+
+
+def _word_query(word: str) -> Query:
+    """One word of the query, scored once: its best match among its forms (stemmed in each
+    language, in the term names, give or take a typo, cut to its language-neutral stem),
+    each weighed by the word's rarity in that field. Summing fields instead let a common
+    word found in six fields outvote the one rare word that says what the query is about."""
+    return Q(
+        "dis_max",
+        queries=[
+            *(
+                Q(
+                    "multi_match",
+                    query=word,
+                    type="best_fields",
+                    fields=[f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
+                    # The language's analyzer without synonyms: concepts count once, below.
+                    analyzer=lang,
+                    tie_breaker=FIELD_TIE,
+                )
+                for lang in LANGUAGES
+            ),
+            Q("match", terms={"query": word, "analyzer": "names", "boost": FIELD_WEIGHTS["terms"]}),
+            Q(
+                "multi_match",
+                query=word,
+                type="best_fields",
+                fields=[f"{name}^{FIELD_WEIGHTS[name]}" for name in ("organisation_name", "tags")],
+                analyzer="folded",
+            ),
+            _fuzzy_query(word),
+            Q("match", **{NEUTRAL_FIELD: {"query": word, "boost": NEUTRAL_BOOST}}),
+        ],
+        tie_breaker=FORM_TIE,
+    )
+
+
 def text_query(text: str) -> Query:
-    """What an entry must match: the stemmed words and synonyms, or the words give or
-    take a typo."""
+    """What an entry must match, and its score: each informative word once (_word_query);
+    the vocabulary's synonyms of the text in the entry's words, weighed lower, for they
+    stand for words the author did not write; and the concepts the text names."""
+    synonyms = _stemmed_query(text)
+    synonyms.boost = SYNONYM_BOOST
     return Q(
         "bool",
         should=[
-            _stemmed_query(text),
-            Q(
-                "multi_match",
-                query=text,
-                type="most_fields",
-                # The term names too: a misspelt concept ("anonymus") still finds the
-                # entries filed under it, in any language, and their few words cost little.
-                fields=[*folded_fields(), f"terms^{FIELD_WEIGHTS['terms']}"],
-                # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
-                analyzer="folded",
-                # One typo in words of 4 to 11 letters, two from 12: a second edit in
-                # shorter words costs a third of a search and mostly finds other words.
-                fuzziness="AUTO:4,12",
-                # Typos past the first two letters, at most 10 spellings a word: the
-                # expansion walks only words sharing that prefix.
-                prefix_length=2,
-                max_expansions=10,
-                boost=FUZZY_BOOST,
-            ),
+            *(_word_query(word) for word in dict.fromkeys(text.split())),
+            synonyms,
+            *concepts_query(text),
         ],
         minimum_should_match=1,
     )
@@ -191,7 +271,7 @@ def did_you_mean_body(reader: Reader, query: SearchQuery) -> dict:
 
 
 def _matcher(query: SearchQuery) -> Query:
-    return text_query(query.text) if query.text else Q("match_all")
+    return text_query(informative_text(query.text)) if query.text else Q("match_all")
 
 
 def language_boosted(scored: Query, boosts: dict[str, float]) -> Query:

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from search.client import alias_name
 from search.fields import TEXT_FIELDS
+from search.words import STOP_WORDS
 from vocabulary.facets import COUNTRIES, FACET_NAMES
 from vocabulary.models import Term
 
@@ -40,6 +41,11 @@ SHARED_FIELD = "text"
 # and folding it a second time would cost a third of the indexing time and make every
 # typo-tolerant search walk its words; the body is matched in its language.
 COPIED_FIELDS = ("title", "summary", "details")
+# Every word of the entry's text, body included, folded and cut to its first
+# NEUTRAL_LENGTH letters, function words of every language left out: where a word meets its
+# inflections and its cognates in the other languages (Profilen, profils, profiles: "profi").
+NEUTRAL_FIELD = "neutral"
+NEUTRAL_LENGTH = 5
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
 # The entry's translation group (entries.translations.translation_group_name): searches that
@@ -157,6 +163,20 @@ def _language_analyzers(synonyms: bool) -> dict[str, dict]:
     }
 
 
+def _neutral_analyzer() -> dict:
+    return {
+        "tokenizer": "standard",
+        "filter": [
+            "french_elision",
+            "lowercase",
+            "german_normalization",
+            "asciifolding",
+            "function_words",
+            "neutral_length",
+        ],
+    }
+
+
 def index_settings(rules: list[str]) -> dict:
     return {
         "number_of_shards": 1,
@@ -190,8 +210,11 @@ def index_settings(rules: list[str]) -> dict:
                     "lenient": True,
                 },
                 "plural_stemmer": {"type": "stemmer", "language": "minimal_english"},
+                "function_words": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
+                "neutral_length": {"type": "truncate", "length": NEUTRAL_LENGTH},
             },
             "analyzer": {
+                NEUTRAL_FIELD: _neutral_analyzer(),
                 **_language_analyzers(synonyms=False),
                 **_language_analyzers(synonyms=True),
             },
@@ -239,17 +262,31 @@ def index_mappings() -> dict:
         "ended": {"type": "short"},
         # Every facet of the registry, each a keyword field of its name.
         **{name: _facet_keyword() for name in FACET_NAMES},
-        FACETS_FIELD: _facet_keyword(),
+        FACETS_FIELD: {
+            **_facet_keyword(),
+            # The same values as words, each whole: a search that names a concept weighs the
+            # entries filed under it by the concept's rarity (a keyword matches at a
+            # constant score).
+            "fields": {
+                "scored": {
+                    "type": "text",
+                    "analyzer": "keyword",
+                    "norms": False,
+                    "index_options": "docs",
+                }
+            },
+        },
         GROUP_FIELD: _facet_keyword(),
         # Short texts, searched as they are (folded), each with its own weight.
         "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),
-        "tags": _text("folded", positions=False, copy_to=SHARED_FIELD),
+        "tags": _text("folded", positions=False, copy_to=[SHARED_FIELD, NEUTRAL_FIELD]),
         # Every name of the entry's terms (labels in each language, synonyms), analysed
         # once.
-        "terms": _text("names", positions=False),
+        "terms": _text("names", synonyms=False, positions=False),
         # All of the entry's own text, folded: cross-language matches, typo tolerance,
         # phrases and did-you-mean. Filled by copy_to; not in _source.
         SHARED_FIELD: _text("folded", synonyms=False),
+        NEUTRAL_FIELD: _text(NEUTRAL_FIELD, synonyms=False, positions=False),
         # The title folded, once: autocomplete (the last word as a prefix), and the title's
         # weight in typo-tolerant and phrase matches. A search_as_you_type field would
         # analyse the title four times (shingles, edge n-grams), a third of indexing time.
@@ -257,7 +294,8 @@ def index_mappings() -> dict:
     }
     for field in TEXT_FIELDS:
         for lang in LANGUAGES:
-            copy = {"copy_to": SHARED_FIELD} if field in COPIED_FIELDS else {}
+            copied = [SHARED_FIELD] if field in COPIED_FIELDS else []
+            copy = {"copy_to": [*copied, NEUTRAL_FIELD]}
             properties[f"{field}_{lang}"] = _text(lang, positions=False, **copy)
     return {
         "dynamic": "false",

@@ -34,6 +34,7 @@ from search.documents import (
     FACETS_FIELD,
     GROUP_FIELD,
     LANGUAGES,
+    NEUTRAL_FIELD,
     SHARED_FIELD,
     facet_value_key,
 )
@@ -228,6 +229,7 @@ class DocumentBuilder:
             document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})
         else:
             document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
+            document[NEUTRAL_FIELD] = document[SHARED_FIELD]
         return document
 
 

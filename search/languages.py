@@ -24,7 +24,7 @@ import unicodedata
 from entries.translations import reader_language
 from search.documents import LANGUAGES
 from search.matching import Vocabulary
-from search.query import fold
+from search.words import FUNCTION_WORDS, fold
 
 # How much an entry in the query's language, and one in the reader's, gains: enough to
 # lead equal matches, too little to pass a better one (the relevance report measured
@@ -33,21 +33,6 @@ from search.query import fold
 QUERY_LANGUAGE_BOOST = 1.05
 READER_LANGUAGE_BOOST = 1.02
 
-# Words that tell a language: articles, pronouns, prepositions, question words. Folded.
-_FUNCTION_WORDS = {
-    "en": """the a an and or of to in on at for with from by about into how what when where
-        which who why whose does do did is are was were be been can could should would will
-        their they them this that these those there it its not no after before than""",
-    "fr": """le la les un une des du de d l et ou au aux pour par sur dans avec sans que qu
-        qui quoi quel quelle quels quelles comment quand pourquoi ou est sont etre peut
-        peuvent doit ne pas plus ce cette ces leur leurs il ils elle elles on nous vous
-        se s apres avant entre chez""",
-    "de": """der die das dem den des ein eine einer einem einen und oder zu zum zur im in
-        am an auf aus bei beim mit von vom fur uber unter nach vor wie was wer wann wo
-        warum welche welcher welches gibt es ist sind wird werden kann konnen soll sollen
-        durfen nicht kein keine sich wenn dass als auch bei""",
-}
-FUNCTION_WORDS = {language: set(words.split()) for language, words in _FUNCTION_WORDS.items()}
 # Letters written in one of the languages only (of the three).
 _LETTERS = {"de": "äöüß", "fr": "éèêàâçœëïîôûù"}
 

@@ -6,22 +6,32 @@ any language, synonym, id) matches the entries carrying that term."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, FloatField, Func, Q, Value, When
+from django.db.models import Case, Count, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
 
 from entries.models import EntryPage, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
+from search.documents import NEUTRAL_LENGTH
 from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS
-from search.query import STOP_WORDS, fold, words_kept
+from search.query import words_kept
+from search.words import STOP_WORDS, fold
 from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
 TERM_PHRASE_WEIGHT = 3.0
+# A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
+# weights of vocabulary matches and phrases keep their place among the words' weights.
+RARITY_SCALE = 1.5
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
+# A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
+# weights of vocabulary matches and phrases keep their place among the words' weights.
+RARITY_SCALE = 1.5
 
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
@@ -46,6 +56,7 @@ class Vocabulary:
 
     names: dict[str, set[int]] = field(default_factory=dict)  # folded name -> term ids
     facet_of: dict[int, str] = field(default_factory=dict)
+    slug_of: dict[int, str] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
     # The folded words of the terms' labels in each language (search/languages.py).
     label_words: dict[str, set[str]] = field(default_factory=dict)
@@ -60,6 +71,7 @@ class Vocabulary:
         vocabulary = cls()
         for term in Term.objects.all():
             vocabulary.facet_of[term.pk] = term.facet
+            vocabulary.slug_of[term.pk] = term.slug
             for language in ("en", "fr", "de"):
                 label = getattr(term, f"label_{language}", "")
                 vocabulary.label_words.setdefault(language, set()).update(fold(label).split())
@@ -167,10 +179,34 @@ class TextMatch:
     needles: list[str]
 
 
-def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
-    """What an entry must match, and its score. Each word scores in each field; what must
-    match is one condition per column (any word in it), so that the SQL's expression tree,
-    which SQLite bounds, grows with the words only as wide as one column's list."""
+def _rarity(
+    entries: QuerySet[EntryPage], needles: list[str], columns: dict[str, list[str]]
+) -> dict[str, float]:
+    """How much each needle tells entries apart: the inverse document frequency of the
+    engine's ranking (BM25's), counted over `entries` in one query."""
+    every_column = [column for cols in columns.values() for column in cols]
+    counts = entries.aggregate(
+        total=Count("pk"),
+        **{
+            f"n{at}": Count("pk", filter=_contains(every_column, [needle]))
+            for at, needle in enumerate(needles)
+        },
+    )
+    total = counts["total"]
+    return {
+        needle: math.log(1 + (total - counts[f"n{at}"] + 0.5) / (counts[f"n{at}"] + 0.5))
+        / RARITY_SCALE
+        for at, needle in enumerate(needles)
+    }
+
+
+def text_match(
+    text: str, vocabulary: Vocabulary, entries: QuerySet[EntryPage] | None = None
+) -> TextMatch | None:
+    """What an entry must match, and its score. Each word scores once, by its best form,
+    in each field, weighed by its rarity among `entries` (when given); what must match is
+    one condition per column (any word in it), so that the SQL's expression tree, which
+    SQLite bounds, grows with the words only as wide as one column's list."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -186,21 +222,40 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
     scores: list = []
     needles: list[str] = []
     term_ids: set[int] = set()
+    word_scores: list[dict[str, _Sum]] = []
     for word, raw, times in words:
         variants = {stem(word), stem(raw)}
         corrected = vocabulary.correct(word)
         if corrected:
             variants.add(stem(corrected))
-        for variant in variants:
+        # Its language-neutral stem, where cognates and inflections meet (as the engine's
+        # search.documents.NEUTRAL_FIELD).
+        variants.add(word[:NEUTRAL_LENGTH])
+        variant_scores = {}
+        for variant in sorted(variants):
             needles.append(variant)
-            for name, cols in columns.items():
-                condition = _contains(cols, [variant])
-                scores.append(_weighted(condition, weights[name] * times))
+            variant_scores[variant] = _Sum(
+                *(
+                    _weighted(_contains(cols, [variant]), weights[name] * times)
+                    for name, cols in columns.items()
+                )
+            )
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms
                 by_term = _has_terms(variant_terms, vocabulary)
                 scores.append(_weighted(by_term, TERM_WORD_WEIGHT * times))
+        word_scores.append(variant_scores)
+    if entries is not None and word_scores:
+        rarity = _rarity(entries, [variant for found in word_scores for variant in found], columns)
+    else:
+        rarity = {}
+    for variant_scores in word_scores:
+        # A word counts once, by its best form, weighed by how rare that form is.
+        weighed = [
+            score * Value(rarity.get(variant, 1.0)) for variant, score in variant_scores.items()
+        ]
+        scores.append(weighed[0] if len(weighed) == 1 else Greatest(*weighed))
     distinct = list(dict.fromkeys(needles))
     conditions = [
         _column_contains(column, distinct)

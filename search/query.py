@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from entries.selectors import MAX_FILTER_VALUES
+from search.words import STOP_WORDS, fold
 from vocabulary.facets import FACET_NAMES
 
 SORTS = ("relevance", "newest")
@@ -26,20 +27,8 @@ MIN_YEAR, MAX_YEAR = 1000, 9999
 # words are gone. Each costs the database a LIKE on every text column and the engine some
 # fifty clauses (three languages, synonyms, typos) of the 1,024 it accepts in one query.
 MAX_QUERY_WORDS = 16
-# Words that tell no entry from another, in the portal's three languages.
-_STOP_WORDS = """a an and are as at be by for from has have how in into is it of on or the to with
-    what when where which who why le la les un une des du de et en au aux pour par sur dans que
-    qui est avec der die das ein eine und oder zu im von mit für fur auf den dem ist wie"""
-STOP_WORDS = set(_STOP_WORDS.split())
 # Deep pages cost the engine more than they help anyone.
 MAX_RESULT_WINDOW = 10_000
-
-
-def fold(text: str) -> str:
-    """Lowercase, without accents, words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
 def words_kept(words: list[str], known: Collection[str], limit: int = MAX_QUERY_WORDS) -> set[str]:

@@ -28,8 +28,9 @@ from search.backends.base import RawCounts
 from search.labels import facet_values
 from search.languages import language_boosts
 from search.matching import Vocabulary, any_of, text_match
-from search.query import SearchQuery, fold
+from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
+from search.words import fold
 from vocabulary.facets import FACETS, TERM_FACET_NAMES, FacetDefinition
 from vocabulary.models import Term
 
@@ -189,7 +190,7 @@ class DatabaseBackend:
         and the text match (None without text)."""
         visible = _years(entries_visible(reader=reader), query)
         scope = visible
-        match = text_match(query.text, vocabulary) if query.text else None
+        match = text_match(query.text, vocabulary, visible) if query.text else None
         if match is not None:
             scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
         return visible, scope, match

@@ -278,16 +278,17 @@ class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
     # What the engine's analysis adds to the database fallback.
 
     def test_did_you_mean_finds_something_with_the_same_filters(self):
-        # Two edits in each word: beyond typo tolerance, within the suggester's reach.
-        self.assertEqual(self.search(q="annonymus caht").did_you_mean, "anonymous chat")
+        # Two edits in each word, in its first letters: beyond typo tolerance (one edit in
+        # the first five letters), within the suggester's reach.
+        self.assertEqual(self.search(q="aninymuos cahtt").did_you_mean, "anonymous chat")
         self.assertEqual(
-            self.search(q="annonymus caht", formats=["chat"]).did_you_mean, "anonymous chat"
+            self.search(q="aninymuos cahtt", formats=["chat"]).did_you_mean, "anonymous chat"
         )
         # "anonymous chat" finds no video entry and none before 2019: no suggestion.
-        self.assertIsNone(self.search(q="annonymus caht", formats=["video"]).did_you_mean)
-        self.assertIsNone(self.search(q="annonymus caht", year_to=2018).did_you_mean)
+        self.assertIsNone(self.search(q="aninymuos cahtt", formats=["video"]).did_you_mean)
+        self.assertIsNone(self.search(q="aninymuos cahtt", year_to=2018).did_you_mean)
         # The page's link keeps the filters.
-        html = self.client.get("/en/search/", {"q": "annonymus caht", "formats": "chat"}).content
+        html = self.client.get("/en/search/", {"q": "aninymuos cahtt", "formats": "chat"}).content
         self.assertIn(
             b'Did you mean <a href="?q=anonymous+chat&amp;formats=chat">anonymous chat</a>?',
             html,

@@ -4,6 +4,7 @@ decides what the caller may see and how counts are computed."""
 from entries.visibility import ANONYMOUS, EVERYTHING, Reader
 from search.builders import (
     PHRASE_WINDOW,
+    SYNONYM_BOOST,
     autocomplete_body,
     counts_body,
     did_you_mean_body,
@@ -143,16 +144,22 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
     # The counts count exactly what the hits match, unscored.
     assert counts["query"]["bool"]["filter"][0] == matcher
     should = matcher["bool"]["should"]
-    assert [clause["multi_match"]["type"] for clause in should] == ["most_fields", "most_fields"]
-    # Stemmed words and synonyms over the language fields and the term names; multi-word
-    # synonyms as all their words, not as phrases.
-    assert "title_fr^4.0" in should[0]["multi_match"]["fields"]
-    assert "terms^2.0" in should[0]["multi_match"]["fields"]
-    assert should[0]["multi_match"]["auto_generate_synonyms_phrase_query"] is False
+    # Each word scored once, by its best form: stemmed in each language without synonyms,
+    # in the term names, give or take a typo, and cut to its language-neutral stem.
+    chat, anonyme, synonyms = should[:3]
+    forms = chat["dis_max"]["queries"]
+    assert [form["multi_match"]["analyzer"] for form in forms[:3]] == ["en", "fr", "de"]
+    assert forms[1]["multi_match"]["fields"] == [
+        "title_fr^4.0",
+        "summary_fr^2.5",
+        "body_fr^1.0",
+        "details_fr^1.0",
+    ]
+    assert forms[3] == {"match": {"terms": {"query": "chat", "analyzer": "names", "boost": 2.0}}}
     # Typo tolerance over the folded title, the one shared folded field and term names.
-    assert should[1] == {
+    assert forms[5] == {
         "multi_match": {
-            "query": "chat anonyme",
+            "query": "chat",
             "type": "most_fields",
             "fields": ["title_complete^4.0", "text", "terms^2.0"],
             "analyzer": "folded",
@@ -162,6 +169,14 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
             "boost": 0.5,
         }
     }
+    assert forms[6] == {"match": {"neutral": {"query": "chat", "boost": 1.0}}}
+    assert anonyme["dis_max"]["queries"][0]["multi_match"]["query"] == "anonyme"
+    # The vocabulary's synonyms over the whole text, lower; multi-word synonyms as all
+    # their words, not as phrases.
+    assert synonyms["multi_match"]["type"] == "cross_fields"
+    assert synonyms["multi_match"]["boost"] == SYNONYM_BOOST
+    assert "terms^2.0" in synonyms["multi_match"]["fields"]
+    assert synonyms["multi_match"]["auto_generate_synonyms_phrase_query"] is False
     # Phrases reorder the best matches only; a rescore needs the order by score alone.
     assert hits["rescore"] == {
         "window_size": PHRASE_WINDOW,

@@ -114,7 +114,8 @@ class ElasticsearchAdapterTests(ProxiedElasticsearchMixin, TestCase):
         self.assertEqual(formats["chat"], 1)
 
     def test_did_you_mean_when_nothing_is_found(self):
-        results = self.search("annonymus caht")  # two edits each: beyond typo tolerance
+        # Two edits in the first letters of each word: beyond typo tolerance.
+        results = self.search("aninymuos cahtt")
         self.assertEqual(results.count, 0)
         self.assertEqual(results.did_you_mean, "anonymous chat")
         self.assertIn("chat-anon", self.found(results.did_you_mean))

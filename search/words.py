@@ -1,0 +1,55 @@
+"""The words of a query that carry no evidence: articles, pronouns, prepositions,
+conjunctions, question words and auxiliaries, in each language of the portal, folded.
+
+A question ("what should a ministry fund", "was tun, wenn ...") is mostly such words; scored,
+they would rank the entries that repeat them. Both backends drop them from the words they
+score, and keep the text as typed for phrases. They are dropped whatever the query's
+language: queries mix languages (a German question with an English platform name), and a
+word that is a function word in one language and a content word in another ("die", "was")
+almost always is the function word in a search for exit work.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FUNCTION_WORDS = {
+    "en": """the a an and or nor but of to in on at for with without from by about into onto
+        over under after before than as so if then there it its this that these those they them
+        their theirs we our us you your he she his her him i my me who whom whose which what
+        when where why how whether not no is are was were be been being am do does did done
+        doing have has had having can could should shall would will may might must ought
+        any some such very more most just also get gets got""",
+    "fr": """le la les l un une des du de d et ou ni mais au aux pour par sur sous dans avec
+        sans chez entre vers apres avant que qu qui quoi dont quel quelle quels quelles
+        comment quand pourquoi ou est sont etait etaient etre ete a ont avoir peut peuvent
+        pourrait doit doivent devrait faut il ils elle elles on nous vous je j me m te t se s
+        ce c cet cette ces leur leurs son sa ses mon ma mes ne n pas plus y en si tres""",
+    "de": """der die das dem den des ein eine einer einem einen eines und oder aber zu zum zur
+        im in am an ans auf aus bei beim mit von vom fur uber unter nach vor durch gegen ohne
+        um wie was wer wen wem wessen wann wo woher wohin warum weshalb welche welcher
+        welches welchen welchem gibt es ist sind war waren sein wird werden wurde wurden kann
+        konnen konnte soll sollen sollte sollten darf durfen muss mussen hat haben hatte tun
+        man nicht kein keine keinen sich wenn dass als auch ob so sehr er sie wir ihr ich""",
+}
+FUNCTION_WORDS = {language: frozenset(words.split()) for language, words in _FUNCTION_WORDS.items()}
+STOP_WORDS = frozenset().union(*FUNCTION_WORDS.values())
+
+
+def informative_text(text: str) -> str:
+    """The words of the text that are not function words, as typed, in order; the text
+    itself when it has no other word (a search for "who" still looks for "who")."""
+    kept = [
+        word
+        for word in re.sub(r"[^\w]+", " ", text).split()
+        if fold(word) not in STOP_WORDS and len(word) > 1
+    ]
+    return " ".join(kept) or text
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents, words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())

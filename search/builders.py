@@ -187,6 +187,20 @@ def _word_query(word: str) -> Query:
             ),
             _fuzzy_query(word),
             Q("match", **{NEUTRAL_FIELD: {"query": word, "boost": NEUTRAL_BOOST}}),
+            # Bodies are folded only here: their typos too (one edit in the first letters;
+            # later ones are cut off).
+            Q(
+                "match",
+                **{
+                    NEUTRAL_FIELD: {
+                        "query": word,
+                        "fuzziness": "AUTO:4,12",
+                        "prefix_length": 1,
+                        "max_expansions": 10,
+                        "boost": FUZZY_BOOST,
+                    }
+                },
+            ),
         ],
         tie_breaker=FORM_TIE,
     )

@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -34,6 +35,13 @@ def ndcg_at_10(ranking: list[str], relevant: dict[str, int]) -> float:
     ideal = sorted(relevant.values(), reverse=True)[:10]
     idcg = sum(grade / math.log2(rank + 2) for rank, grade in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
+
+
+def query_kind(item: dict) -> str:
+    """The kind a query's "why" starts with ("[cross-language] ..."); the first twenty
+    development queries have none."""
+    match = re.match(r"\[([^\]]+)\]", item.get("why", ""))
+    return match.group(1) if match else "earlier (d01-d20)"
 
 
 def _run(queries: list[dict], use_engine: bool) -> tuple[str, list[float], list[float]]:
@@ -107,6 +115,17 @@ def main() -> None:
         lines.append(f"| {item['id']} | {item['q']} | {cells} |")
     means = " | ".join(f"**{sum(s) / len(s):.3f}**" for _, s, _ in columns)
     lines.append(f"| mean | | {means} |")
+    by_kind = ["| kind of query | queries | " + " | ".join(name for name, _, _ in columns) + " |"]
+    by_kind.append("|" + " --- |" * (2 + len(columns)))
+    kinds: dict[str, list[int]] = {}
+    for position, item in enumerate(queries):
+        kinds.setdefault(query_kind(item), []).append(position)
+    for kind, positions in kinds.items():
+        cells = " | ".join(
+            f"{sum(scores[at] for at in positions) / len(positions):.3f}"
+            for _, scores, _ in columns
+        )
+        by_kind.append(f"| {kind} | {len(positions)} | {cells} |")
     latency = ", ".join(f"{name}: median {sorted(t)[len(t) // 2]:.1f} ms" for name, _, t in columns)
     report = "\n".join(
         [
@@ -114,6 +133,8 @@ def main() -> None:
             "",
             f"nDCG@10 (linear gain, log2 discount) over {len(queries)} queries of "
             f"`{args.queries.name}`, seed + demo entries. Produced by `bench/relevance.py`.",
+            "",
+            *by_kind,
             "",
             *lines,
             "",

@@ -1,9 +1,12 @@
 import os
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +27,39 @@ def portal_db(db):
     """An empty portal: home page, /organisations/ (which every migrated database has)
     and the controlled vocabulary."""
     vocabulary_load()
+
+
+T = TypeVar("T")
+
+
+def shared_data(django_db_blocker, load: Callable[[], T]) -> Iterator[T]:
+    """Data loaded once for the read-only tests of a class or module: Django's
+    TestCase.setUpTestData for pytest. `yield from` it in a class- or module-scoped fixture
+    that asks for `django_db_setup` and `django_db_blocker`.
+
+    load() runs inside a transaction held open while the fixture lives; each test then runs
+    in its own savepoint inside it (pytest-django's `db` nests its atomic block), so what a
+    test writes is rolled back before the next test, and the shared data with everything
+    else is rolled back after the last. Transactions and savepoints behave alike on SQLite
+    and PostgreSQL. Every test that runs while the data lives sees it: so a module-scoped
+    fixture is for modules whose tests all use it, otherwise group the tests in a class
+    (a class-scoped fixture asked for by a function outside a class lives for that test
+    only). Fixtures hand tests fresh instances, read again from the database, not the
+    objects load() made."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            data = load()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

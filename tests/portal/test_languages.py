@@ -24,8 +24,10 @@ from entries.imports import entries_import
 from entries.models import EntryPage, EntryPartnerName
 from organisations.models import OrganisationPage
 from organisations.services import membership_set
+from tests.conftest import shared_data
 from tests.factories import fixture_lines, make_entry
 from vocabulary.models import Term
+from vocabulary.services import vocabulary_load
 
 pytestmark = pytest.mark.usefixtures("portal_db")
 
@@ -225,10 +227,10 @@ def assert_translated(response, language: str, *, names: list[str] = ()) -> None
 # The pages.
 
 
-@pytest.fixture
-def site(portal_db):
+def site_load() -> dict[str, int]:
     """The seed entries, and a practice and a lesson with every field, one with a partner
     that is no member organisation and one naming a member organisation as partner."""
+    vocabulary_load()
     report = entries_import(fixture_lines("seed-entries.jsonl"))
     assert report.ok, report.errors
     full = {
@@ -263,7 +265,18 @@ def site(portal_db):
         audience=["practitioners", "policymakers"],
         **full,
     )
-    return {"practice": practice, "lesson": lesson}
+    return {"practice": practice.pk, "lesson": lesson.pk}
+
+
+@pytest.fixture(scope="class")
+def site_shared(django_db_setup, django_db_blocker):
+    """Loaded once for the class of page walks (tests/conftest.py, shared_data)."""
+    yield from shared_data(django_db_blocker, site_load)
+
+
+@pytest.fixture
+def site(portal_db, site_shared):
+    return {kind: EntryPage.objects.get(pk=pk) for kind, pk in site_shared.items()}
 
 
 PAGES = {
@@ -291,30 +304,66 @@ PAGES = {
 TYPED = ["chat", "zzyzzx", "no-such-format", "two"]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("name", PAGES)
-def test_public_page_has_no_english_left(client, site, language, name):
-    url, params = PAGES[name]
-    assert_translated(page_in(client, language, url, params), language, names=TYPED)
+class TestPagesInFrenchAndGerman:
+    """The pages a visitor reads, walked on the seed entries and two full entries,
+    loaded once for the class: what a test writes (a member signing in) is its own."""
 
+    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("name", PAGES)
+    def test_public_page_has_no_english_left(self, client, site, language, name):
+        url, params = PAGES[name]
+        assert_translated(page_in(client, language, url, params), language, names=TYPED)
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", ["practice", "lesson"])
-def test_entry_page_has_no_english_left(client, site, language, kind):
-    entry = site[kind]
-    assert_translated(page_in(client, language, entry.url), language)
-    # A member of another organisation sees the members' fields and the peer review form.
-    member = membership_set(username="reader", organisation_id="other-org", role="member")
-    client.force_login(member.user)
-    assert_translated(page_in(client, language, entry.url), language)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_seed_entry_pages_have_no_english_left(client, site, language):
-    entries = EntryPage.objects.live().filter(visibility="public").exclude(slug__startswith="full-")
-    assert entries.count() > 3
-    for entry in entries:
+    @pytest.mark.parametrize("language", LANGUAGES)
+    @pytest.mark.parametrize("kind", ["practice", "lesson"])
+    def test_entry_page_has_no_english_left(self, client, site, language, kind):
+        entry = site[kind]
         assert_translated(page_in(client, language, entry.url), language)
+        # A member of another organisation sees the members' fields and the peer review form.
+        member = membership_set(username="reader", organisation_id="other-org", role="member")
+        client.force_login(member.user)
+        assert_translated(page_in(client, language, entry.url), language)
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_seed_entry_pages_have_no_english_left(self, client, site, language):
+        entries = (
+            EntryPage.objects.live().filter(visibility="public").exclude(slug__startswith="full-")
+        )
+        assert entries.count() > 3
+        for entry in entries:
+            assert_translated(page_in(client, language, entry.url), language)
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_feed_title_and_subtitle_are_translated(self, client, site, language):
+        xml = page_in(client, language, "/search/feed/", {"q": "chat"}).content.decode()
+        title = re.search(r"<title>(.*?)</title>", xml).group(1)
+        subtitle = re.search(r"<subtitle>(.*?)</subtitle>", xml).group(1)
+        for text in (title, subtitle):
+            assert not english_left(f"<p>{text}</p>", language, names=["chat"]), text
+        newest = page_in(client, language, "/search/feed/").content.decode()
+        assert not english_left(
+            f"<p>{re.search(r'<title>(.*?)</title>', newest).group(1)}</p>", language
+        )
+        refused = page_in(client, language, "/search/feed/", {"page_size": "0"})
+        assert refused.status_code == 400
+        assert not english_left(f"<p>{refused.content.decode()}</p>", language)
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_autocomplete_words_its_hints_in_the_language(self, client, site, language):
+        answer = page_in(client, language, "/search/autocomplete/", {"q": "cha"}).json()
+        assert answer["suggestions"]
+        texts = [answer["status"]]
+        for suggestion in answer["suggestions"]:
+            texts.append(suggestion["hint"])
+            if suggestion["kind"] == "term":
+                texts.append(suggestion["text"])  # the term's label in the language
+        for text in texts:
+            assert not english_left(f"<p>{text}</p>", language), text
+
+    def test_english_is_still_english(self, client, site):
+        """The walk itself: in English the same pages are full of the words it looks for."""
+        html = page_in(client, "en", "/search/", {"q": "chat"}).content.decode()
+        assert {"search", "filters", "relevance"} <= set(english_left(html, "fr"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -323,35 +372,6 @@ def test_server_error_page_has_no_english_left(language):
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert not english_left(response.content.decode(), language)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_feed_title_and_subtitle_are_translated(client, site, language):
-    xml = page_in(client, language, "/search/feed/", {"q": "chat"}).content.decode()
-    title = re.search(r"<title>(.*?)</title>", xml).group(1)
-    subtitle = re.search(r"<subtitle>(.*?)</subtitle>", xml).group(1)
-    for text in (title, subtitle):
-        assert not english_left(f"<p>{text}</p>", language, names=["chat"]), text
-    newest = page_in(client, language, "/search/feed/").content.decode()
-    assert not english_left(
-        f"<p>{re.search(r'<title>(.*?)</title>', newest).group(1)}</p>", language
-    )
-    refused = page_in(client, language, "/search/feed/", {"page_size": "0"})
-    assert refused.status_code == 400
-    assert not english_left(f"<p>{refused.content.decode()}</p>", language)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_autocomplete_words_its_hints_in_the_language(client, site, language):
-    answer = page_in(client, language, "/search/autocomplete/", {"q": "cha"}).json()
-    assert answer["suggestions"]
-    texts = [answer["status"]]
-    for suggestion in answer["suggestions"]:
-        texts.append(suggestion["hint"])
-        if suggestion["kind"] == "term":
-            texts.append(suggestion["text"])  # the term's label in the language
-    for text in texts:
-        assert not english_left(f"<p>{text}</p>", language), text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -368,12 +388,6 @@ def test_api_errors_speak_the_language_and_keep_their_machine_fields(client, lan
     missing = page_in(client, language, "/api/v1/entries/no-such-org/no-such-entry/")
     assert missing.status_code == 404
     assert not english_left(f"<p>{missing.json()['detail']}</p>", language)
-
-
-def test_english_is_still_english(client, site):
-    """The walk itself: in English the same pages are full of the words it looks for."""
-    html = page_in(client, "en", "/search/", {"q": "chat"}).content.decode()
-    assert {"search", "filters", "relevance"} <= set(english_left(html, "fr"))
 
 
 def test_a_missing_translation_is_found():

@@ -19,7 +19,7 @@ from organisations.services import membership_set
 from portal.services import site_ensure
 from search.api import autocomplete, search_entries
 from search.query import search_query_from_params
-from tests.conftest import login_with_second_factor
+from tests.conftest import login_with_second_factor, shared_data
 from tests.factories import fixture_lines, make_entry
 from tests.search.live import LiveEngineMixin
 from vocabulary.services import vocabulary_load
@@ -30,10 +30,16 @@ ENTRY = "/organisations/isd/isd-one-to-one/"
 MEMBERS_ONLY = "back-end-security-and-supervision"
 
 
-@pytest.fixture
-def seed(portal_db):
+def seed_load() -> None:
+    vocabulary_load()
     report = entries_import(fixture_lines("seed-entries.jsonl"))
     assert report.ok, report.errors
+
+
+@pytest.fixture(scope="class")
+def seed(django_db_setup, django_db_blocker):
+    """The seed entries, loaded once for the class that reads them (shared_data)."""
+    yield from shared_data(django_db_blocker, seed_load)
 
 
 def html_lang(response) -> str:
@@ -69,27 +75,29 @@ def signed_in_member(client, *, language: str = ""):
 # --- Addresses with a language ---
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "de"])
-def test_each_prefix_serves_the_public_pages_in_its_language(client, seed, language):
-    for path in ("/", "/search/?q=chat", "/entries/", "/practices/", "/organisations/", ENTRY):
-        response = client.get(f"/{language}{path}")
-        assert response.status_code == 200, path
-        assert html_lang(response) == language, path
-        assert response["Content-Language"] == language
-    assert client.get(f"/{language}/accounts/login/").status_code == 200
-    feed = client.get(f"/{language}/search/feed/?q=chat")
-    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+class TestAddressesWithALanguage:
+    """Each prefix serves the pages in its language, and their links keep it."""
 
+    @pytest.mark.parametrize("language", ["en", "fr", "de"])
+    def test_each_prefix_serves_the_public_pages_in_its_language(self, client, seed, language):
+        for path in ("/", "/search/?q=chat", "/entries/", "/practices/", "/organisations/", ENTRY):
+            response = client.get(f"/{language}{path}")
+            assert response.status_code == 200, path
+            assert html_lang(response) == language, path
+            assert response["Content-Language"] == language
+        assert client.get(f"/{language}/accounts/login/").status_code == 200
+        feed = client.get(f"/{language}/search/feed/?q=chat")
+        assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
 
-def test_links_keep_the_language_of_the_page(client, seed):
-    html = client.get("/fr/").content.decode()
-    # {% url %} and {% pageurl %}/page.url alike.
-    assert 'href="/fr/practices/"' in html
-    assert 'href="/fr/organisations/isd/isd-one-to-one/"' in html
-    assert 'href="/en/' not in html and 'href="/de/' not in html
-    search = client.get("/de/search/?q=chat").content.decode()
-    assert 'href="/de/organisations/isd/isd-one-to-one/"' in search
-    assert 'href="/de/search/feed/?q=chat"' in search
+    def test_links_keep_the_language_of_the_page(self, client, seed):
+        html = client.get("/fr/").content.decode()
+        # {% url %} and {% pageurl %}/page.url alike.
+        assert 'href="/fr/practices/"' in html
+        assert 'href="/fr/organisations/isd/isd-one-to-one/"' in html
+        assert 'href="/en/' not in html and 'href="/de/' not in html
+        search = client.get("/de/search/?q=chat").content.decode()
+        assert 'href="/de/organisations/isd/isd-one-to-one/"' in search
+        assert 'href="/de/search/feed/?q=chat"' in search
 
 
 class HitAddresses:
@@ -130,177 +138,184 @@ class EngineHitAddresses(LiveEngineMixin, HitAddresses, TestCase):
 # --- The reader's language where the address names none ---
 
 
-@pytest.mark.parametrize(
-    ("headers", "cookie", "expected"),
-    [
-        ({}, None, "en"),
-        ({"HTTP_ACCEPT_LANGUAGE": "de-CH,de;q=0.9,en;q=0.5"}, None, "de"),
-        ({"HTTP_ACCEPT_LANGUAGE": "es,it;q=0.9"}, None, "en"),
-        ({"HTTP_ACCEPT_LANGUAGE": "de"}, "fr", "fr"),
-    ],
-)
-def test_an_unprefixed_page_redirects_to_the_readers_language(
-    client, seed, headers, cookie, expected
-):
-    if cookie:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
-    response = client.get("/search/?q=chat&formats=chat", **headers)
-    assert response.status_code == 302
-    assert response["Location"] == f"/{expected}/search/?q=chat&formats=chat"
-    # A shared cache must not hand one reader's redirect to another.
-    assert {"Accept-Language", "Cookie"} <= set(re.split(r",\s*", response["Vary"]))
-    assert client.get("/", **headers)["Location"] == f"/{expected}/"
+class TestTheReadersLanguage:
+    """Where the address names no language: the profile, the cookie, the browser."""
 
+    @pytest.mark.parametrize(
+        ("headers", "cookie", "expected"),
+        [
+            ({}, None, "en"),
+            ({"HTTP_ACCEPT_LANGUAGE": "de-CH,de;q=0.9,en;q=0.5"}, None, "de"),
+            ({"HTTP_ACCEPT_LANGUAGE": "es,it;q=0.9"}, None, "en"),
+            ({"HTTP_ACCEPT_LANGUAGE": "de"}, "fr", "fr"),
+        ],
+    )
+    def test_an_unprefixed_page_redirects_to_the_readers_language(
+        self, client, seed, headers, cookie, expected
+    ):
+        if cookie:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+        response = client.get("/search/?q=chat&formats=chat", **headers)
+        assert response.status_code == 302
+        assert response["Location"] == f"/{expected}/search/?q=chat&formats=chat"
+        # A shared cache must not hand one reader's redirect to another.
+        assert {"Accept-Language", "Cookie"} <= set(re.split(r",\s*", response["Vary"]))
+        assert client.get("/", **headers)["Location"] == f"/{expected}/"
 
-def test_a_signed_in_readers_profile_language_comes_before_the_cookie(client, seed):
-    signed_in_member(client, language="de")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/de/"
-    assert client.get(ENTRY)["Location"] == f"/de{ENTRY}"
-    # The address's language still wins: the link shows the same page to everyone.
-    assert html_lang(client.get(f"/fr{ENTRY}")) == "fr"
+    def test_a_signed_in_readers_profile_language_comes_before_the_cookie(self, client, seed):
+        signed_in_member(client, language="de")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/de/"
+        assert client.get(ENTRY)["Location"] == f"/de{ENTRY}"
+        # The address's language still wins: the link shows the same page to everyone.
+        assert html_lang(client.get(f"/fr{ENTRY}")) == "fr"
 
-
-def test_a_profile_without_a_language_falls_back_to_the_cookie(client, seed):
-    signed_in_member(client)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    assert client.get("/")["Location"] == "/fr/"
+    def test_a_profile_without_a_language_falls_back_to_the_cookie(self, client, seed):
+        signed_in_member(client)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        assert client.get("/")["Location"] == "/fr/"
 
 
 # --- The switcher ---
 
 
-def test_the_switcher_offers_every_language_for_the_same_page_and_query(client, seed):
-    response = client.get("/fr/search/?q=chat&formats=chat")
-    next_url, buttons = switcher(response)
-    assert next_url == "/fr/search/?q=chat&formats=chat"
-    assert list(buttons) == ["en", "fr", "de"]
-    for code, attributes in buttons.items():
-        assert f'lang="{code}"' in attributes
-        assert ('aria-current="true"' in attributes) == (code == "fr")
-    text = response.content.decode()
-    assert ">English</button>" in text and ">Français</button>" in text
-    assert ">Deutsch</button>" in text
+class TestTheSwitcher:
+    """The switcher at the top of every page."""
 
+    def test_the_switcher_offers_every_language_for_the_same_page_and_query(self, client, seed):
+        response = client.get("/fr/search/?q=chat&formats=chat")
+        next_url, buttons = switcher(response)
+        assert next_url == "/fr/search/?q=chat&formats=chat"
+        assert list(buttons) == ["en", "fr", "de"]
+        for code, attributes in buttons.items():
+            assert f'lang="{code}"' in attributes
+            assert ('aria-current="true"' in attributes) == (code == "fr")
+        text = response.content.decode()
+        assert ">English</button>" in text and ">Français</button>" in text
+        assert ">Deutsch</button>" in text
 
-def test_the_search_pages_switcher_and_alternates_carry_only_the_searchs_own_parameters(
-    client, seed
-):
-    response = client.get("/de/search/?q=chat&formats=chat&formats=made-up&junk=x")
-    assert switcher(response)[0] == "/de/search/?q=chat&formats=chat"
-    assert alternates(response)["fr"] == "http://testserver/fr/search/?q=chat&amp;formats=chat"
-    assert "junk" not in response.content.decode()
-    # An address longer than crawlers take is not repeated as alternates.
-    long = client.get("/de/search/", {"q": "chat", "formats": ["search-advertising"] * 90})
-    assert long.status_code == 200 and alternates(long) == {}
-    assert switcher(long)[0].startswith("/de/search/?q=chat&formats=search-advertising")
+    def test_the_search_pages_switcher_and_alternates_carry_only_the_searchs_own_parameters(
+        self, client, seed
+    ):
+        response = client.get("/de/search/?q=chat&formats=chat&formats=made-up&junk=x")
+        assert switcher(response)[0] == "/de/search/?q=chat&formats=chat"
+        assert alternates(response)["fr"] == "http://testserver/fr/search/?q=chat&amp;formats=chat"
+        assert "junk" not in response.content.decode()
+        # An address longer than crawlers take is not repeated as alternates.
+        long = client.get("/de/search/", {"q": "chat", "formats": ["search-advertising"] * 90})
+        assert long.status_code == 200 and alternates(long) == {}
+        assert switcher(long)[0].startswith("/de/search/?q=chat&formats=search-advertising")
 
+    def test_switching_goes_to_the_same_page_and_query_and_the_cookie_remembers(self, client, seed):
+        response = client.post(
+            "/language/", {"language": "de", "next": "/fr/search/?q=chat&formats=chat"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/de/search/?q=chat&formats=chat"
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+        assert client.get("/")["Location"] == "/de/"
 
-def test_switching_goes_to_the_same_page_and_query_and_the_cookie_remembers(client, seed):
-    response = client.post(
-        "/language/", {"language": "de", "next": "/fr/search/?q=chat&formats=chat"}
-    )
-    assert response.status_code == 302
-    assert response["Location"] == "/de/search/?q=chat&formats=chat"
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
-    assert client.get("/")["Location"] == "/de/"
+    def test_switching_remembers_a_signed_in_readers_choice_in_their_profile(self, client, seed):
+        user = signed_in_member(client, language="fr")
+        client.post("/language/", {"language": "de", "next": f"/fr{ENTRY}"})
+        assert UserProfile.get_for_user(user).preferred_language == "de"
+        # Another browser of the same reader, without the cookie.
+        other = type(client)()
+        other.force_login(user)
+        assert other.get("/")["Location"] == "/de/"
 
+    def test_the_switcher_changes_nothing_on_get_nor_without_a_csrf_token(self, client, seed):
+        assert client.get("/language/?language=de&next=/fr/").status_code == 405
+        strict = type(client)(enforce_csrf_checks=True)
+        assert strict.post("/language/", {"language": "de", "next": "/fr/"}).status_code == 403
 
-def test_switching_remembers_a_signed_in_readers_choice_in_their_profile(client, seed):
-    user = signed_in_member(client, language="fr")
-    client.post("/language/", {"language": "de", "next": f"/fr{ENTRY}"})
-    assert UserProfile.get_for_user(user).preferred_language == "de"
-    # Another browser of the same reader, without the cookie.
-    other = type(client)()
-    other.force_login(user)
-    assert other.get("/")["Location"] == "/de/"
-
-
-def test_the_switcher_changes_nothing_on_get_nor_without_a_csrf_token(client, seed):
-    assert client.get("/language/?language=de&next=/fr/").status_code == 405
-    strict = type(client)(enforce_csrf_checks=True)
-    assert strict.post("/language/", {"language": "de", "next": "/fr/"}).status_code == 403
-
-
-def test_the_switcher_refuses_unknown_languages_and_foreign_next_addresses(client, seed):
-    assert client.post("/language/", {"language": "es", "next": "/fr/"}).status_code == 400
-    response = client.post("/language/", {"language": "de", "next": "https://evil.example/"})
-    assert response["Location"] == "/de/"
+    def test_the_switcher_refuses_unknown_languages_and_foreign_next_addresses(self, client, seed):
+        assert client.post("/language/", {"language": "es", "next": "/fr/"}).status_code == 400
+        response = client.post("/language/", {"language": "de", "next": "https://evil.example/"})
+        assert response["Location"] == "/de/"
 
 
 # --- <html lang>, hreflang, the sitemap ---
 
 
-def test_html_lang_is_the_interface_language_and_the_entry_keeps_its_own(client, seed):
-    response = client.get("/de/organisations/isd/isd-one-to-one-fr/")
-    assert html_lang(response) == "de"
-    assert '<h1 lang="fr">' in response.content.decode()
+class TestLanguageVersions:
+    """<html lang>, hreflang alternates and the sitemap."""
 
+    def test_html_lang_is_the_interface_language_and_the_entry_keeps_its_own(self, client, seed):
+        response = client.get("/de/organisations/isd/isd-one-to-one-fr/")
+        assert html_lang(response) == "de"
+        assert '<h1 lang="fr">' in response.content.decode()
 
-def test_every_public_page_names_its_language_versions(client, seed):
-    for path in ("/", "/search/?q=chat", "/organisations/", "/accounts/login/"):
-        response = client.get(f"/fr{path}")
-        assert alternates(response) == {
-            "en": f"http://testserver/en{path}",
-            "fr": f"http://testserver/fr{path}",
-            "de": f"http://testserver/de{path}",
-            "x-default": f"http://testserver{path}",
-        }, path
+    def test_every_public_page_names_its_language_versions(self, client, seed):
+        for path in ("/", "/search/?q=chat", "/organisations/", "/accounts/login/"):
+            response = client.get(f"/fr{path}")
+            assert alternates(response) == {
+                "en": f"http://testserver/en{path}",
+                "fr": f"http://testserver/fr{path}",
+                "de": f"http://testserver/de{path}",
+                "x-default": f"http://testserver{path}",
+            }, path
 
+    def test_an_entry_names_its_translation_as_the_alternate_in_that_language(self, client, seed):
+        french_version = "/organisations/isd/isd-one-to-one-fr/"
+        for language in ("en", "fr", "de"):
+            assert alternates(client.get(f"/{language}{ENTRY}")) == {
+                "en": f"http://testserver/en{ENTRY}",
+                "fr": f"http://testserver/fr{french_version}",
+                "de": f"http://testserver/de{ENTRY}",
+                "x-default": f"http://testserver{ENTRY}",
+            }, language
 
-def test_an_entry_names_its_translation_as_the_alternate_in_that_language(client, seed):
-    french_version = "/organisations/isd/isd-one-to-one-fr/"
-    for language in ("en", "fr", "de"):
-        assert alternates(client.get(f"/{language}{ENTRY}")) == {
-            "en": f"http://testserver/en{ENTRY}",
-            "fr": f"http://testserver/fr{french_version}",
-            "de": f"http://testserver/de{ENTRY}",
-            "x-default": f"http://testserver{ENTRY}",
-        }, language
-
-
-def test_the_sitemap_lists_each_page_in_each_language_and_no_members_only_entry(client, seed):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    # Addresses are absolute, on the site's host: compare their paths.
-    xml = re.sub(r"https?://[^/\"<]+", "", response.content.decode())
-    urls = re.findall(r"<url>.*?</url>", xml, flags=re.S)
-    for code in ("en", "fr", "de"):
-        (entry,) = (url for url in urls if f"<loc>/{code}{ENTRY}</loc>" in url)
-        assert re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry) == [
-            ("en", f"/en{ENTRY}"),
-            ("fr", f"/fr{ENTRY}"),
-            ("de", f"/de{ENTRY}"),
-            ("x-default", ENTRY),
-        ]
-        assert f"<loc>/{code}/</loc>" in xml
-    assert MEMBERS_ONLY not in xml
-    # Whoever asks: a member's sitemap is the public one.
-    signed_in_member(client, language="de")
-    assert MEMBERS_ONLY not in client.get("/sitemap.xml").content.decode()
+    def test_the_sitemap_lists_each_page_in_each_language_and_no_members_only_entry(
+        self, client, seed
+    ):
+        response = client.get("/sitemap.xml")
+        assert response.status_code == 200
+        # Addresses are absolute, on the site's host: compare their paths.
+        xml = re.sub(r"https?://[^/\"<]+", "", response.content.decode())
+        urls = re.findall(r"<url>.*?</url>", xml, flags=re.S)
+        for code in ("en", "fr", "de"):
+            (entry,) = (url for url in urls if f"<loc>/{code}{ENTRY}</loc>" in url)
+            assert re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry) == [
+                ("en", f"/en{ENTRY}"),
+                ("fr", f"/fr{ENTRY}"),
+                ("de", f"/de{ENTRY}"),
+                ("x-default", ENTRY),
+            ]
+            assert f"<loc>/{code}/</loc>" in xml
+        assert MEMBERS_ONLY not in xml
+        # Whoever asks: a member's sitemap is the public one.
+        signed_in_member(client, language="de")
+        assert MEMBERS_ONLY not in client.get("/sitemap.xml").content.decode()
 
 
 # --- The addresses that stay as they are ---
 
 
-def test_the_api_documents_and_admin_stay_unprefixed(client, seed):
-    for path in ("/api/v1/search/?q=chat", "/api/v1/openapi.json", "/api/v1/vocabulary.json"):
-        assert client.get(path, HTTP_ACCEPT_LANGUAGE="de").status_code == 200, path
-    assert client.get("/api/v1/entries/isd/isd-one-to-one/").status_code == 200
-    assert client.get("/fr/api/v1/openapi.json").status_code == 404
-    assert client.get("/admin/")["Location"].startswith("/admin/login/")
-    assert client.get("/fr/admin/").status_code == 404
-    # Their own 404s stay 404s: never a redirect to a language.
-    for path in ("/api/v1/entries/isd/no-such-entry/", "/api/v1/no-such-thing/", "/documents/0/x"):
-        response = client.get(path)
-        assert response.status_code == 404 and "Location" not in response, path
+class TestAddressesThatStay:
+    """The API, documents and the admin keep the addresses the contract names."""
 
+    def test_the_api_documents_and_admin_stay_unprefixed(self, client, seed):
+        for path in ("/api/v1/search/?q=chat", "/api/v1/openapi.json", "/api/v1/vocabulary.json"):
+            assert client.get(path, HTTP_ACCEPT_LANGUAGE="de").status_code == 200, path
+        assert client.get("/api/v1/entries/isd/isd-one-to-one/").status_code == 200
+        assert client.get("/fr/api/v1/openapi.json").status_code == 404
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")
+        assert client.get("/fr/admin/").status_code == 404
+        # Their own 404s stay 404s: never a redirect to a language.
+        for path in (
+            "/api/v1/entries/isd/no-such-entry/",
+            "/api/v1/no-such-thing/",
+            "/documents/0/x",
+        ):
+            response = client.get(path)
+            assert response.status_code == 404 and "Location" not in response, path
 
-def test_an_api_result_url_is_a_working_path(client, seed):
-    hits = client.get("/api/v1/search/?q=chat").json()["results"]
-    assert hits
-    for hit in hits:
-        assert client.get(hit["url"], follow=True).status_code == 200, hit["url"]
+    def test_an_api_result_url_is_a_working_path(self, client, seed):
+        hits = client.get("/api/v1/search/?q=chat").json()["results"]
+        assert hits
+        for hit in hits:
+            assert client.get(hit["url"], follow=True).status_code == 200, hit["url"]
 
 
 def test_the_old_address_of_a_renamed_entry_leads_to_it_in_every_language(

@@ -6,15 +6,23 @@ import pytest
 from django.utils.formats import date_format
 
 from entries.imports import entries_import
+from tests.conftest import shared_data
 from tests.factories import fixture_lines, make_entry
+from vocabulary.services import vocabulary_load
 
 pytestmark = pytest.mark.usefixtures("portal_db")
 
 
-@pytest.fixture
-def seed(portal_db):
+def seed_load() -> None:
+    vocabulary_load()
     report = entries_import(fixture_lines("seed-entries.jsonl"))
     assert report.ok, report.errors
+
+
+@pytest.fixture(scope="class")
+def seed(django_db_setup, django_db_blocker):
+    """The seed entries, loaded once for the class that reads them (tests/conftest.py)."""
+    yield from shared_data(django_db_blocker, seed_load)
 
 
 def text_of(response) -> str:
@@ -24,51 +32,82 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_home_shows_new_entries_and_browsing_counts(client, seed):
-    response = client.get("/en/")
-    text = text_of(response)
-    assert "The Redirect Method" in text
-    assert "Back-end security" not in text
-    # Counts are of what the visitor may read: the members-only seed lesson is left out.
-    seed_entries = [json.loads(line) for line in fixture_lines("seed-entries.jsonl")]
-    hidden = next(entry for entry in seed_entries if entry["visibility"] == "members")
-    html = response.content.decode()
-    for domain in hidden["domains"]:
-        public = sum(
-            1
-            for entry in seed_entries
-            if entry["visibility"] == "public" and domain in entry.get("domains", [])
-        )
-        count = re.search(
-            rf'href="/en/search/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<', html
-        )
-        assert int(count.group(1)) == public if public else count is None, domain
+class TestOnTheSeedEntries:
+    """Lists, entry pages and organisations as the seed entries fill them."""
 
+    def test_home_shows_new_entries_and_browsing_counts(self, client, seed):
+        response = client.get("/en/")
+        text = text_of(response)
+        assert "The Redirect Method" in text
+        assert "Back-end security" not in text
+        # Counts are of what the visitor may read: the members-only seed lesson is left out.
+        seed_entries = [json.loads(line) for line in fixture_lines("seed-entries.jsonl")]
+        hidden = next(entry for entry in seed_entries if entry["visibility"] == "members")
+        html = response.content.decode()
+        for domain in hidden["domains"]:
+            public = sum(
+                1
+                for entry in seed_entries
+                if entry["visibility"] == "public" and domain in entry.get("domains", [])
+            )
+            count = re.search(
+                rf'href="/en/search/\?domains={domain}">[^<]+</a> <span class="count"[^>]*>(\d+)<',
+                html,
+            )
+            assert int(count.group(1)) == public if public else count is None, domain
 
-def test_practice_list_shows_practices_only(client, seed):
-    text = text_of(client.get("/en/practices/"))
-    assert "The Redirect Method" in text
-    assert "ExitUSA" in text
-    assert "Sécurité" not in text
-    # ISD's practice and its French translation are one entry, shown in English.
-    assert "3 entries" in text
+    def test_practice_list_shows_practices_only(self, client, seed):
+        text = text_of(client.get("/en/practices/"))
+        assert "The Redirect Method" in text
+        assert "ExitUSA" in text
+        assert "Sécurité" not in text
+        # ISD's practice and its French translation are one entry, shown in English.
+        assert "3 entries" in text
 
+    def test_lesson_list_hides_members_only_lessons_from_anonymous(self, client, seed):
+        text = text_of(client.get("/en/lessons/"))
+        assert "3 entries" in text
+        assert "back-end" not in text.lower()
 
-def test_lesson_list_hides_members_only_lessons_from_anonymous(client, seed):
-    text = text_of(client.get("/en/lessons/"))
-    assert "3 entries" in text
-    assert "back-end" not in text.lower()
+    def test_members_only_entry_answers_404_to_anonymous_and_opens_for_superuser(
+        self, client, seed, superuser
+    ):
+        url = "/en/organisations/ran/back-end-security-and-supervision/"
+        assert client.get(url).status_code == 404
+        client.force_login(superuser)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Visible to: Members of any organisation" in text_of(response)
 
+    def test_language_switch_links_translations(self, client, seed):
+        response = client.get("/en/organisations/isd/isd-one-to-one/")
+        html = response.content.decode()
+        assert 'href="/en/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
+        french = client.get("/en/organisations/isd/isd-one-to-one-fr/").content.decode()
+        # The interface's language is the page's; the entry's text says its own.
+        assert '<html lang="en">' in french and '<h1 lang="fr">' in french
+        assert 'href="/en/organisations/isd/isd-one-to-one/" hreflang="en"' in french
 
-def test_members_only_entry_answers_404_to_anonymous_and_opens_for_superuser(
-    client, seed, superuser
-):
-    url = "/en/organisations/ran/back-end-security-and-supervision/"
-    assert client.get(url).status_code == 404
-    client.force_login(superuser)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "Visible to: Members of any organisation" in text_of(response)
+    def test_organisation_page_lists_its_entries_and_partner_entries(self, client, seed):
+        text = text_of(client.get("/en/organisations/isd/"))
+        assert "One-to-one online interventions" in text
+        partner = text_of(client.get("/en/organisations/jigsaw/"))
+        assert "The Redirect Method" in partner
+
+    def test_organisation_index_counts_visible_entries(self, client, seed):
+        text = text_of(client.get("/en/organisations/"))
+        assert "Radicalisation Awareness Network" in text
+        assert re.search(r"Radicalisation Awareness Network .*? 3 entries", text)
+
+    def test_sitemap_lists_public_entries_only(self, client, seed):
+        xml = client.get("/sitemap.xml").content.decode()
+        assert "/organisations/isd/isd-one-to-one/" in xml
+        assert "back-end-security-and-supervision" not in xml
+
+    def test_list_filters_by_facet(self, client, seed):
+        text = text_of(client.get("/en/entries/?formats=search-advertising"))
+        assert "The Redirect Method" in text
+        assert "ExitUSA" not in text
 
 
 def test_entry_page_shows_every_field_of_a_full_entry(client):
@@ -157,16 +196,6 @@ def test_related_members_only_entry_is_not_listed_to_anonymous(client):
     assert "Hidden entry title" not in text_of(client.get(first.url))
 
 
-def test_language_switch_links_translations(client, seed):
-    response = client.get("/en/organisations/isd/isd-one-to-one/")
-    html = response.content.decode()
-    assert 'href="/en/organisations/isd/isd-one-to-one-fr/" hreflang="fr"' in html
-    french = client.get("/en/organisations/isd/isd-one-to-one-fr/").content.decode()
-    # The interface's language is the page's; the entry's text says its own.
-    assert '<html lang="en">' in french and '<h1 lang="fr">' in french
-    assert 'href="/en/organisations/isd/isd-one-to-one/" hreflang="en"' in french
-
-
 def test_script_in_imported_text_is_shown_as_text(client):
     entry = make_entry(
         summary="Summary with <script>alert('summary')</script> in it.",
@@ -176,31 +205,6 @@ def test_script_in_imported_text_is_shown_as_text(client):
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(&#x27;summary&#x27;)&lt;/script&gt;" in html
     assert re.search(r"&lt;script&gt;alert\((&#x27;|')body(&#x27;|')\)&lt;/script&gt;", html)
-
-
-def test_organisation_page_lists_its_entries_and_partner_entries(client, seed):
-    text = text_of(client.get("/en/organisations/isd/"))
-    assert "One-to-one online interventions" in text
-    partner = text_of(client.get("/en/organisations/jigsaw/"))
-    assert "The Redirect Method" in partner
-
-
-def test_organisation_index_counts_visible_entries(client, seed):
-    text = text_of(client.get("/en/organisations/"))
-    assert "Radicalisation Awareness Network" in text
-    assert re.search(r"Radicalisation Awareness Network .*? 3 entries", text)
-
-
-def test_sitemap_lists_public_entries_only(client, seed):
-    xml = client.get("/sitemap.xml").content.decode()
-    assert "/organisations/isd/isd-one-to-one/" in xml
-    assert "back-end-security-and-supervision" not in xml
-
-
-def test_list_filters_by_facet(client, seed):
-    text = text_of(client.get("/en/entries/?formats=search-advertising"))
-    assert "The Redirect Method" in text
-    assert "ExitUSA" not in text
 
 
 def test_safety_details_of_a_public_entry_are_for_members_only(client):

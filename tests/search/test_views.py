@@ -10,15 +10,23 @@ from django.test import override_settings
 from entries.imports import entries_import
 from entries.selectors import MAX_FILTER_VALUES
 from search.views import CHIPS_SHOWN
+from tests.conftest import shared_data
 from tests.factories import fixture_lines
+from vocabulary.services import vocabulary_load
 
-pytestmark = [pytest.mark.usefixtures("seed"), pytest.mark.django_db]
+pytestmark = pytest.mark.usefixtures("seed", "portal_db")
 
 
-@pytest.fixture
-def seed(portal_db):
+def seed_load() -> None:
+    vocabulary_load()
     with override_settings(SEARCH_URL=None):
         assert entries_import(fixture_lines("seed-entries.jsonl")).ok
+
+
+@pytest.fixture(scope="module")
+def seed(django_db_setup, django_db_blocker):
+    """The seed entries, loaded once: every test here reads them (tests/conftest.py)."""
+    yield from shared_data(django_db_blocker, seed_load)
 
 
 @pytest.fixture(autouse=True)

@@ -119,6 +119,19 @@ def entry_translations(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     ]
 
 
+def entries_with_other_versions(*, reader: Reader, entries: Iterable[EntryPage]) -> list[EntryPage]:
+    """The entries (of entry_list, which names their group), each with `other_versions`: what
+    entry_translations gives for one entry, for a whole list in two queries, whatever its
+    length."""
+    entries = list(entries)
+    versions = translation_versions(reader=reader, groups=[entry.group for entry in entries])
+    for entry in entries:
+        entry.other_versions = [
+            version for version in versions.get(entry.group, []) if version.pk != entry.pk
+        ]
+    return entries
+
+
 def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     """Entries this one names as related, and those that name it: a relation reads both
     ways, whoever recorded it."""

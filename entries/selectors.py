@@ -1,6 +1,7 @@
 """Reads of entries. Everything here filters through entries.visibility first."""
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -29,20 +30,33 @@ def entries_visible(*, reader: Reader) -> QuerySet[EntryPage]:
     return EntryPage.objects.live().filter(visible_q(reader))
 
 
+def _versions_by_group(entries: QuerySet[EntryPage]) -> dict[str, list[EntryPage]]:
+    """Entries annotated with their group (entries_with_group), by group and language."""
+    versions: dict[str, list[EntryPage]] = defaultdict(list)
+    for entry in entries.select_related("organisation").order_by("language", "pk"):
+        versions[entry.group].append(entry)
+    return versions
+
+
 def translation_versions(*, reader: Reader, groups: Iterable[str]) -> dict[str, list[EntryPage]]:
     """The versions of each group that the reader may see, by language."""
     groups = set(groups)
     if not groups:
         return {}
-    versions: dict[str, list[EntryPage]] = {group: [] for group in groups}
-    for entry in (
-        entries_with_group(entries_visible(reader=reader))
-        .filter(group__in=groups)
-        .select_related("organisation")
-        .order_by("language", "pk")
-    ):
-        versions[entry.group].append(entry)
-    return versions
+    found = _versions_by_group(
+        entries_with_group(entries_visible(reader=reader)).filter(group__in=groups)
+    )
+    return {group: found.get(group, []) for group in groups}
+
+
+def entry_translations_all(*, reader: Reader) -> list[tuple[EntryPage, list[EntryPage]]]:
+    """Each entry the reader may see, with entry_translations of it: in two queries."""
+    groups = _versions_by_group(entries_with_group(entries_visible(reader=reader)))
+    return [
+        (entry, [version for version in versions if version.pk != entry.pk])
+        for versions in groups.values()
+        for entry in versions
+    ]
 
 
 def entry_list(
@@ -117,6 +131,19 @@ def entry_translations(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
         for version in translation_versions(reader=reader, groups=[group])[group]
         if version.pk != entry.pk
     ]
+
+
+def entries_with_other_versions(*, reader: Reader, entries: Iterable[EntryPage]) -> list[EntryPage]:
+    """The entries (of entry_list, which names their group), each with `other_versions`: what
+    entry_translations gives for one entry, for a whole list in two queries, whatever its
+    length."""
+    entries = list(entries)
+    versions = translation_versions(reader=reader, groups=[entry.group for entry in entries])
+    for entry in entries:
+        entry.other_versions = [
+            version for version in versions.get(entry.group, []) if version.pk != entry.pk
+        ]
+    return entries
 
 
 def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:

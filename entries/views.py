@@ -11,6 +11,7 @@ from entries.reviews import peer_review_record
 from entries.selectors import (
     FilterError,
     entries_filtered,
+    entries_with_other_versions,
     entry_list,
     entry_visible_by_pk,
     filters_from_params,
@@ -29,12 +30,14 @@ def entry_index(request, kind: str | None = None):
         return render(request, "entries/entry_index.html", context, status=400)
     if kind is not None:
         filters.pop("kind")
-    entries = entries_filtered(entry_list(reader=reader_for(request.user), kind=kind), filters)
+    reader = reader_for(request.user)
+    entries = entries_filtered(entry_list(reader=reader, kind=kind), filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = entries_with_other_versions(reader=reader, entries=page.object_list)
     return render(
         request,
         "entries/entry_index.html",
-        {"kind": kind, "title": TITLES[kind], "page_obj": page, "entries": page.object_list},
+        {"kind": kind, "title": TITLES[kind], "page_obj": page, "entries": entries},
     )
 
 

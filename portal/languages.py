@@ -4,6 +4,7 @@ user's profile language, else the cookie's, else Accept-Language's, else English
 Django's LocaleMiddleware redirects a page there. The switcher remembers a choice in the
 cookie and, for a signed-in user, in the profile that Wagtail's admin reads too."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -39,6 +40,21 @@ def url_in_language(url: str, language: str | None) -> str:
     if language is not None:
         path = f"/{language}{path}"
     return urlunsplit(parts._replace(path=path))
+
+
+def page_alternates(url: str, translations: Iterable, language: str) -> dict[str, str]:
+    """What a page's hreflang alternates name (hreflang -> address), the page at `url` (a
+    path and query, in any language or none) being shown in `language`: the page in each
+    language of the portal, and x-default, the address without a language, which sends each
+    reader to theirs. An entry's `translations` (each with .language and .url) stand for it
+    in their languages, framed in theirs, or in `language` if the portal does not speak it.
+    The page's head and the sitemap both say this."""
+    alternates = {code: url_in_language(url, code) for code in language_codes()}
+    for version in translations:
+        prefix = version.language if version.language in alternates else language
+        alternates[version.language] = url_in_language(version.url, prefix)
+    alternates["x-default"] = url_in_language(url, None)
+    return alternates
 
 
 def profile_language(user) -> str | None:

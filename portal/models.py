@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from entries.selectors import entry_list, facet_counts
+from entries.selectors import entries_with_other_versions, entry_list, facet_counts
 from entries.visibility import reader_for
 
 # The ways in on the home page, by facet: "By domain" is one phrase in each language (a
@@ -24,8 +24,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_entries"] = entry_list(reader=reader_for(request.user))[:6]
-        counts = facet_counts(reader=reader_for(request.user), facets=list(BROWSE_HEADINGS))
+        reader = reader_for(request.user)
+        context["latest_entries"] = entries_with_other_versions(
+            reader=reader, entries=entry_list(reader=reader)[:6]
+        )
+        counts = facet_counts(reader=reader, facets=list(BROWSE_HEADINGS))
         context["browse"] = [
             {"facet": facet, "heading": heading, "terms": counts[facet]}
             for facet, heading in BROWSE_HEADINGS.items()

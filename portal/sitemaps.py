@@ -1,28 +1,44 @@
 """The sitemap: every page an anonymous reader may see, in each language."""
 
+from urllib.parse import urljoin
+
+from django.utils.functional import cached_property
 from wagtail.contrib.sitemaps import Sitemap
 
-from portal.languages import language_codes, url_in_language
+from entries.models import EntryPage
+from entries.selectors import entry_translations_all
+from entries.visibility import ANONYMOUS
+from portal.languages import language_codes, page_alternates, url_in_language
 
 
 class LanguageSitemap(Sitemap):
     """Wagtail's sitemap (live pages without a view restriction; an entry names itself only
-    when it is public), with one <url> per page and language, each naming the others and
-    x-default (the address without a language) as hreflang alternates."""
+    when it is public), with one <url> per page and language, each naming as hreflang
+    alternates what the page's own head names (portal.languages.page_alternates). An entry
+    is not listed in a language it is translated into: its translation is, there."""
+
+    @cached_property
+    def translations(self) -> dict[str, list[EntryPage]]:
+        """The other versions a visitor may read of each translated entry, for all at once,
+        by the entry's address (the location Wagtail's sitemap gives it)."""
+        return {
+            entry.get_full_url(self.request): versions
+            for entry, versions in entry_translations_all(reader=ANONYMOUS)
+            if versions
+        }
 
     def _urls(self, page, protocol, domain):
         urls = []
         for url_info in super()._urls(page, protocol, domain):
             location = url_info["location"]
-            alternates = [
-                {"lang_code": code, "location": url_in_language(location, code)}
-                for code in language_codes()
-            ]
-            alternates.append(
-                {"lang_code": "x-default", "location": url_in_language(location, None)}
-            )
-            urls += [
-                {**url_info, "location": alternate["location"], "alternates": alternates}
-                for alternate in alternates[:-1]
-            ]
+            for code in language_codes():
+                alternates = [
+                    {"lang_code": lang_code, "location": urljoin(location, url)}
+                    for lang_code, url in page_alternates(
+                        location, self.translations.get(location, ()), code
+                    ).items()
+                ]
+                here = url_in_language(location, code)
+                if {"lang_code": code, "location": here} in alternates:
+                    urls.append({**url_info, "location": here, "alternates": alternates})
         return urls

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from entries.models import EntryPage
-from entries.selectors import entry_list, entry_translations, organisation_list
+from entries.selectors import entries_with_other_versions, entry_list, organisation_list
 from entries.visibility import reader_for
 from organisations.models import OrganisationPage
 from vocabulary.facets import Kind
@@ -34,16 +34,16 @@ def organisations_listed(context) -> QuerySet[OrganisationPage]:
 
 
 @register.simple_tag(takes_context=True)
-def entries_published_by(context, organisation: OrganisationPage) -> QuerySet[EntryPage]:
-    return entry_list(reader=reader_for(context["request"].user), organisation=organisation)
+def entries_published_by(context, organisation: OrganisationPage) -> list[EntryPage]:
+    reader = reader_for(context["request"].user)
+    return entries_with_other_versions(
+        reader=reader, entries=entry_list(reader=reader, organisation=organisation)
+    )
 
 
 @register.simple_tag(takes_context=True)
-def entries_with_partner(context, organisation: OrganisationPage) -> QuerySet[EntryPage]:
-    return entry_list(reader=reader_for(context["request"].user), partner=organisation)
-
-
-@register.simple_tag(takes_context=True)
-def entry_other_versions(context, entry: EntryPage) -> list[EntryPage]:
-    """The other versions of the entry's translation group that the reader may see."""
-    return entry_translations(reader=reader_for(context["request"].user), entry=entry)
+def entries_with_partner(context, organisation: OrganisationPage) -> list[EntryPage]:
+    reader = reader_for(context["request"].user)
+    return entries_with_other_versions(
+        reader=reader, entries=entry_list(reader=reader, partner=organisation)
+    )

@@ -100,6 +100,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 # The interface's catalogues (fr, de), compiled to .mo by scripts/setup.sh.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as English readers write them ("31 January 2022", not Django's "Jan. 31,
+# 2022"); French and German keep Django's own formats.
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 STATICFILES_DIRS = [PROJECT_DIR / "static"]

@@ -25,20 +25,13 @@ ALTERNATE_MAX_LENGTH = 2048
 
 @register.simple_tag(takes_context=True)
 def language_alternates(context) -> list[tuple[str, str]]:
-    """(hreflang, absolute URL) of each language version, and x-default: the address
-    without a language, which sends each reader to theirs. On an entry page, a language the
-    entry is translated into points at that translation (framed in its language) rather
-    than at this version with the interface translated."""
+    """(hreflang, absolute URL) of each alternate of the page (languages.page_alternates),
+    given the entry's `translations` on an entry page."""
     if "request" not in context:
         return []
-    versions = _versions(context)
-    if len(versions[0].url) > ALTERNATE_MAX_LENGTH:
+    here = _versions(context)[0].url
+    if len(here) > ALTERNATE_MAX_LENGTH:
         return []
-    alternates = {version.code: version.url for version in versions}
-    for translation in context.get("translations") or ():
-        language = translation.language
-        prefix = language if language in alternates else get_language()
-        alternates[language] = languages.url_in_language(translation.url, prefix)
-    alternates["x-default"] = languages.url_in_language(versions[0].url, None)
+    alternates = languages.page_alternates(here, context.get("translations") or (), get_language())
     request = context["request"]
     return [(code, request.build_absolute_uri(url)) for code, url in alternates.items()]

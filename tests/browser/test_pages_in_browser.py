@@ -1,6 +1,7 @@
 import pytest
 
 from entries.imports import entries_import
+from portal.models import HomePage
 from tests.browser import assert_accessible
 from tests.factories import fixture_lines, make_entry
 
@@ -42,6 +43,40 @@ def test_lists_and_organisations_are_accessible(portal, page, axe):
     for path in ["/practices/", "/lessons/", "/organisations/", "/organisations/ran/"]:
         page.goto(portal + path)
         assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Page not found"), ("fr", "Page introuvable")]
+)
+def test_not_found_page_reads_and_is_accessible(portal, page, axe, language, heading):
+    response = page.goto(f"{portal}/{language}/practices/does-not-exist/")
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == heading
+    assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Something went wrong"), ("fr", "Un problème est survenu")]
+)
+def test_server_error_page_reads_and_is_accessible(
+    portal, page, axe, monkeypatch, language, heading
+):
+    # A fault in a page's code: the live server (with the test settings, DEBUG off) answers
+    # with Django's handler500 and templates/500.html, as production would.
+    def fault(*args, **kwargs):
+        raise RuntimeError("a fault in the home page")
+
+    monkeypatch.setattr(HomePage, "get_context", fault)
+    stylesheets = []
+    page.on("response", lambda answer: answer.url.endswith(".css") and stylesheets.append(answer))
+    response = page.goto(f"{portal}/{language}/")
+    assert response.status == 500
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").inner_text() == heading
+    # Checked with its styles (colours, contrast), as a reader sees it.
+    assert [answer.status for answer in stylesheets] == [200]
+    assert_accessible(axe, page)
 
 
 def test_script_in_an_entry_never_runs(portal, page):

@@ -5,11 +5,14 @@ see. The search's side is in tests/search/test_translation_groups.py."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from entries.models import EntryPage
 from entries.selectors import entry_list, entry_translations, facet_counts, organisation_list
 from entries.translations import entries_with_group, entry_group
 from entries.visibility import ANONYMOUS, Reader
+from organisations.services import membership_set
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.usefixtures("portal_db")
@@ -131,3 +134,57 @@ def test_cards_and_pages_link_the_other_versions_in_their_own_language(client, v
     }
     assert "guide-de" not in page
     assert '<a href="/en/organisations/alpha/guide/" hreflang="en" lang="en">English</a>' in page
+
+
+LIST_PAGES = ["/en/", "/en/entries/", "/en/organisations/alpha/", "/en/search/?q=chat"]
+
+
+def _guides(first: int, last: int) -> None:
+    """Entries `guide-<n>` with a French translation and a members-only German one."""
+    for n in range(first, last):
+        make_entry(id=f"guide-{n}", organisation=ORG, title=f"Exit chat guide {n}")
+        make_entry(id=f"guide-{n}-fr", language="fr", translation_of=f"guide-{n}", organisation=ORG)
+        make_entry(
+            id=f"guide-{n}-de",
+            language="de",
+            translation_of=f"guide-{n}",
+            visibility="members",
+            organisation=ORG,
+        )
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_other_versions_of_a_list_cost_the_same_queries_for_any_number_of_cards(client):
+    _guides(0, 2)
+    for path in LIST_PAGES:
+        # What the first request caches (the site's root paths) is not counted.
+        client.get(path)
+    few = {path: _queries(client, path) for path in LIST_PAGES}
+    _guides(2, 6)
+    for path in LIST_PAGES:
+        html = client.get(path).content.decode()
+        assert html.count('class="other-versions"') == 6, path
+        assert _queries(client, path) == few[path], path
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_cards_link_only_the_versions_the_reader_may_see(client, path):
+    _guides(0, 1)
+    card = (
+        'Also in: <a href="/en/organisations/alpha/guide-0-fr/" hreflang="fr" lang="fr">'
+        "Français</a>"
+    )
+    html = client.get(path).content.decode()
+    assert card + "</p>" in html
+    assert "guide-0-de" not in html
+    client.force_login(membership_set(username="reader", organisation_id="isd", role="member").user)
+    html = client.get(path).content.decode()
+    assert (
+        'Also in: <a href="/en/organisations/alpha/guide-0-de/" hreflang="de" lang="de">'
+        "Deutsch</a>, " + card[len("Also in: ") :] + "</p>"
+    ) in html

@@ -3,7 +3,9 @@ not, the switcher, <html lang>, hreflang alternates, the sitemap in each languag
 admin's language select and "Translation of" chooser, and the addresses that stay as the
 contract names them."""
 
+import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -269,24 +271,72 @@ class TestLanguageVersions:
     def test_the_sitemap_lists_each_page_in_each_language_and_no_members_only_entry(
         self, client, seed
     ):
-        response = client.get("/sitemap.xml")
-        assert response.status_code == 200
-        # Addresses are absolute, on the site's host: compare their paths.
-        xml = re.sub(r"https?://[^/\"<]+", "", response.content.decode())
-        urls = re.findall(r"<url>.*?</url>", xml, flags=re.S)
+        urls = sitemap_urls(client)
         for code in ("en", "fr", "de"):
-            (entry,) = (url for url in urls if f"<loc>/{code}{ENTRY}</loc>" in url)
-            assert re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry) == [
-                ("en", f"/en{ENTRY}"),
-                ("fr", f"/fr{ENTRY}"),
-                ("de", f"/de{ENTRY}"),
-                ("x-default", ENTRY),
+            assert urls[f"/{code}/"] == [
+                ("en", "/en/"),
+                ("fr", "/fr/"),
+                ("de", "/de/"),
+                ("x-default", "/"),
             ]
-            assert f"<loc>/{code}/</loc>" in xml
-        assert MEMBERS_ONLY not in xml
+        assert MEMBERS_ONLY not in str(urls)
         # Whoever asks: a member's sitemap is the public one.
         signed_in_member(client, language="de")
         assert MEMBERS_ONLY not in client.get("/sitemap.xml").content.decode()
+
+
+def sitemap_urls(client) -> dict[str, list[tuple[str, str]]]:
+    """Each address of the sitemap and its hreflang alternates, as paths (the sitemap names
+    the site's host)."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = re.sub(r"https?://[^/\"<]+", "", response.content.decode())
+    return {
+        re.search(r"<loc>(.*?)</loc>", url).group(1): re.findall(
+            r'hreflang="([^"]+)" href="([^"]+)"', url
+        )
+        for url in re.findall(r"<url>.*?</url>", xml, flags=re.S)
+    }
+
+
+def test_the_sitemap_names_an_entrys_translations_as_its_page_does(client, seed):
+    french = "/organisations/isd/isd-one-to-one-fr/"
+    # A German translation for members only: neither the page nor the sitemap names it.
+    isd = json.loads(fixture_lines("seed-entries.jsonl")[2])["organisation"]
+    assert isd["id"] == "isd"
+    make_entry(
+        id="isd-one-to-one-de",
+        language="de",
+        translation_of="isd-one-to-one",
+        visibility="members",
+        organisation=isd,
+    )
+    urls = sitemap_urls(client)
+    entry = [
+        ("en", f"/en{ENTRY}"),
+        ("fr", f"/fr{french}"),
+        ("de", f"/de{ENTRY}"),
+        ("x-default", ENTRY),
+    ]
+    assert urls[f"/en{ENTRY}"] == urls[f"/de{ENTRY}"] == entry
+    # In French the translation stands for the entry, and only there.
+    assert f"/fr{ENTRY}" not in urls and f"/en{french}" not in urls
+    assert (
+        urls[f"/fr{french}"]
+        == urls[f"/de{french}"]
+        == [
+            ("en", f"/en{ENTRY}"),
+            ("fr", f"/fr{french}"),
+            ("de", f"/de{french}"),
+            ("x-default", french),
+        ]
+    )
+    assert "isd-one-to-one-de" not in str(urls)
+    # Every address of the sitemap names the alternates its page's head names, and itself.
+    for location, named in urls.items():
+        head = alternates(client.get(location))
+        assert named == [(code, urlsplit(url).path) for code, url in head.items()], location
+        assert location in dict(named).values(), location
 
 
 # --- The addresses that stay as they are ---

@@ -6,6 +6,7 @@ import pytest
 from django.utils.formats import date_format
 
 from entries.imports import entries_import
+from portal.languages import url_in_language
 from tests.conftest import shared_data
 from tests.factories import fixture_lines, make_entry
 from vocabulary.services import vocabulary_load
@@ -205,6 +206,16 @@ def test_script_in_imported_text_is_shown_as_text(client):
     assert "<script>alert(" not in html
     assert "&lt;script&gt;alert(&#x27;summary&#x27;)&lt;/script&gt;" in html
     assert re.search(r"&lt;script&gt;alert\((&#x27;|')body(&#x27;|')\)&lt;/script&gt;", html)
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "31 January 2022"), ("fr", "31 janvier 2022"), ("de", "31. Januar 2022")],
+)
+def test_an_entry_page_writes_its_date_as_readers_of_the_language_do(client, language, written):
+    entry = make_entry(published="2022-01-31")
+    html = client.get(url_in_language(entry.url, language)).content.decode()
+    assert f'<time datetime="2022-01-31">{written}</time>' in html
 
 
 def test_safety_details_of_a_public_entry_are_for_members_only(client):

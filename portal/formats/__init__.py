@@ -1,0 +1,1 @@
+"""Date formats of the interface languages, where Django's own do not suit readers."""

@@ -90,12 +90,20 @@ def synonym_rules(terms: list[Term] | None = None) -> list[str]:
     return rules
 
 
+# The filter of the search analyzers that holds the vocabulary's synonyms.
+SYNONYM_FILTER = "vocabulary_synonyms"
+
+
+def synonym_filter(rules: list[str]) -> dict:
+    return {"type": "synonym_graph", "synonyms": rules, "lenient": True}
+
+
 def _chain(*filters: str, synonyms: bool, before_stop: int) -> list[str]:
     """Filters with the synonym filter inserted before stop words and stemming, so that
     rules are matched on folded words and multi-word synonyms keep their stop words."""
     chain = list(filters)
     if synonyms:
-        chain.insert(before_stop, "vocabulary_synonyms")
+        chain.insert(before_stop, SYNONYM_FILTER)
     return chain
 
 
@@ -204,11 +212,7 @@ def index_settings(rules: list[str]) -> dict:
                     "pattern": "(?<=\\w\\w(?:er|ist|ent|ant|eur|or))[:_]?in(?:nen)?$",
                     "replacement": "",
                 },
-                "vocabulary_synonyms": {
-                    "type": "synonym_graph",
-                    "synonyms": rules,
-                    "lenient": True,
-                },
+                SYNONYM_FILTER: synonym_filter(rules),
                 "plural_stemmer": {"type": "stemmer", "language": "minimal_english"},
                 "function_words": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
                 "neutral_length": {"type": "truncate", "length": NEUTRAL_LENGTH},

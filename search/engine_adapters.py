@@ -51,6 +51,8 @@ class Engine(Protocol):
     def update_aliases(self, actions: list[dict]) -> None: ...
     def refresh(self, index: str) -> None: ...
     def put_settings(self, index: str, settings: dict) -> None: ...
+    def close_index(self, name: str) -> None: ...
+    def open_index(self, name: str) -> None: ...
     def ping(self) -> bool: ...
 
 
@@ -202,6 +204,13 @@ class OpenSearchEngine:
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, body={"index": settings})
 
+    def close_index(self, name: str) -> None:
+        self._call(self.client.indices.close, index=name)
+
+    def open_index(self, name: str) -> None:
+        # Answers once every shard can search again.
+        self._call(self.client.indices.open, index=name, params={"wait_for_active_shards": "all"})
+
     def ping(self) -> bool:
         return bool(self.client.ping())
 
@@ -290,6 +299,13 @@ class ElasticsearchEngine:
 
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, settings={"index": settings})
+
+    def close_index(self, name: str) -> None:
+        self._call(self.client.indices.close, index=name)
+
+    def open_index(self, name: str) -> None:
+        # Answers once every shard can search again.
+        self._call(self.client.indices.open, index=name, wait_for_active_shards="all")
 
     def ping(self) -> bool:
         return bool(self.client.ping())

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from search.client import alias_name, engine_get
-from search.documents import index_body, new_index_name
+from search.documents import (
+    SYNONYM_FILTER,
+    index_body,
+    new_index_name,
+    synonym_filter,
+    synonym_rules,
+)
 from search.engine_adapters import Engine, EngineError
 from search.entry_documents import DocumentBuilder, entries_for_index
 from search.models import PendingIndexUpdate
@@ -117,6 +123,25 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
     for name in stale:
         engine.delete_index(name)
     return RebuildReport(index=index, count=count, removed=stale)
+
+
+def synonyms_reload() -> list[str]:
+    """Apply the vocabulary's labels and synonyms as they are now to the live index, without
+    a rebuild: they are in the search analyzers only, so no stored text changes. The index
+    is closed for the time its settings take (about a second; searches meanwhile fall back
+    to the database), then reopened. Returns the indices updated."""
+    engine = engine_get(even_if_down=True)
+    if engine is None:
+        return []
+    settings = {"analysis": {"filter": {SYNONYM_FILTER: synonym_filter(synonym_rules())}}}
+    updated = engine.alias_targets(alias_name())
+    for index in updated:
+        engine.close_index(index)
+        try:
+            engine.put_settings(index, settings)
+        finally:
+            engine.open_index(index)
+    return updated
 
 
 def index_drop_all() -> None:

@@ -7,7 +7,7 @@ from vocabulary.models import Term
 
 class TermViewSet(SnippetViewSet):
     """The controlled vocabulary, editable by network staff with the snippet permissions.
-    Search synonyms follow a change after `manage.py rebuild_search_index`."""
+    Search synonyms follow a change at once (search/wagtail_hooks.py)."""
 
     model = Term
     icon = "tag"

@@ -95,6 +95,10 @@ def search_page(request):
     if unrecognised:
         dropped = set(unrecognised)
         params = [(key, value) for key, value in params if (key, value.strip()) not in dropped]
+    # The words as searched (spaces and control characters cleaned), not as sent: every
+    # link of the page carries them, and a padded q would be copied into each.
+    words = [("q", query.text)] if query.text else []
+    params = words + [(key, value) for key, value in params if key != "q"]
     results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
     facets = [
         {

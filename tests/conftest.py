@@ -45,7 +45,8 @@ def shared_data(django_db_blocker, load: Callable[[], T]) -> Iterator[T]:
     fixture is for modules whose tests all use it, otherwise group the tests in a class
     (a class-scoped fixture asked for by a function outside a class lives for that test
     only). Fixtures hand tests fresh instances, read again from the database, not the
-    objects load() made."""
+    objects load() made. Not for transactional tests (live_server, transactional_db):
+    they commit and flush the database, so they load their own data."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

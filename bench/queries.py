@@ -15,6 +15,7 @@ from load_generation import Request
 # from memory what they computed for an earlier request.
 KIND_SHARES = (
     ("text", 3),
+    ("question", 2),
     ("text+2 facets", 2),
     ("facets only", 2),
     ("typo", 2),
@@ -23,11 +24,28 @@ KIND_SHARES = (
 QUERY_EXAMPLES: list[tuple[str, dict]] = [
     ("text", {"q": "online counselling"}),
     ("text", {"q": "accompagnement de sortie en ligne"}),
+    ("question", {"q": "what should a ministry fund to stop teenagers being radicalised online"}),
     ("text+2 facets", {"q": "anonymous chat", "formats": ["chat", "video"], "language": ["en"]}),
     ("facets only", {"formats": ["chat", "video"], "target_groups": ["leavers"]}),
     ("typo", {"q": "conselling anonymus"}),
     ("0-result", {"q": "xylophone quasar"}),
 ]
+# Questions as practitioners and policymakers type them: a vocabulary label and three
+# words of the language in a frame of question words.
+QUESTION_FRAMES = {
+    "en": (
+        "how can {0} help people with {1} when {2} and {3} are a problem?",
+        "what should we do about {1} in {0} if the {2} has no {3}",
+    ),
+    "fr": (
+        "comment le {0} peut-il aider avec {1} quand {2} et {3} posent problème ?",
+        "que faire pour {1} dans {0} si la {2} n'a pas de {3}",
+    ),
+    "de": (
+        "Wie kann {0} bei {1} helfen, wenn {2} und {3} ein Problem sind?",
+        "Was tun bei {1} in der {0}, wenn die {2} keine {3} hat?",
+    ),
+}
 # The facets the mix selects values of.
 FACETED = ("domains", "formats", "approaches", "target_groups", "ideologies", "platforms")
 
@@ -62,11 +80,17 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
             return word[:at] + word[at + 1 :]
         return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
 
+    def question(lang: str) -> str:
+        label = rng.choice(corpus.labels[lang]).lower()
+        first, second, third = rng.sample(corpus.words[lang], 3)
+        return rng.choice(QUESTION_FRAMES[lang]).format(label, first, second, third)
+
     def nonsense() -> str:
         return "".join(rng.choice("bcdfghjklmnpqvwxz") + rng.choice("aeiouy") for _ in range(4))
 
     make = {
         "text": lambda: {"q": words(language())},
+        "question": lambda: {"q": question(language())},
         "text+2 facets": lambda: {"q": rng.choice(corpus.words[language()]), **selections(2)},
         "facets only": lambda: selections(rng.choice((2, 3))),
         "typo": lambda: {

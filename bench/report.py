@@ -104,6 +104,8 @@ def target_rows(indexing: IndexingResult, measured: dict[tuple[str, int], Measur
         for kind in ("facets only", "text+2 facets")
     ]
     p95 = measured[(PORTAL_ENGINE, 8)].percentile(0.95)
+    # What a question costs next to keywords: both through the portal on the engine.
+    question = portal.percentile(0.5, "question") / portal.percentile(0.5, "text")
 
     def verdict(ok: bool, measured: bool = True) -> str:
         if not measured:
@@ -115,6 +117,8 @@ def target_rows(indexing: IndexingResult, measured: dict[tuple[str, int], Measur
         f"{verdict(indexing.rate >= 2000)} |",
         f"| search API p95, concurrency 8 | < 100 ms | {p95:.1f} ms | {verdict(p95 < 100)} |",
         f"| portal p50 / engine p50 (c=1) | < 1.5 | {overhead:.2f} | {verdict(overhead < 1.5)} |",
+        f"| question p50 / keywords p50, portal on the engine (c=1) | ≤ 2 | {question:.2f} | "
+        f"{verdict(question <= 2)} |",
         f"| database p50 / engine p50, facets only (c=1) | ≥ 10 | {faceted[0]:.1f} | "
         f"{verdict(faceted[0] >= 10, fallback is not None)} |",
         f"| database p50 / engine p50, text + 2 facets (c=1) | ≥ 10 | {faceted[1]:.1f} | "

@@ -37,6 +37,7 @@ from search.documents import (
     GROUP_FIELD,
     LANGUAGES,
     NEUTRAL_FIELD,
+    NEUTRAL_TITLE_FIELD,
     SHARED_FIELD,
     facet_value_key,
 )
@@ -186,7 +187,13 @@ def _word_query(word: str) -> Query:
                 analyzer="folded",
             ),
             _fuzzy_query(word),
-            Q("match", **{NEUTRAL_FIELD: {"query": word, "boost": NEUTRAL_BOOST}}),
+            Q(
+                "multi_match",
+                query=word,
+                type="best_fields",
+                fields=[f"{NEUTRAL_TITLE_FIELD}^{FIELD_WEIGHTS['title']}", NEUTRAL_FIELD],
+                boost=NEUTRAL_BOOST,
+            ),
             # Bodies are folded only here: their typos too (one edit in the first letters;
             # later ones are cut off).
             Q(

@@ -45,6 +45,9 @@ COPIED_FIELDS = ("title", "summary", "details")
 # NEUTRAL_LENGTH letters, function words of every language left out: where a word meets its
 # inflections and its cognates in the other languages (Profilen, profils, profiles: "profi").
 NEUTRAL_FIELD = "neutral"
+# The same of the title alone, weighted as a title: a cognate in a title says as much as
+# the word in the title's own language.
+NEUTRAL_TITLE_FIELD = "neutral_title"
 NEUTRAL_LENGTH = 5
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
@@ -291,6 +294,7 @@ def index_mappings() -> dict:
         # phrases and did-you-mean. Filled by copy_to; not in _source.
         SHARED_FIELD: _text("folded", synonyms=False),
         NEUTRAL_FIELD: _text(NEUTRAL_FIELD, synonyms=False, positions=False),
+        NEUTRAL_TITLE_FIELD: _text(NEUTRAL_FIELD, synonyms=False, positions=False),
         # The title folded, once: autocomplete (the last word as a prefix), and the title's
         # weight in typo-tolerant and phrase matches. A search_as_you_type field would
         # analyse the title four times (shingles, edge n-grams), a third of indexing time.
@@ -299,7 +303,8 @@ def index_mappings() -> dict:
     for field in TEXT_FIELDS:
         for lang in LANGUAGES:
             copied = [SHARED_FIELD] if field in COPIED_FIELDS else []
-            copy = {"copy_to": [*copied, NEUTRAL_FIELD]}
+            neutral = [NEUTRAL_FIELD, NEUTRAL_TITLE_FIELD] if field == "title" else [NEUTRAL_FIELD]
+            copy = {"copy_to": [*copied, *neutral]}
             properties[f"{field}_{lang}"] = _text(lang, positions=False, **copy)
     return {
         "dynamic": "false",

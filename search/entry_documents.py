@@ -35,6 +35,7 @@ from search.documents import (
     GROUP_FIELD,
     LANGUAGES,
     NEUTRAL_FIELD,
+    NEUTRAL_TITLE_FIELD,
     SHARED_FIELD,
     facet_value_key,
 )
@@ -230,6 +231,7 @@ class DocumentBuilder:
         else:
             document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
             document[NEUTRAL_FIELD] = document[SHARED_FIELD]
+            document[NEUTRAL_TITLE_FIELD] = text["title"]
         return document
 
 

@@ -280,15 +280,15 @@ class EngineSearchTests(LiveEngineMixin, SearchBehaviour, TestCase):
     def test_did_you_mean_finds_something_with_the_same_filters(self):
         # Two edits in each word, in its first letters: beyond typo tolerance (one edit in
         # the first five letters), within the suggester's reach.
-        self.assertEqual(self.search(q="aninymuos cahtt").did_you_mean, "anonymous chat")
+        self.assertEqual(self.search(q="aninimous cahtt").did_you_mean, "anonymous chat")
         self.assertEqual(
-            self.search(q="aninymuos cahtt", formats=["chat"]).did_you_mean, "anonymous chat"
+            self.search(q="aninimous cahtt", formats=["chat"]).did_you_mean, "anonymous chat"
         )
         # "anonymous chat" finds no video entry and none before 2019: no suggestion.
-        self.assertIsNone(self.search(q="aninymuos cahtt", formats=["video"]).did_you_mean)
-        self.assertIsNone(self.search(q="aninymuos cahtt", year_to=2018).did_you_mean)
+        self.assertIsNone(self.search(q="aninimous cahtt", formats=["video"]).did_you_mean)
+        self.assertIsNone(self.search(q="aninimous cahtt", year_to=2018).did_you_mean)
         # The page's link keeps the filters.
-        html = self.client.get("/en/search/", {"q": "aninymuos cahtt", "formats": "chat"}).content
+        html = self.client.get("/en/search/", {"q": "aninimous cahtt", "formats": "chat"}).content
         self.assertIn(
             b'Did you mean <a href="?q=anonymous+chat&amp;formats=chat">anonymous chat</a>?',
             html,

@@ -169,7 +169,14 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
             "boost": 0.5,
         }
     }
-    assert forms[6] == {"match": {"neutral": {"query": "chat", "boost": 1.0}}}
+    assert forms[6] == {
+        "multi_match": {
+            "query": "chat",
+            "type": "best_fields",
+            "fields": ["neutral_title^4.0", "neutral"],
+            "boost": 1.0,
+        }
+    }
     assert anonyme["dis_max"]["queries"][0]["multi_match"]["query"] == "anonyme"
     # The vocabulary's synonyms over the whole text, lower; multi-word synonyms as all
     # their words, not as phrases.

@@ -115,7 +115,7 @@ class ElasticsearchAdapterTests(ProxiedElasticsearchMixin, TestCase):
 
     def test_did_you_mean_when_nothing_is_found(self):
         # Two edits in the first letters of each word: beyond typo tolerance.
-        results = self.search("aninymuos cahtt")
+        results = self.search("aninimous cahtt")
         self.assertEqual(results.count, 0)
         self.assertEqual(results.did_you_mean, "anonymous chat")
         self.assertIn("chat-anon", self.found(results.did_you_mean))

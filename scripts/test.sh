@@ -29,6 +29,17 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
+# The briefing tests read the PDF's text with poppler's pdftotext.
+if ! command -v pdftotext >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "test: installing Debian's poppler-utils (pdftotext) for the briefing tests"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    else
+        echo "test: pdftotext is missing; install Debian's poppler-utils package" >&2
+        [ "${CI:-}" = true ] && exit 1
+    fi
+fi
+
 # What this script starts, it stops at exit: the engine and the throwaway PostgreSQL cluster.
 started_engine=
 started_postgres=

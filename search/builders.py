@@ -64,6 +64,9 @@ FUZZY_BOOST = 0.5
 NEUTRAL_BOOST = 1.0
 SYNONYM_BOOST = 0.25
 CONCEPT_BOOST = 1.0
+# How many of a query's words make it covered: up to three, all; from four, half.
+COVERAGE = "3<50%"
+COVERAGE_BOOST = 1.0
 # The versions of one translation group a collapsed hit carries: more than any entry has.
 MAX_VERSIONS = 20
 # The inner hits of a collapsed hit.
@@ -223,6 +226,18 @@ def text_query(text: str) -> Query:
         "bool",
         should=[
             *(_word_query(word) for word in dict.fromkeys(text.split())),
+            # Entries that have most of the words gain: the words of a short query all, of a
+            # longer one half. A bonus, not a condition: recall stays with any one word.
+            Q(
+                "match",
+                **{
+                    NEUTRAL_FIELD: {
+                        "query": text,
+                        "minimum_should_match": COVERAGE,
+                        "boost": COVERAGE_BOOST,
+                    }
+                },
+            ),
             synonyms,
             *concepts_query(text),
         ],

@@ -146,7 +146,7 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
     should = matcher["bool"]["should"]
     # Each word scored once, by its best form: stemmed in each language without synonyms,
     # in the term names, give or take a typo, and cut to its language-neutral stem.
-    chat, anonyme, synonyms = should[:3]
+    chat, anonyme, coverage, synonyms = should[:4]
     forms = chat["dis_max"]["queries"]
     assert [form["multi_match"]["analyzer"] for form in forms[:3]] == ["en", "fr", "de"]
     assert forms[1]["multi_match"]["fields"] == [
@@ -178,6 +178,12 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
         }
     }
     assert anonyme["dis_max"]["queries"][0]["multi_match"]["query"] == "anonyme"
+    # Entries with most of the words gain, without requiring them.
+    assert coverage == {
+        "match": {
+            "neutral": {"query": "chat anonyme", "minimum_should_match": "3<50%", "boost": 1.0}
+        }
+    }
     # The vocabulary's synonyms over the whole text, lower; multi-word synonyms as all
     # their words, not as phrases.
     assert synonyms["multi_match"]["type"] == "cross_fields"

@@ -51,6 +51,9 @@ NEUTRAL_TITLE_FIELD = "neutral_title"
 NEUTRAL_LENGTH = 5
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
+# A digest of the rest of the document (search/drift.py): what the database says of the entry,
+# read back to find documents that drifted from it.
+DIGEST_FIELD = "digest"
 # The entry's translation group (entries.translations.translation_group_name): searches that
 # show each group once collapse on it and count its distinct values.
 GROUP_FIELD = "group"
@@ -284,6 +287,7 @@ def index_mappings() -> dict:
             },
         },
         GROUP_FIELD: _facet_keyword(),
+        DIGEST_FIELD: {"type": "keyword", "index": False, "doc_values": False},
         # Short texts, searched as they are (folded), each with its own weight.
         "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),
         "tags": _text("folded", positions=False, copy_to=[SHARED_FIELD, NEUTRAL_FIELD]),

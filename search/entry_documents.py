@@ -10,6 +10,8 @@ each query (search/facets.py), so a visibility change is one document update.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from entries.selectors import entries_visible
 from entries.translations import translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
 from search.documents import (
+    DIGEST_FIELD,
     FACETS_FIELD,
     GROUP_FIELD,
     LANGUAGES,
@@ -232,7 +235,15 @@ class DocumentBuilder:
             document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
             document[NEUTRAL_FIELD] = document[SHARED_FIELD]
             document[NEUTRAL_TITLE_FIELD] = text["title"]
+        document[DIGEST_FIELD] = document_digest(document)
         return document
+
+
+def document_digest(document: dict) -> str:
+    """A digest of everything the document says but its digest."""
+    content = {key: value for key, value in document.items() if key != DIGEST_FIELD}
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def entry_document(entry: EntryPage) -> dict:

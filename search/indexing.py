@@ -28,7 +28,7 @@ BULK_CHUNK = 1000
 BULK_IN_FLIGHT = 2
 
 
-def _chunks(size: int) -> Iterator[list[int]]:
+def live_entry_chunks(size: int) -> Iterator[list[int]]:
     """The ids of every live entry, a chunk at a time."""
     ids = list(entries_for_index().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), size):
@@ -75,7 +75,7 @@ def _bulk_load(engine: Engine, index: str, chunk_size: int) -> int:
     builder = DocumentBuilder()
     pending: list[Future] = []
     with ThreadPoolExecutor(max_workers=BULK_IN_FLIGHT, thread_name_prefix="bulk") as sender:
-        for ids in _chunks(chunk_size):
+        for ids in live_entry_chunks(chunk_size):
             operations = _bulk_operations(index, builder, ids)
             if len(pending) >= BULK_IN_FLIGHT:
                 count += pending.pop(0).result()

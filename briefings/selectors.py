@@ -88,7 +88,8 @@ class Briefing:
     # when the briefing stops at MAX_BRIEFING_ENTRIES.
     total: int
     figures: list[Figure]
-    # The search's words and filters, as (heading, value) pairs; none for a selection.
+    # The search's words and filters, as (heading, value) pairs (a heading may be empty);
+    # none for a selection.
     filters: list[tuple[str, str]]
     unknown: list[str] = dataclasses.field(default_factory=list)
     from_search: bool = True
@@ -116,7 +117,7 @@ def briefing_of_search(*, reader: Reader, query: SearchQuery) -> Briefing:
         for facet in FACETS
         if facet.name == "assessment" or facet.name in BRIEFING_FIGURES
     ]
-    filters = [("", query.text)] if query.text else []
+    filters = [(gettext("Search words"), query.text)] if query.text else []
     filters += [
         (str(facet.heading), value.label)
         for facet in FACETS
@@ -124,9 +125,9 @@ def briefing_of_search(*, reader: Reader, query: SearchQuery) -> Briefing:
         if value.selected
     ]
     if query.year_from:
-        filters.append((gettext("Active from"), str(query.year_from)))
+        filters.append(("", gettext("Active from %(year)s") % {"year": query.year_from}))
     if query.year_to:
-        filters.append((gettext("Active until"), str(query.year_to)))
+        filters.append(("", gettext("Active until %(year)s") % {"year": query.year_to}))
     return Briefing(
         entries=entries_selected(reader=reader, keys=keys).entries,
         total=results.count,

@@ -179,8 +179,8 @@ class Row:
 
     @property
     def agreed(self) -> bool:
-        """Every entry says the same (and says something)."""
-        return len(set(self.cells)) == 1 and self.cells[0] != Cell()
+        """Every entry says the same, or none says anything: the row can be folded."""
+        return len(set(self.cells)) == 1
 
 
 def _years(entry: EntryPage) -> str:

@@ -137,10 +137,11 @@ def briefing_of_search(*, reader: Reader, query: SearchQuery) -> Briefing:
 
 
 def briefing_of_selection(*, reader: Reader, keys: list[str]) -> Briefing:
-    """A briefing of hand-picked entries, at most MAX_BRIEFING_ENTRIES, counted from the
-    entries themselves (a selection is not a search)."""
-    selection = entries_selected(reader=reader, keys=keys)
-    entries = selection.entries[:MAX_BRIEFING_ENTRIES]
+    """A briefing of hand-picked entries, the first MAX_BRIEFING_ENTRIES of them (only those
+    are looked up: a URL may carry thousands), counted from the entries themselves (a
+    selection is not a search)."""
+    selection = entries_selected(reader=reader, keys=keys[:MAX_BRIEFING_ENTRIES])
+    entries = selection.entries
     assessments = Counter(entry.assessment for entry in entries if entry.assessment)
     formats = Counter(term.label for entry in entries for term in entry.formats.all())
     figures = [
@@ -156,7 +157,7 @@ def briefing_of_selection(*, reader: Reader, keys: list[str]) -> Briefing:
     ]
     return Briefing(
         entries=entries,
-        total=len(selection.entries),
+        total=len(keys) - len(selection.unknown),
         figures=[figure for figure in figures if figure.values],
         filters=[],
         unknown=selection.unknown,

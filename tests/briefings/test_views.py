@@ -126,6 +126,16 @@ def test_briefing_stops_at_its_limit_and_says_so(client, settings):
     assert f"This briefing presents the first {MAX_BRIEFING_ENTRIES} of {total} entries." in html
 
 
+def test_hand_picked_briefing_looks_up_at_most_its_limit(client):
+    keys = [key(PUBLIC_GOOD)] + [f"org-x/entry-{number}" for number in range(3000)]
+    response = client.get("/en/briefing/", {"e": [*keys, "org\x00/x", "../.."]})
+    assert response.status_code == 200
+    html = text(response)
+    assert html.count('class="briefing-entry"') == 1
+    assert f"{MAX_BRIEFING_ENTRIES - 1} selected entries could not be found" in html
+    assert "This briefing presents the first 1 of" in html
+
+
 def test_briefing_with_an_invalid_parameter_says_which(client):
     response = client.get("/en/briefing/", {"page_size": "0"})
     assert response.status_code == 400

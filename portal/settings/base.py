@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "practices",
     "lessons",
     "search",
+    "partners",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",

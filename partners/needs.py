@@ -32,7 +32,7 @@ IN_PERSON_FORMATS = ("in-person", "hybrid")
 ONLINE_EXCLUDED_FORMATS = ("in-person",)
 MODES = {"online": _("Online"), "in-person": _("In person")}
 YES = "yes"
-COUNSELLOR_CHOICE_LABEL = _("Clients can choose their counsellor")
+COUNSELLOR_CHOICE_LABEL = _("Clients choose their counsellor")
 
 HEADINGS: dict[str, str | Promise] = {
     **{name: facet_get(name).heading for name in TERM_PARAMETERS},

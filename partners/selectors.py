@@ -192,6 +192,10 @@ class Question:
     heading: object
     options: list[Option]
 
+    @property
+    def asked(self) -> bool:
+        return any(option.checked for option in self.options)
+
 
 def need_questions(*, reader: Reader, need: Need, language: str) -> list[Question]:
     """The form's groups in its order: every term of the vocabulary facets; the countries

@@ -45,6 +45,16 @@ from vocabulary.models import Term
 # promising one, more than a less good one or an entry not assessed (a lesson, mostly).
 WEIGHTS = {Assessment.GOOD: 3, Assessment.PROMISING: 2}
 OTHER_WEIGHT = 1
+LONG_TEXTS = (
+    "body",
+    "summary",
+    "outcomes",
+    "context",
+    "what_worked",
+    "what_did_not_work",
+    "ethics",
+    "safety",
+)
 # Entries listed under each organisation, strongest first; the others are counted.
 EVIDENCE_SHOWN = 5
 
@@ -129,7 +139,12 @@ def partners_ranked(*, reader: Reader, need: Need) -> list[PartnerMatch]:
     )
     versions: dict[str, list[EntryPage]] = defaultdict(list)
     for entry in (
-        entries_with_group(matching).annotate(**shows).select_related("organisation").order_by()
+        entries_with_group(matching)
+        .annotate(**shows)
+        .select_related("organisation")
+        # The page shows titles and links: the texts stay in the database.
+        .defer(*LONG_TEXTS)
+        .order_by()
     ):
         versions[entry.group].append(entry)
 
@@ -203,8 +218,9 @@ def need_questions(*, reader: Reader, need: Need, language: str) -> list[Questio
     already asked."""
     counted = entries_facet_counts(reader=reader, facets=[COUNTRIES])[COUNTRIES]
     used_countries = {term.slug for term, _count in counted}
+    # order_by(): a page's default order would enter the DISTINCT, one row per entry.
     used_languages = set(
-        entries_visible(reader=reader).values_list("language", flat=True).distinct()
+        entries_visible(reader=reader).order_by().values_list("language", flat=True).distinct()
     )
     questions = []
     for parameter in PARAMETERS:

@@ -4,6 +4,8 @@ and a member see, its languages and its answers to bad parameters."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from organisations.services import membership_set
 from tests.factories import make_entry
@@ -141,3 +143,19 @@ def test_a_nul_in_a_value_is_an_unknown_value(client, entries):
 
 def test_the_main_navigation_links_the_finder(client):
     assert 'href="/en/partners/"' in page(client, "")
+
+
+def test_the_page_costs_as_many_queries_for_many_entries_as_for_few(
+    client, django_assert_max_num_queries
+):
+    def add(first: int, last: int):
+        for number in range(first, last):
+            entry(f"org-{number % 4}", f"entry-{number}", formats=["chat"], countries=["AT"])
+
+    add(0, 4)
+    with CaptureQueriesContext(connection) as few:
+        page(client, "formats=chat&countries=AT&language=en")
+    add(4, 40)
+    with django_assert_max_num_queries(len(few)):
+        html = page(client, "formats=chat&countries=AT&language=en")
+    assert "and 5 more entries" in html

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from organisations.services import membership_set
 from tests.factories import make_entry
+from tests.portal.test_languages import assert_translated
 
 pytestmark = pytest.mark.usefixtures("portal_db")
 
@@ -159,3 +160,24 @@ def test_the_page_costs_as_many_queries_for_many_entries_as_for_few(
     with django_assert_max_num_queries(len(few)):
         html = page(client, "formats=chat&countries=AT&language=en")
     assert "and 5 more entries" in html
+
+
+FINDER_PAGES = {
+    "no need": "",
+    "a need of every kind": (
+        "formats=chat&counsellor_profiles=former-extremist&counsellor_choice=yes"
+        "&ideologies=far-right&target_groups=leavers&language=en&countries=DE&mode=online"
+    ),
+    "a need no one covers": "target_groups=prisoners",
+    "an unrecognised value": "formats=carrier-pigeon&formats=chat",
+    "too many values": "&".join(["formats=chat"] * 101),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+@pytest.mark.parametrize("name", FINDER_PAGES)
+def test_no_english_is_left_in_french_and_german(client, entries, language, name):
+    entry("lesson-org", "lesson", kind="lesson", formats=["chat"], counsellor_choice=True)
+    response = client.get(f"/{language}/partners/?{FINDER_PAGES[name]}")
+    # Languages are named in themselves, as the language switcher names them.
+    assert_translated(response, language, names=["carrier-pigeon", "English"])

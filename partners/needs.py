@@ -115,7 +115,8 @@ def need_from_params(params, *, language: str) -> Need:
     aspects: list[Aspect] = []
     unrecognised: list[tuple[str, str]] = []
     for name in PARAMETERS:
-        for value in dict.fromkeys(given[name]):
+        # An empty box (formats=) asks for nothing; spaces around a value are no part of it.
+        for value in dict.fromkeys(value.strip() for value in given[name] if value.strip()):
             label = _label(name, value, labels)
             if label is None:
                 unrecognised.append((name, value))

@@ -118,7 +118,7 @@ def test_the_page_speaks_french_and_german(client, entries, language, heading, r
 
 
 def test_unknown_values_are_ignored_with_a_notice(client, entries):
-    html = page(client, "formats=chat&formats=carrier-pigeon&mode=by-post&language=zz")
+    html = page(client, "formats=chat&formats=carrier-pigeon&mode=by-post&language=zz&formats=")
     assert partners(html) == ["full-org", "half-org"]
     notice = html.split("data-unrecognised>")[1].split("</p>")[0]
     assert "3 filters were not recognised and were ignored" in notice

@@ -63,6 +63,10 @@ def entry_weight(assessment: str) -> int:
     return WEIGHTS.get(assessment, OTHER_WEIGHT)
 
 
+def assessment_label(assessment: str) -> str:
+    return Assessment(assessment).label if assessment else gettext("Not assessed")
+
+
 @dataclass
 class Evidence:
     """One entry (a translation group, in the reader's language where they may read that
@@ -70,7 +74,16 @@ class Evidence:
 
     entry: EntryPage
     aspects: list[Aspect]
-    weight: int
+    # The strongest assessment of its versions ("" when none is assessed).
+    assessment: str
+
+    @property
+    def weight(self) -> int:
+        return entry_weight(self.assessment)
+
+    @property
+    def assessment_label(self) -> str:
+        return assessment_label(self.assessment)
 
 
 @dataclass
@@ -83,7 +96,7 @@ class Coverage:
 
     @property
     def strongest_label(self) -> str:
-        return Assessment(self.strongest).label if self.strongest else gettext("Not assessed")
+        return assessment_label(self.strongest)
 
 
 @dataclass
@@ -116,10 +129,19 @@ class PartnerMatch:
         )
 
 
-def _version_shown(versions: list[EntryPage]) -> EntryPage:
-    """The version in the reader's language if they may read it, else the original."""
+def _version_shown(versions: list[EntryPage], languages: set[str]) -> EntryPage:
+    """The version in a language the need asks for, else in the reader's language, else the
+    original (among those the reader may read)."""
     language = reader_language()
-    return min(versions, key=lambda v: (v.language != language, v.slug != v.original, v.pk))
+    return min(
+        versions,
+        key=lambda v: (
+            v.language not in languages,
+            v.language != language,
+            v.slug != v.original,
+            v.pk,
+        ),
+    )
 
 
 def partners_ranked(*, reader: Reader, need: Need) -> list[PartnerMatch]:
@@ -134,12 +156,15 @@ def partners_ranked(*, reader: Reader, need: Need) -> list[PartnerMatch]:
         f"shows_{index}": ExpressionWrapper(aspect.entries_q(), output_field=BooleanField())
         for index, aspect in enumerate(aspects)
     }
-    matching = entries_visible(reader=reader).filter(
+    visible = entries_with_group(entries_visible(reader=reader))
+    # Every visible version of the groups that match: a group's assessment may be its
+    # original's, an aspect shown by its translation.
+    matching = visible.filter(
         functools.reduce(operator.or_, (aspect.entries_q() for aspect in aspects))
-    )
+    ).values("group")
     versions: dict[str, list[EntryPage]] = defaultdict(list)
     for entry in (
-        entries_with_group(matching)
+        visible.filter(group__in=matching)
         .annotate(**shows)
         .select_related("organisation")
         # The page shows titles and links: the texts stay in the database.
@@ -155,10 +180,10 @@ def partners_ranked(*, reader: Reader, need: Need) -> list[PartnerMatch]:
             for index, aspect in enumerate(aspects)
             if any(getattr(version, f"shows_{index}") for version in group)
         ]
-        entry = _version_shown(group)
-        weight = max(entry_weight(version.assessment) for version in group)
+        entry = _version_shown(group, need.selected(LANGUAGE))
+        assessment = max((version.assessment for version in group), key=entry_weight)
         by_organisation[entry.organisation_id].append(
-            Evidence(entry=entry, aspects=shown, weight=weight)
+            Evidence(entry=entry, aspects=shown, assessment=assessment)
         )
 
     matches = [
@@ -182,7 +207,7 @@ def _match(
         covered.append(
             Coverage(
                 aspect=aspect,
-                strongest=showing[0].entry.assessment,
+                strongest=showing[0].assessment,
                 weight=showing[0].weight,
                 entry_count=len(showing),
             )

@@ -121,6 +121,8 @@ def test_a_translation_counts_once_and_shows_its_language():
     (match,) = ranked("language=fr")
     assert match.organisation.slug == "org"
     assert match.evidence[0].entry.slug == "traduction"
+    # Unassessed in French, the group is a good practice by its original.
+    assert match.covered[0].strongest == "good"
 
 
 def test_members_only_entries_count_only_for_members():

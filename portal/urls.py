@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("lessons/", entry_views.entry_index, {"kind": "lesson"}, name="lesson_index"),
     path("entries/<int:page_id>/peer-review/", entry_views.peer_review, name="peer_review"),
     path("search/", search_views.search_page, name="search"),
+    path("partners/", include("partners.urls")),
     path("search/feed/", search_views.SearchFeed(), name="search_feed"),
     path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
     path("", include("briefings.urls")),

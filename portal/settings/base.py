@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "practices",
     "lessons",
     "search",
+    "partners",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",

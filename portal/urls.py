@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     path("search/feed/", search_views.SearchFeed(), name="search_feed"),
     path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
+    path("overview/", include("overview.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

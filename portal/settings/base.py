@@ -12,6 +12,7 @@ CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 
 INSTALLED_APPS = [
     "portal",
+    "overview",
     "organisations",
     "vocabulary",
     "entries",

@@ -37,7 +37,7 @@ def _short(label: str, characters: int) -> str:
 
 
 def entries_named(count: int) -> str:
-    return ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
+    return ngettext("%(count)s entry", "%(count)s entries", count) % {"count": count}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ SERIES = ("#1d4e89", "#c75000", "#2e7d32", "#6a1b9a")
 SCALE = ("#eef3fa", "#c6d7ee", "#8fb1dc", "#4a7fc1", "#1d4e89")
 CELL_WIDTH = 44
 CELL_HEIGHT = 30
+# Room above the cells, and right of them, for the column labels written at 45 degrees.
 HEADER_HEIGHT = 150
 # Bars shown in a ranked chart; the table below it has every row.
 BARS_SHOWN = 20
@@ -186,7 +187,7 @@ def heat_map(table: Table) -> Chart:
             )
     return Chart(
         kind="heatmap",
-        width=max(WIDTH, LABEL_WIDTH + len(table.columns) * CELL_WIDTH + 40),
+        width=max(WIDTH, LABEL_WIDTH + len(table.columns) * CELL_WIDTH + HEADER_HEIGHT),
         height=top + max(len(table.rows), 1) * CELL_HEIGHT,
         marks=tuple(marks),
         labels=tuple(labels),

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from entries.selectors import entry_get
+from entries.models import EntryPage
+from entries.selectors import entry_get, entry_related
 from entries.visibility import Reader
 from search.api import (
     CrossCounts,
@@ -30,7 +31,7 @@ from vocabulary.facets import FACETS_BY_NAME, Assessment, Evaluation, Kind
 
 # The search parameters an overview reads and passes on to the search it links to.
 FILTER_PARAMETERS = ("q", "year_from", "year_to", *FACETS_BY_NAME)
-# The latest less good practices shown under "What did not work".
+# The latest less good entries shown under "What did not work".
 SETBACKS_SHOWN = 5
 
 DOMAINS_FORMATS = ("domains", "formats")
@@ -73,15 +74,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Setback:
-    """A less good practice and what its organisation learned from it."""
+    """A less good practice (or lesson), what did not work and what was learned from it."""
 
     title: str
     url: str
+    kind: str
     language: str
     organisation_name: str
     published: str | None
     what_did_not_work: str
     recommendations: tuple[str, ...]
+    # The lessons related to it (either way) that the reader may see.
+    lessons: tuple[EntryPage, ...]
 
 
 @dataclass(frozen=True)
@@ -208,15 +212,11 @@ def _years_table(counts: CrossCounts, params: list[tuple[str, str]]) -> Table:
 
 
 def _setbacks(reader: Reader, query: SearchQuery) -> tuple[Setback, ...]:
-    """The latest less good practices matching the other filters, with what did not work
-    and their recommendations, read as the reader may read them."""
+    """The latest less good entries matching the other filters, with what did not work,
+    their recommendations and related lessons, read as the reader may read them."""
     asked = SearchQuery(
         text=query.text,
-        filters={
-            **query.filters,
-            "kind": (Kind.PRACTICE,),
-            "assessment": (Assessment.LESS_GOOD,),
-        },
+        filters={**query.filters, "assessment": (Assessment.LESS_GOOD,)},
         page_size=SETBACKS_SHOWN,
         sort="newest",
         year_from=query.year_from,
@@ -232,11 +232,17 @@ def _setbacks(reader: Reader, query: SearchQuery) -> tuple[Setback, ...]:
             Setback(
                 title=hit.title,
                 url=hit.url,
+                kind=hit.kind,
                 language=hit.language,
                 organisation_name=hit.organisation_name,
                 published=hit.published,
                 what_did_not_work=entry.what_did_not_work,
                 recommendations=tuple(item.text for item in entry.recommendations.all()),
+                lessons=tuple(
+                    related
+                    for related in entry_related(reader=reader, entry=entry)
+                    if related.kind == Kind.LESSON
+                ),
             )
         )
     return tuple(setbacks)
@@ -304,8 +310,6 @@ def overview_get(*, reader: Reader, query: SearchQuery, params: list[tuple[str, 
         engine=counts.engine,
         tables=tables,
         setbacks=_setbacks(reader, query),
-        setbacks_url=search_url(
-            params, kind=[Kind.PRACTICE], assessment=[Assessment.LESS_GOOD], sort=["newest"]
-        ),
+        setbacks_url=search_url(params, assessment=[Assessment.LESS_GOOD], sort=["newest"]),
         counts=counts,
     )

@@ -84,6 +84,20 @@ ENTRIES = [
         "what_did_not_work": "Almost nobody clicked the adverts.",
         "recommendations": ["Test the adverts with former members first."],
     },
+    {
+        "id": "adverts-lesson",
+        "kind": "lesson",
+        "organisation": GAMMA,
+        "title": "Adverts need words people really type",
+        "summary": "The adverts were shown for words few people searched for.",
+        "domains": ["prevention"],
+        "formats": ["search-advertising"],
+        "countries": ["FR"],
+        "ideologies": ["far-right"],
+        "started": 2019,
+        "published": "2024-03-01",
+        "related": ["failed-adverts"],
+    },
     # Hidden: members only, organisation only. Norway, Mongolia, returnees and
     # gamification appear nowhere else.
     {
@@ -102,6 +116,20 @@ ENTRIES = [
         "published": "2024-05-01",
         "what_did_not_work": "Nobody played the zebracorn game.",
         "recommendations": ["Ask returnees before building a game."],
+    },
+    {
+        "id": "zebracorn-lesson",
+        "kind": "lesson",
+        "organisation": GAMMA,
+        "visibility": "members",
+        "title": "Zebracorn lessons from the adverts",
+        "summary": "What members learned.",
+        "domains": ["returnees"],
+        "formats": ["gamification"],
+        "countries": ["NO"],
+        "started": 2015,
+        "published": "2024-04-01",
+        "related": ["failed-adverts"],
     },
     {
         "id": "beta-internal",

@@ -159,7 +159,7 @@ class OverviewBehaviour:
     def test_hidden_entries_are_never_counted_for_a_visitor(self):
         visitor = self.overview(ANONYMOUS, {})
         member = self.overview(MEMBER, {})
-        self.assertEqual(member.count, visitor.count + 1)
+        self.assertEqual(member.count, visitor.count + 2)
         self.assertNotIn("NO", self.figures(self.table(visitor, "countries")))
         self.assertIn("NO", self.figures(self.table(member, "countries")))
         self.assertNotIn("returnees", self.figures(self.table(visitor, "domains-formats")))
@@ -174,20 +174,27 @@ class OverviewBehaviour:
             for word in HIDDEN_WORDS:
                 self.assertNotIn(word, exported)
 
-    def test_what_did_not_work_lists_less_good_practices_with_their_lessons(self):
+    def test_what_did_not_work_lists_less_good_entries_with_their_lessons(self):
         visitor = self.overview(ANONYMOUS, {})
         self.assertEqual(
             [item.title for item in visitor.setbacks], ["Search adverts that nobody clicked"]
         )
-        self.assertEqual(
-            visitor.setbacks[0].recommendations, ("Test the adverts with former members first.",)
-        )
+        adverts = visitor.setbacks[0]
+        self.assertEqual(adverts.what_did_not_work, "Almost nobody clicked the adverts.")
+        self.assertEqual(adverts.recommendations, ("Test the adverts with former members first.",))
+        self.assertEqual([lesson.slug for lesson in adverts.lessons], ["adverts-lesson"])
         member = self.overview(MEMBER, {})
         self.assertEqual(
             [item.title for item in member.setbacks],
             ["Zebracorn game for returnees", "Search adverts that nobody clicked"],
         )
+        self.assertEqual(
+            {lesson.slug for lesson in member.setbacks[1].lessons},
+            {"adverts-lesson", "zebracorn-lesson"},
+        )
         self.assertEqual(self.overview(ANONYMOUS, {"countries": ["DE"]}).setbacks, ())
+        html = self.client.get("/en/overview/").content.decode()
+        self.assert_in_page("Adverts need words people really type", html)
 
     def test_each_csv_equals_its_table(self):
         filters = {"ideologies": ["far-right"]}

@@ -169,7 +169,7 @@ def cross_counts(
     """For each pair of fields (rows, columns) of CROSS_FIELDS (the facets, and "started",
     the year an entry started): how many entries hold each row value and each column
     value, each translation group once, among those the reader may see; values labelled
-    in query.language, those that name nothing left out. As a facet's counts, a pair is
+    as facet_counts labels them, those that name nothing left out. As a facet's counts, a pair is
     counted with every selection but its own two fields' (a cell's link selects its row
     and column values instead). One request for all the pairs."""
     unknown = [field for pair in pairs for field in pair if field not in CROSS_FIELDS]

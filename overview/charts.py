@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from overview.selectors import Table
+from overview.tables import Table
 
 WIDTH = 720
 LABEL_WIDTH = 230

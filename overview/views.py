@@ -27,7 +27,7 @@ class _BadFilters(Exception):
         self.params = params
 
 
-def _overview(request) -> tuple[Overview, list[tuple[str, str]]]:
+def _overview(request, *, with_setbacks: bool) -> tuple[Overview, list[tuple[str, str]]]:
     """The figures for the request's filters, and those filters as parameters (the values
     that name nothing left out, as the search leaves them out); _BadFilters when a
     parameter is invalid."""
@@ -47,7 +47,10 @@ def _overview(request) -> tuple[Overview, list[tuple[str, str]]]:
     params = [(key, value) for key, value in params if key != "q"]
     if query.text:
         params.insert(0, ("q", query.text))
-    return overview_get(reader=reader_for(request.user), query=query, params=params), params
+    overview = overview_get(
+        reader=reader_for(request.user), query=query, params=params, with_setbacks=with_setbacks
+    )
+    return overview, params
 
 
 def _without(params: list[tuple[str, str]], key: str, value: str | None = None) -> str:
@@ -86,7 +89,7 @@ def _chips(overview: Overview, params: list[tuple[str, str]]) -> list[dict]:
 
 def overview_page(request):
     try:
-        overview, params = _overview(request)
+        overview, params = _overview(request, with_setbacks=True)
     except _BadFilters as bad:
         context = {"error": bad.error, "start_url": reverse("overview:overview")}
         return render(request, "overview/overview.html", context, status=400)
@@ -116,7 +119,7 @@ def _cell(text: str) -> str:
 
 def overview_csv(request, table: str):
     try:
-        overview, _params = _overview(request)
+        overview, _params = _overview(request, with_setbacks=False)
     except _BadFilters as bad:
         return HttpResponse(
             f"{bad.error.parameter}: {bad.error.message}\n",

@@ -42,6 +42,13 @@ def test_the_overview_is_accessible_and_a_bar_leads_to_the_filtered_search(porta
     assert page.get_by_role("link", name=f"Remove filter Country: {country}").is_visible()
 
 
+def test_a_bad_parameter_is_named_on_an_accessible_page(portal, page, axe):
+    response = page.goto(portal + "/fr/overview/?year_from=soon")
+    assert response.status == 400
+    assert "year_from" in page.get_by_role("alert").inner_text()
+    assert_accessible(axe, page)
+
+
 def test_a_heat_map_cell_leads_to_the_search_of_its_domain_and_format(portal, page):
     page.goto(portal + "/en/overview/")
     cell = page.locator("#domains-formats svg a").first

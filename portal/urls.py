@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("partners.urls")),
     path("search/feed/", search_views.SearchFeed(), name="search_feed"),
     path("search/autocomplete/", search_views.search_autocomplete, name="search_autocomplete"),
+    path("overview/", include("overview.urls")),
     path("", include("briefings.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -4,6 +4,7 @@ functions and get plain dataclasses back, whichever backend answered:
     search_entries(reader=..., query=search_query_from_params(request.GET.lists()))
     search_entries(reader=..., query=..., grouped=True)   # each translation group once
     facet_counts(reader=..., query=...)
+    cross_counts(reader=..., query=..., pairs=[("domains", "formats")])
     autocomplete(reader=..., prefix="cha")
     related_entries(reader=..., entry=page)
 
@@ -31,7 +32,8 @@ from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import ENGINE_CLASSES, engine_get
-from search.labels import facet_values, query_recognised
+from search.facets import CROSS_FIELDS
+from search.labels import facet_labels, facet_values, query_recognised
 from search.languages import languages_preferred
 from search.matching import vocabulary_terms_named
 from search.query import (
@@ -48,7 +50,15 @@ from search.query import (
     clean_text,
     search_query_from_params,
 )
-from search.results import Completion, EntryVersion, FacetCounts, SearchHit, SearchResults
+from search.results import (
+    Completion,
+    CrossCounts,
+    EntryVersion,
+    FacetCounts,
+    SearchHit,
+    SearchResults,
+)
+from vocabulary.facets import FACET_NAMES
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -61,13 +71,16 @@ __all__ = [
     "PARAMETERS",
     "SORTS",
     "Completion",
+    "CrossCounts",
     "EntryVersion",
     "FacetCounts",
     "SearchHit",
     "SearchParameterError",
     "SearchQuery",
     "SearchResults",
+    "CROSS_FIELDS",
     "autocomplete",
+    "cross_counts",
     "facet_counts",
     "query_recognised",
     "related_entries",
@@ -148,6 +161,45 @@ def facet_counts(*, reader: Reader, query: SearchQuery, grouped: bool = True) ->
         )
     )
     return FacetCounts(count=count, facets=facet_values(counts, query), engine=engine)
+
+
+def cross_counts(
+    *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], CrossCounts]:
+    """For each pair of fields (rows, columns) of CROSS_FIELDS (the facets, and "started",
+    the year an entry started): how many entries hold each row value and each column
+    value, each translation group once, among those the reader may see; values labelled
+    as facet_counts labels them, those that name nothing left out. As a facet's counts, a pair is
+    counted with every selection but its own two fields' (a cell's link selects its row
+    and column values instead). One request for all the pairs."""
+    unknown = [field for pair in pairs for field in pair if field not in CROSS_FIELDS]
+    if unknown:
+        raise ValueError(f"no cross counts by {unknown[0]}")
+    raw = _answer(
+        lambda backend: backend.cross_counts(reader=reader, query=query, pairs=list(pairs))
+    )
+    answer = {}
+    for (rows, columns), cells in raw.items():
+        values = {
+            rows: set(cells),
+            columns: {column for row in cells.values() for column in row},
+        }
+        labels = {
+            field: {value: value for value in found}
+            if field not in FACET_NAMES
+            else facet_labels({field: found}, query.language)[field]
+            for field, found in values.items()
+        }
+        answer[(rows, columns)] = CrossCounts(
+            cells={
+                row: {column: n for column, n in row_cells.items() if column in labels[columns]}
+                for row, row_cells in cells.items()
+                if row in labels[rows]
+            },
+            row_labels=labels[rows],
+            column_labels=labels[columns],
+        )
+    return answer
 
 
 def autocomplete(

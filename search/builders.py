@@ -43,6 +43,7 @@ from search.documents import (
 )
 from search.facets import (
     counted_filter,
+    cross_aggregations,
     facet_aggregations,
     selection_filters,
     visibility_filter,
@@ -402,6 +403,15 @@ def counts_body(reader: Reader, query: SearchQuery, *, grouped: bool = False) ->
         )
     )
     for name, aggregation in facet_aggregations(query, grouped=grouped).items():
+        search.aggs[name] = aggregation
+    return search.extra(size=0, track_total_hits=False).to_dict()
+
+
+def cross_counts_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]) -> dict:
+    """The cross counts of each pair of fields (search/facets.py) over the entries matching
+    the query's text that the reader may see, unscored."""
+    search = Search().query(Q("bool", filter=[_matcher(query), *_scope(reader, query)]))
+    for name, aggregation in cross_aggregations(query, pairs).items():
         search.aggs[name] = aggregation
     return search.extra(size=0, track_total_hits=False).to_dict()
 

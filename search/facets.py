@@ -153,3 +153,41 @@ def facet_counts_from_aggregations(
 
 def _count(bucket: dict) -> int:
     return bucket[GROUPS]["value"] if GROUPS in bucket else bucket["doc_count"]
+
+
+# Besides the facets, cross counts may count entries by the year they started.
+CROSS_FIELDS = (*FACET_NAMES, "started")
+
+
+def cross_aggregations(query: SearchQuery, pairs: Iterable[tuple[str, str]]) -> dict[str, A]:
+    """For each pair of fields (rows, columns), the entries holding each row value and each
+    column value, of translation groups; counted, as a facet is, with every selection but
+    those of its own two fields."""
+    aggs = {}
+    for rows, columns in pairs:
+        left_out = [rows, columns]
+        selections = [
+            selection_filter(facet, values)
+            for facet, values in query.filters.items()
+            if values and facet not in left_out
+        ]
+        pair = aggs[f"{rows}|{columns}"] = A("filter", filter=_all_of(selections))
+        row_values = pair.bucket("values", "terms", field=rows, size=FACET_SIZE)
+        column_values = row_values.bucket("values", "terms", field=columns, size=FACET_SIZE)
+        column_values.metric(GROUPS, _groups())
+    return aggs
+
+
+def cross_counts_from_aggregations(
+    aggregations: dict, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """What cross_aggregations() counted: per pair, row value -> column value -> groups."""
+    return {
+        (rows, columns): {
+            str(row["key"]): {
+                str(column["key"]): _count(column) for column in row["values"]["buckets"]
+            }
+            for row in aggregations[f"{rows}|{columns}"]["values"]["buckets"]
+        }
+        for rows, columns in pairs
+    }

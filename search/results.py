@@ -47,6 +47,16 @@ class FacetCounts:
 
 
 @dataclass(frozen=True)
+class CrossCounts:
+    """How many entries hold each value of one field (rows) and each of another (columns),
+    each translation group once; the values' labels, in the interface language."""
+
+    cells: dict[str, dict[str, int]]
+    row_labels: dict[str, str]
+    column_labels: dict[str, str]
+
+
+@dataclass(frozen=True)
 class EntryVersion:
     """Another version of a hit's translation group that the reader may see."""
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = (
     ("portal",),
-    ("briefings", "partners"),
+    ("briefings", "overview", "partners"),
     ("search",),
     ("practices", "lessons"),
     ("entries",),

@@ -13,6 +13,7 @@ CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
 INSTALLED_APPS = [
     "portal",
     "briefings",
+    "overview",
     "organisations",
     "vocabulary",
     "entries",

@@ -14,6 +14,8 @@ from vocabulary.models import Term
 
 # Each facet's values and how many entries hold each.
 RawCounts = dict[str, dict[str, int]]
+# Per pair of fields (rows, columns): row value -> column value -> translation groups.
+CrossCounts = dict[tuple[str, str], dict[str, dict[str, int]]]
 
 
 class BackendUnavailable(Exception):
@@ -34,6 +36,13 @@ class SearchBackend(Protocol):
     def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
         """The number of entries matching the query and the counts of every facet, without
         hits (the same numbers as search()); `grouped`: of translation groups."""
+        ...
+
+    def cross_counts(
+        self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
+    ) -> CrossCounts:
+        """For each pair of fields (facets, or "started"), how many translation groups hold
+        each row value and each column value, with every selection but the pair's own."""
         ...
 
     def autocomplete(

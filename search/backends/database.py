@@ -24,14 +24,14 @@ from entries.translations import (
     version_preference,
 )
 from entries.visibility import Reader
-from search.backends.base import RawCounts
+from search.backends.base import CrossCounts, RawCounts
 from search.labels import facet_values
 from search.languages import language_boosts
 from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
 from search.words import fold
-from vocabulary.facets import FACETS, TERM_FACET_NAMES, FacetDefinition
+from vocabulary.facets import FACETS, FACETS_BY_NAME, TERM_FACET_NAMES, FacetDefinition
 from vocabulary.models import Term
 
 
@@ -79,6 +79,11 @@ def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery, grouped: boo
         }
         counts[facet.name] = _count(entries_filtered(entries, others), facet, chains)
     return counts
+
+
+def _lookup(field: str) -> str:
+    """The ORM path of a field cross counts count by: a facet's, or the start year."""
+    return FACETS_BY_NAME[field].lookup if field in FACETS_BY_NAME else field
 
 
 def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
@@ -242,6 +247,28 @@ class DatabaseBackend:
         _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
         count = _total(entries_filtered(scope, _selected(query)), grouped)
         return count, _facet_counts(scope, query, grouped)
+
+    def cross_counts(
+        self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
+    ) -> CrossCounts:
+        _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
+        chains = translation_chains()
+        answer: CrossCounts = {}
+        for rows, columns in pairs:
+            pair = (rows, columns)
+            others = {name: v for name, v in _selected(query).items() if name not in pair}
+            ids = entries_filtered(scope, others).values("pk")
+            counted = (
+                EntryPage.objects.filter(pk__in=ids)
+                .order_by()
+                .values_list(_lookup(rows), _lookup(columns))
+                .annotate(n=_counted("", chains))
+            )
+            cells = answer[pair] = {}
+            for row, column, n in counted:
+                if row and column:
+                    cells.setdefault(str(row), {})[str(column)] = n
+        return answer
 
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]

@@ -14,12 +14,13 @@ from typing import Any
 from entries.models import EntryPage
 from entries.translations import entry_group, reader_language
 from entries.visibility import Reader
-from search.backends.base import BackendUnavailable, RawCounts
+from search.backends.base import BackendUnavailable, CrossCounts, RawCounts
 from search.builders import (
     TERMS_IN_USE,
     VERSIONS,
     autocomplete_body,
     counts_body,
+    cross_counts_body,
     did_you_mean_body,
     related_body,
     search_bodies,
@@ -27,7 +28,7 @@ from search.builders import (
 from search.client import alias_name, engine_mark_down
 from search.documents import facet_value_key
 from search.engine_adapters import Engine, EngineError, EngineUnavailable, QueryTooLarge
-from search.facets import facet_counts_from_aggregations
+from search.facets import cross_counts_from_aggregations, facet_counts_from_aggregations
 from search.fields import TEXT_FIELDS
 from search.labels import facet_values
 from search.languages import language_boosts
@@ -174,6 +175,13 @@ class EngineBackend:
         build = functools.partial(counts_body, grouped=grouped)
         _asked, answer = self._ask_bounded(build, reader, query)
         return facet_counts_from_aggregations(answer["aggregations"], query)
+
+    def cross_counts(
+        self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
+    ) -> CrossCounts:
+        build = functools.partial(cross_counts_body, pairs=pairs)
+        _asked, answer = self._ask_bounded(build, reader, query)
+        return cross_counts_from_aggregations(answer["aggregations"], pairs)
 
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]

@@ -1,6 +1,8 @@
 """The request bodies, compared with the dicts they must be: what the engine is asked
 decides what the caller may see and how counts are computed."""
 
+import pytest
+
 from entries.visibility import ANONYMOUS, EVERYTHING, Reader
 from search.builders import (
     PHRASE_WINDOW,
@@ -18,6 +20,9 @@ from search.facets import FACET_SIZE, year_filters
 from search.query import SearchQuery
 
 PUBLIC_ONLY = {"terms": {"visibility": ["public"]}}
+
+# Bodies name the vocabulary concepts a query names: they read the vocabulary.
+pytestmark = pytest.mark.usefixtures("portal_db")
 
 
 def test_a_search_is_one_request_of_hits_then_counts():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entries.models import EntryPage
 from entries.selectors import MAX_FILTER_VALUES
+from search.query import clean_text
 from vocabulary.facets import COUNTRIES, facet_get
 from vocabulary.models import Term
 
@@ -99,7 +100,8 @@ class Need:
 def need_from_params(params, *, language: str) -> Need:
     """The need a query string (a QueryDict) states: its values in the form's order, each
     once; values that name nothing apart. NeedError for more values than a search takes."""
-    given = {name: params.getlist(name) for name in PARAMETERS}
+    # Control characters out, as the search does (PostgreSQL refuses a NUL in a query).
+    given = {name: [clean_text(value) for value in params.getlist(name)] for name in PARAMETERS}
     if sum(len(values) for values in given.values()) > MAX_FILTER_VALUES:
         most = max(given, key=lambda name: len(given[name]))
         raise NeedError(

@@ -1,22 +1,10 @@
 import re
 
 import pytest
-from django.test import override_settings
 
-from entries.imports import entries_import
 from tests.browser import assert_accessible
-from tests.factories import fixture_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def portal(portal_db, live_server, settings):
-    settings.SEARCH_URL = None
-    with override_settings(SEARCH_URL=None):
-        for name in ("seed-entries.jsonl", "demo-entries.jsonl"):
-            assert entries_import(fixture_lines(name)).ok
-    return live_server.url
 
 
 def test_the_overview_is_accessible_and_a_bar_leads_to_the_filtered_search(portal, page, axe):

@@ -1,21 +1,9 @@
 import pytest
-from django.test import override_settings
 
-from entries.imports import entries_import
 from organisations.services import membership_set
 from tests.browser import assert_accessible, signed_in
-from tests.factories import fixture_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def portal(portal_db, live_server, settings):
-    settings.SEARCH_URL = None
-    with override_settings(SEARCH_URL=None):
-        for name in ("seed-entries.jsonl", "demo-entries.jsonl"):
-            assert entries_import(fixture_lines(name)).ok
-    return live_server.url
 
 
 def test_a_visitor_describes_a_need_and_reads_the_ranked_partners(portal, page, axe):

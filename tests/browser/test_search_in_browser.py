@@ -1,21 +1,9 @@
 import pytest
-from django.test import override_settings
 
-from entries.imports import entries_import
 from tests.browser import assert_accessible
-from tests.factories import fixture_lines
 from vocabulary.models import Term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def portal(portal_db, live_server, settings):
-    settings.SEARCH_URL = None
-    with override_settings(SEARCH_URL=None):
-        for name in ("seed-entries.jsonl", "demo-entries.jsonl"):
-            assert entries_import(fixture_lines(name)).ok
-    return live_server.url
 
 
 def test_ticking_a_facet_filters_at_once_and_the_back_button_undoes_it(portal, page, axe):

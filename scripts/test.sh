@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite: lint, Django checks, migrations, then pytest twice,
-# on SQLite and on PostgreSQL 15, with a real OpenSearch node (started here if none
+# side by side, on SQLite and on PostgreSQL 15, with a real OpenSearch node (started here if none
 # answers) and headless Chromium. Arguments are passed to both pytest runs.
 # Under CI=true nothing may be skipped for a missing engine, browser or PostgreSQL: they are
 # installed or started, or the run fails. Outside CI, TEST_WITHOUT_POSTGRES=1 runs the suite
@@ -79,41 +79,61 @@ django_checks() {
         || { echo "test: Django checks failed on $1 (a missing migration: run manage.py makemigrations)" >&2; return 1; }
 }
 
-# pytest on one database ($1: sqlite|postgresql); each run keeps its own cache, so that
-# --last-failed means the last failures on that database. Exit 5 (no tests) is a failure.
+# pytest on one database ($1: sqlite|postgresql), its output in var/test-logs/$1.log; each
+# run keeps its own cache, so that --last-failed means the last failures on that database.
+# Exit 5 (no tests) is a failure.
 run_suite() {
     local vendor=$1 started=$SECONDS rc=0
     shift
-    heading "pytest on $vendor"
-    TEST_DATABASE_VENDOR=$vendor .venv/bin/python -m pytest -o cache_dir=".pytest_cache/$vendor" "$@" || rc=$?
-    if [ "$rc" = 5 ]; then echo "test: no test ran on $vendor (pytest exit 5)" >&2; fi
-    durations+=("$vendor: $((SECONDS - started))s, exit $rc")
-    return "$rc"
+    TEST_DATABASE_VENDOR=$vendor .venv/bin/python -m pytest -o cache_dir=".pytest_cache/$vendor" "$@" \
+        > "$logs/$vendor.log" 2>&1 || rc=$?
+    if [ "$rc" = 5 ]; then echo "test: no test ran on $vendor (pytest exit 5)" >> "$logs/$vendor.log"; fi
+    echo "$vendor: $((SECONDS - started))s, exit $rc" > "$logs/$vendor.summary"
+    echo "$rc" > "$logs/$vendor.rc"
 }
 
 heading "lint and checks"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 django_checks sqlite
-
-failed=()
-durations=()
-run_suite sqlite "$@" || failed+=(sqlite)
 if [ -n "$postgres_url" ]; then
-    export DATABASE_URL=$postgres_url
-    heading "checks on postgresql ($DATABASE_URL)"
-    if django_checks postgresql; then
-        run_suite postgresql "$@" || failed+=(postgresql)
-    else
-        failed+=(postgresql)
-    fi
+    DATABASE_URL=$postgres_url django_checks postgresql
 fi
 
+# The two databases' runs go side by side: most of a run waits on the engine, the browser
+# or the database, so two share the machine's cores well (TEST_ONE_AT_A_TIME=1: one after
+# the other, e.g. to read a run's output as it comes). Their tests meet nowhere: each has its
+# own test database, and engine tests their own throwaway index prefixes.
+logs=var/test-logs
+mkdir -p "$logs"
+rm -f "$logs"/*.log "$logs"/*.summary "$logs"/*.rc
+vendors=(sqlite)
+if [ -n "$postgres_url" ]; then vendors+=(postgresql); fi
+heading "pytest on ${vendors[*]} (output in $logs/)"
+for vendor in "${vendors[@]}"; do
+    if [ "$vendor" = postgresql ]; then
+        DATABASE_URL=$postgres_url run_suite "$vendor" "$@" &
+    else
+        run_suite "$vendor" "$@" &
+    fi
+    if [ "${TEST_ONE_AT_A_TIME:-}" = 1 ]; then wait; fi
+done
+wait
+failed=()
+for vendor in "${vendors[@]}"; do
+    if [ "$(cat "$logs/$vendor.rc" 2>/dev/null)" != 0 ]; then failed+=("$vendor"); fi
+done
+
+for vendor in "${vendors[@]}"; do
+    heading "pytest on $vendor"
+    cat "$logs/$vendor.log"
+done
+
 heading "summary"
-printf 'test: %s\n' "${durations[@]}"
+cat "$logs"/*.summary
 if [ -z "$postgres_url" ]; then echo "test: PostgreSQL was SKIPPED (TEST_WITHOUT_POSTGRES=1)"; fi
 if [ ${#failed[@]} -gt 0 ]; then
     echo "test: FAILED on ${failed[*]}" >&2
     exit 1
 fi
-echo "test: passed on sqlite${postgres_url:+ and postgresql}"
+echo "test: passed on ${vendors[*]}"

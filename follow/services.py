@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -74,7 +75,7 @@ def saved_search_create(
     if errors:
         raise ValidationError(errors)
     # Locks the member's row, so that two saves at once cannot pass the limit together.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
         raise ValidationError(
             _("You have %(most)d saved searches, the most one member may keep: delete one first.")

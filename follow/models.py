@@ -31,6 +31,8 @@ class SavedSearch(models.Model):
     # Entries changed up to this time have been looked at for a digest: the next digest
     # tells what changed after it, so nothing is sent twice.
     checked_until = models.DateTimeField(default=timezone.now)
+    # When the last digest e-mail went, for the member's page.
+    last_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]

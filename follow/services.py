@@ -206,4 +206,5 @@ def _digest_send(*, saved_search: SavedSearch, since: datetime, until: datetime)
     if not news.count:
         return 0
     digest_message(saved_search=saved_search, news=news, language=language).send()
+    SavedSearch.objects.filter(pk=saved_search.pk).update(last_sent_at=timezone.now())
     return 1

@@ -24,21 +24,22 @@ from follow.services import (
 
 def _errors_to_form(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
+        for field, texts in error.message_dict.items():
+            for text in texts:
+                form.add_error(field if field in form.fields else None, text)
     else:
         for message in error.messages:
             form.add_error(None, message)
 
 
 def _page(request, *, add_form=None, changed=None, status=200):
-    """The saved searches page; `changed`: a row's bound form that has errors."""
+    """The saved searches page; `changed`: a row's bound form that has errors, by the
+    saved search's pk."""
+    changed = changed or {}
     rows = []
     for saved_search in saved_searches_of(user=request.user):
-        if changed is not None and changed.saved_search.pk == saved_search.pk:
-            form = changed
-        else:
+        form = changed.get(saved_search.pk)
+        if form is None:
             form = SavedSearchChangeForm(
                 initial={"name": saved_search.name, "frequency": saved_search.frequency},
                 auto_id=f"search-{saved_search.pk}-%s",
@@ -94,7 +95,6 @@ def saved_search_save(request):
 def saved_search_change(request, pk: int):
     saved_search = get_object_or_404(saved_searches_of(user=request.user), pk=pk)
     form = SavedSearchChangeForm(request.POST, auto_id=f"search-{pk}-%s")
-    form.saved_search = saved_search
     if form.is_valid():
         try:
             saved_search_update(
@@ -109,7 +109,7 @@ def saved_search_change(request, pk: int):
                 request, gettext("Changes to “%(name)s” saved.") % {"name": saved_search.name}
             )
             return redirect("follow:saved_searches")
-    return _page(request, changed=form, status=400)
+    return _page(request, changed={pk: form}, status=400)
 
 
 @require_POST

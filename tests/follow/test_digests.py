@@ -90,7 +90,7 @@ class DigestBehaviour:
         )
 
     def test_a_member_gets_exactly_the_new_matching_entries_they_may_read(self):
-        self.follow()
+        saved = self.follow()
         report = digests_send(now=self.now)
         self.assertEqual((report.checked, report.sent), (1, 1))
         [message] = mail.outbox
@@ -112,6 +112,8 @@ class DigestBehaviour:
         )
         self.assertIn("/en/organisations/alpha/new-chat/", message.body)
         self.assertIn("List-Unsubscribe", message.extra_headers)
+        saved.refresh_from_db()
+        self.assertIsNotNone(saved.last_sent_at)
 
     def test_what_the_member_may_read_is_decided_at_sending_time(self):
         self.follow()
@@ -128,6 +130,7 @@ class DigestBehaviour:
         # Looked at, though: the next digest starts from here.
         saved.refresh_from_db()
         self.assertGreater(saved.checked_until, self.now - timedelta(hours=1))
+        self.assertIsNone(saved.last_sent_at)
 
     def test_a_second_run_sends_only_what_changed_since_the_first(self):
         self.follow()

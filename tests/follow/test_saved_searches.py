@@ -45,6 +45,7 @@ class SavedSearchPageTests(TestCase):
         page = self.client.get(PAGE)
         self.assertContains(page, "Saved “Chat”.")
         self.assertContains(page, 'href="/en/search/?q=chat&amp;formats=chat"')
+        self.assertContains(page, "No digest sent yet.")
         # Another member's page does not show it.
         self.client.force_login(self.other)
         self.assertNotContains(self.client.get(PAGE), "formats=chat")

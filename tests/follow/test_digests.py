@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 from entries.models import EntryPage
 from entries.services import entry_upsert
 from follow.models import Frequency, SavedSearch
+from follow.selectors import unsubscribe_token
 from follow.services import digests_send
 from organisations.services import membership_set
 from portal.services import site_ensure
@@ -193,8 +194,14 @@ class DigestBehaviour:
         path = unsubscribe_path(mail.outbox[0].body)
         token = path.rstrip("/").rsplit("/", 1)[1]
         other = SavedSearch.objects.create(user=self.member, name="Other", params="")
-        tampered = path.replace(token, token.replace(str(saved.pk), str(other.pk), 1)[:-1] + "x")
-        for bad in (tampered, path.replace(token, "not-a-token")):
+        # One character of the signature changed; the other search's id under the first's
+        # signature; no token at all.
+        changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+        signature = token.rsplit(":", 1)[1]
+        other_token = unsubscribe_token(saved_search=other)
+        swapped = other_token.rsplit(":", 1)[0] + ":" + signature
+        for bad_token in (changed, swapped, "not-a-token"):
+            bad = path.replace(token, bad_token)
             for response in (self.client.get(bad), self.client.post(bad)):
                 self.assertContains(response, "This link does not work", status_code=400)
         saved.refresh_from_db()

@@ -34,6 +34,7 @@ if settings.DEBUG:
 # page to everyone). An address without a prefix redirects to the reader's language.
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("account/searches/", include("follow.urls")),
     path("entries/", entry_views.entry_index, name="entry_index"),
     path("practices/", entry_views.entry_index, {"kind": "practice"}, name="practice_index"),
     path("lessons/", entry_views.entry_index, {"kind": "lesson"}, name="lesson_index"),

@@ -38,6 +38,7 @@ from search.languages import languages_preferred
 from search.matching import vocabulary_terms_named
 from search.query import (
     DEFAULT_PAGE_SIZE,
+    MAX_PAGE_IDS,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RESULT_WINDOW,
@@ -63,6 +64,7 @@ from vocabulary.facets import FACET_NAMES
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "ENGINE_NAMES",
+    "MAX_PAGE_IDS",
     "MAX_PAGE_SIZE",
     "MAX_QUERY_LENGTH",
     "MAX_RESULT_WINDOW",

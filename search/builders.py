@@ -260,9 +260,11 @@ def phrase_query(text: str) -> Query:
 
 
 def _scope(reader: Reader, query: SearchQuery) -> list[Query]:
-    """Filters that apply to hits and to every count: who may see, and the years."""
+    """Filters that apply to hits and to every count: who may see, the years, and the
+    entries the query is narrowed to."""
     rule = visibility_filter(reader)
-    return [*([rule] if rule is not None else []), *year_filters(query)]
+    only = [Q("terms", page_id=list(query.page_ids))] if query.page_ids is not None else []
+    return [*([rule] if rule is not None else []), *year_filters(query), *only]
 
 
 def _hit_filters(reader: Reader, query: SearchQuery) -> list[Query]:

@@ -29,6 +29,8 @@ MIN_YEAR, MAX_YEAR = 1000, 9999
 MAX_QUERY_WORDS = 16
 # Deep pages cost the engine more than they help anyone.
 MAX_RESULT_WINDOW = 10_000
+# Entries one search may be narrowed to (SearchQuery.page_ids): a terms filter of the engine.
+MAX_PAGE_IDS = 1000
 
 
 def words_kept(words: list[str], known: Collection[str], limit: int = MAX_QUERY_WORDS) -> set[str]:
@@ -76,6 +78,9 @@ class SearchQuery:
     year_to: int | None = None
     # Language of facet labels (the interface language), not a filter.
     language: str = "en"
+    # Only these entries (page ids), when given: set by code, never read from a URL (the
+    # digests of saved searches ask which of the entries changed lately match a search).
+    page_ids: tuple[int, ...] | None = None
 
     def __post_init__(self):
         _check(self)
@@ -130,6 +135,8 @@ def _check(query: SearchQuery) -> None:
             )
     if query.year_from and query.year_to and query.year_from > query.year_to:
         raise SearchParameterError("year_from", _("comes after year_to"))
+    if query.page_ids is not None and len(query.page_ids) > MAX_PAGE_IDS:
+        raise ValueError(f"at most {MAX_PAGE_IDS} page ids in one search")
 
 
 def clean_text(value: str) -> str:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = (
     ("portal",),
-    ("briefings", "overview", "partners"),
+    ("briefings", "overview", "partners", "follow"),
     ("search",),
     ("practices", "lessons"),
     ("entries",),

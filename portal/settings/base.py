@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "lessons",
     "search",
     "partners",
+    "follow",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",

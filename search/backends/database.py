@@ -191,9 +191,11 @@ class DatabaseBackend:
     name = "database"
 
     def _scope(self, reader: Reader, query: SearchQuery, vocabulary: Vocabulary):
-        """The entries the reader may see in the query's years, those matching its text,
-        and the text match (None without text)."""
+        """The entries the reader may see in the query's years (and among its page_ids),
+        those matching its text, and the text match (None without text)."""
         visible = _years(entries_visible(reader=reader), query)
+        if query.page_ids is not None:
+            visible = visible.filter(pk__in=query.page_ids)
         scope = visible
         match = text_match(query.text, vocabulary, visible) if query.text else None
         if match is not None:

@@ -266,3 +266,9 @@ def test_moderator_resets_a_members_second_factor_from_the_members_page(
     assert "set up a new one at their next sign-in" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=editor).exists()
     assert ModelLogEntry.objects.get(action=SECOND_FACTOR_RESET).user == moderator
+
+    root = make_user("root", is_superuser=True, admin=True)
+    login_with_second_factor(client, root)
+    history = client.get("/admin/reports/site-history/").content.decode()
+    assert "Second factor reset" in history
+    assert "mona" in history

@@ -191,7 +191,8 @@ ACCOUNTS_TRUSTED_PROXIES = ENV.trusted_proxies
 
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # "Forgotten password?" also reaches members who never set a password (accounts/forms.py).
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"
+# (A form's dotted path, not a password.)
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"  # noqa: S105
 
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 SERVER_EMAIL = ENV.default_from_email

@@ -108,6 +108,8 @@ def test_add_member_names_a_bad_organisation_id(portal_db):
 def test_forgotten_password_reaches_a_member_who_never_set_one(client, portal_db):
     run("add_member", "nadia", "--org", "org-a", "--role", "member", "--email", "n@example.org")
     mail.outbox.clear()
+    sign_in = client.get("/en/accounts/login/").content.decode()
+    assert 'href="/admin/password_reset/">Forgotten password?</a>' in sign_in
     client.post("/admin/password_reset/", {"email": "N@example.org"})
     [message] = mail.outbox
     assert message.to == ["n@example.org"]

@@ -5,12 +5,14 @@ user's password hash and last sign-in, so it stops working once used (the hash c
 and it expires after PASSWORD_RESET_TIMEOUT. Nothing of it is stored.
 """
 
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,6 +30,8 @@ class MemberAdded:
     # The set-password link, for a person who has no password yet; None otherwise.
     set_password_url: str | None
     emailed: bool
+    # Why the e-mail could not be sent (the mail server's answer), if it could not.
+    mail_error: str = ""
 
 
 def link_valid_days() -> int:
@@ -53,26 +57,39 @@ def member_add(
     """Add a person to an organisation with a role: a new account, or the existing one of
     that username (never a second account). A person without a password gets a set-password
     link, e-mailed to them when they have an address."""
-    created = not get_user_model().objects.filter(username=username).exists()
-    membership = membership_set(
-        username=username, organisation_id=organisation_id, role=role, email=email
-    )
-    user = membership.user
-    profile = UserProfile.get_for_user(user)
-    if language:
-        profile.preferred_language = language
-        profile.save(update_fields=["preferred_language"])
+    with transaction.atomic():
+        created = not get_user_model().objects.filter(username=username).exists()
+        membership = membership_set(
+            username=username, organisation_id=organisation_id, role=role, email=email
+        )
+        user = membership.user
+        profile = UserProfile.get_for_user(user)
+        if language:
+            profile.preferred_language = language
+            profile.save(update_fields=["preferred_language"])
     if user.has_usable_password():
         return MemberAdded(
             membership=membership, created=created, set_password_url=None, emailed=False
         )
     language = profile.preferred_language or settings.LANGUAGE_CODE
     url = set_password_url(user=user, language=language)
-    if user.email:
+    if not user.email:
+        return MemberAdded(
+            membership=membership, created=created, set_password_url=url, emailed=False
+        )
+    # The membership stands either way: a mail server that is down must not undo it, and
+    # the caller still has the link to hand over.
+    try:
         _send_set_password_link(membership=membership, url=url, language=language)
-    return MemberAdded(
-        membership=membership, created=created, set_password_url=url, emailed=bool(user.email)
-    )
+    except (smtplib.SMTPException, OSError) as error:
+        return MemberAdded(
+            membership=membership,
+            created=created,
+            set_password_url=url,
+            emailed=False,
+            mail_error=str(error) or type(error).__name__,
+        )
+    return MemberAdded(membership=membership, created=created, set_password_url=url, emailed=True)
 
 
 def _send_set_password_link(*, membership: Membership, url: str, language: str) -> None:

@@ -1,4 +1,5 @@
-"""Public pages: accepting an invitation and the second factor. Admin views: admin_views.py."""
+"""Public pages: accepting an invitation, choosing a password from a set-password link, and
+the second factor. Admin views: admin_views.py."""
 
 from base64 import b32encode
 from urllib.parse import urlencode

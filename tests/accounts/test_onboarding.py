@@ -2,6 +2,7 @@
 the second factor's backup codes and reset."""
 
 import re
+import smtplib
 from io import StringIO
 
 import pytest
@@ -78,6 +79,21 @@ def test_add_member_refuses_a_short_password_on_the_link_and_keeps_none(client, 
     assert refused.status_code == 200
     assert "There is a problem" in refused.content.decode()
     assert not User.objects.get(username="nadia").has_usable_password()
+
+
+def test_add_member_keeps_the_member_and_prints_the_link_when_mail_fails(portal_db, monkeypatch):
+    def refuse(**kwargs):
+        raise smtplib.SMTPConnectError(421, "mail server is down")
+
+    monkeypatch.setattr("accounts.onboarding.send_mail", refuse)
+    out, err = StringIO(), StringIO()
+    call_command(
+        "add_member", "nadia", "--org", "org-a", "--role", "member", "--email", "n@example.org",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    assert "could not be sent" in err.getvalue() and "mail server is down" in err.getvalue()
+    assert "/en/accounts/set-password/" in out.getvalue()
+    assert Membership.objects.filter(user__username="nadia", organisation__slug="org-a").exists()
 
 
 def test_add_member_link_is_in_the_members_language(portal_db):

@@ -52,5 +52,10 @@ class Command(BaseCommand):
         )
         if added.emailed:
             self.stdout.write(f"The link was e-mailed to {user.email}.")
+        elif added.mail_error:
+            self.stderr.write(
+                f"The e-mail to {user.email} could not be sent ({added.mail_error}): "
+                "give them the link yourself."
+            )
         else:
             self.stdout.write("They have no e-mail address: give them the link yourself.")

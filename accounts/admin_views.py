@@ -1,5 +1,6 @@
 """Wagtail admin views: "Invite a member" and "My API tokens"."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,7 +14,13 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.forms import ApiTokenForm, InviteForm
-from accounts.selectors import invitations_pending, tokens_of, user_can_invite
+from accounts.second_factor import second_factor_reset
+from accounts.selectors import (
+    invitations_pending,
+    tokens_of,
+    user_can_invite,
+    user_may_reset_second_factor,
+)
 from accounts.services import (
     invitation_create,
     invitation_withdraw,
@@ -116,3 +123,18 @@ def api_token_revoke_view(request, pk: int):
         % {"prefix": token.prefix},
     )
     return redirect(reverse("accounts_admin:api_tokens"))
+
+
+@require_POST
+def second_factor_reset_view(request, user_pk: int):
+    """From the members page: the member sets up a new second factor at next sign-in."""
+    member = get_object_or_404(get_user_model(), pk=user_pk)
+    if not user_may_reset_second_factor(actor=request.user, member=member):
+        raise PermissionDenied
+    second_factor_reset(user=member, reset_by=request.user)
+    messages.success(
+        request,
+        gettext("Second factor of %(username)s reset: they set up a new one at their next sign-in.")
+        % {"username": member.get_username()},
+    )
+    return redirect("organisations_admin:members")

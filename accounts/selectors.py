@@ -1,13 +1,15 @@
 """Reads: who may invite where, pending invitations, tokens and the bearer of a request."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
 from wagtail.models import APIToken
 
 from accounts.models import Invitation, token_digest
 from organisations.models import Membership, OrganisationPage, Role
-from organisations.selectors import user_is_network_staff
+from organisations.selectors import memberships_managed_by, user_is_network_staff
 
 # Roles whose holders change what the portal publishes, and so must use two factors.
 TWO_FACTOR_ROLES = (Role.EDITOR, Role.MODERATOR)
@@ -29,6 +31,16 @@ def user_can_invite(*, user, organisation: OrganisationPage | None = None) -> bo
     if organisation is None:
         return allowed.exists()
     return allowed.filter(pk=organisation.pk).exists()
+
+
+def account_for_email(*, email: str):
+    """The active account of an e-mail address (the oldest, should there be several)."""
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=email.strip(), is_active=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def invitation_for_token(*, raw_token: str) -> Invitation | None:
@@ -97,3 +109,24 @@ def user_requires_two_factor(*, user) -> bool:
 
 def user_has_confirmed_device(*, user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def user_may_reset_second_factor(*, actor, member) -> bool:
+    """Superusers, network staff and the moderators of one of the member's organisations."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser or user_is_network_staff(user=actor):
+        return True
+    return memberships_managed_by(user=actor).filter(user=member).exists()
+
+
+def devices_for_code(*, user, code: str) -> list:
+    """The confirmed devices that could have made this code: six digits come from the
+    authenticator, anything else is a backup code. Trying only those keeps a backup code
+    from counting as a wrong code of the authenticator, which would slow its next use."""
+    from_authenticator = len(code) == 6 and code.isdigit()
+    return [
+        device
+        for device in devices_for_user(user, confirmed=True)
+        if isinstance(device, StaticDevice) != from_authenticator
+    ]

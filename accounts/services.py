@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,7 +18,7 @@ from wagtail.models import APIToken
 from wagtail.users.models import UserProfile
 
 from accounts.models import Invitation, token_digest
-from accounts.selectors import user_can_invite
+from accounts.selectors import account_for_email, user_can_invite
 from organisations.models import Membership, OrganisationPage, Role
 from organisations.services import membership_set
 
@@ -124,10 +124,9 @@ def _send_invitation(*, invitation: Invitation, raw_token: str) -> None:
     send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
 
 
-@transaction.atomic
-def invitation_accept(*, raw_token: str, username: str, password: str):
-    """Create the invited person's account and membership. The invitation is locked for the
-    time of the transaction, so a link used twice at once still makes one account."""
+def _invitation_locked(raw_token: str) -> Invitation:
+    """The usable invitation of this token, locked for the time of the transaction, so that
+    a link used twice at once still makes one account."""
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("organisation")
@@ -137,6 +136,22 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
     if invitation is None:
         raise InvitationNotFound
     invitation_check_usable(invitation=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, username: str, password: str):
+    """Create the invited person's account and membership. Someone who has an account
+    under the invited address joins with it instead (invitation_join): never a second one."""
+    invitation = _invitation_locked(raw_token)
+    if account_for_email(email=invitation.email) is not None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    gettext("You already have an account with this address: sign in to join.")
+                ]
+            }
+        )
 
     username = username.strip()
     errors: dict[str, list[str]] = {}
@@ -161,6 +176,37 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
         raise ValidationError(
             {"username": [gettext("This username is taken; choose another.")]}
         ) from error
+    # Their editing area starts in the language they were invited in.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = invitation.language
+    profile.save(update_fields=["preferred_language"])
+    _invitation_complete(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def invitation_join(*, raw_token: str, user, password: str | None = None):
+    """Add the existing account of the invited address to the organisation. An account that
+    has no password yet (made by add_member) sets it here; one that has signs in first."""
+    invitation = _invitation_locked(raw_token)
+    if account_for_email(email=invitation.email) != user:
+        raise PermissionDenied(gettext("This invitation was sent to another address."))
+    if password is not None:
+        if user.has_usable_password():
+            raise PermissionDenied(gettext("Sign in with your password to join."))
+        try:
+            validate_password(password, user=user)
+        except ValidationError as error:
+            raise ValidationError({"password": list(error.messages)}) from error
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    elif not user.has_usable_password():
+        raise ValidationError({"password": [gettext("Choose a password.")]})
+    _invitation_complete(invitation=invitation, user=user)
+    return user
+
+
+def _invitation_complete(*, invitation: Invitation, user) -> None:
     # The organisations app's own service, so the role's Wagtail groups follow the membership.
     membership_set(
         username=user.get_username(),
@@ -168,14 +214,9 @@ def invitation_accept(*, raw_token: str, username: str, password: str):
         role=invitation.role,
         email=invitation.email,
     )
-    # Their editing area starts in the language they were invited in.
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = invitation.language
-    profile.save(update_fields=["preferred_language"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return user
 
 
 def invitation_check_usable(*, invitation: Invitation) -> None:

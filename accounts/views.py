@@ -1,24 +1,39 @@
-"""Public pages: accepting an invitation and the second factor. Admin views: admin_views.py."""
+"""Public pages: accepting an invitation, choosing a password from a set-password link, and
+the second factor. Admin views: admin_views.py."""
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
-from accounts.forms import InvitationAcceptForm, OneTimeCodeForm
-from accounts.selectors import invitation_for_token, user_has_confirmed_device
+from accounts.forms import (
+    InvitationAcceptForm,
+    InvitationPasswordForm,
+    OneTimeCodeForm,
+    SetPasswordForm,
+    SignInCodeForm,
+)
+from accounts.second_factor import backup_codes_create
+from accounts.selectors import (
+    account_for_email,
+    devices_for_code,
+    invitation_for_token,
+    user_has_confirmed_device,
+)
 from accounts.services import (
     InvitationExpired,
     InvitationNotFound,
@@ -26,6 +41,7 @@ from accounts.services import (
     InvitationUsed,
     invitation_accept,
     invitation_check_usable,
+    invitation_join,
     totp_device_confirm,
     totp_device_pending,
 )
@@ -71,27 +87,88 @@ def invitation(request, token: str):
         invitation_check_usable(invitation=invitation)
     except InvitationUnusable as error:
         return _unusable(request, error)
+    account = account_for_email(email=invitation.email)
+    if account is None:
+        return _invitation_new_account(request, token, invitation)
+    return _invitation_existing_account(request, token, invitation, account)
 
+
+def _invitation_new_account(request, token, invitation):
     form = InvitationAcceptForm(request.POST or None)
+    page = ("accounts/invitation.html", {"invitation": invitation, "form": form})
     if request.method == "POST" and form.is_valid():
-        try:
-            user = invitation_accept(
+        return _accept(
+            request,
+            lambda: invitation_accept(
                 raw_token=token,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
+            ),
+            form,
+            page,
+        )
+    return render(request, *page)
+
+
+def _invitation_existing_account(request, token, invitation, account):
+    """Someone with an account under the invited address joins with it (never a second
+    account): after signing in, or by choosing the password the account does not have yet
+    (one made by add_member)."""
+    context = {"invitation": invitation, "account": account}
+    if account.has_usable_password():
+        if request.user != account:
+            context["login_url"] = (
+                f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
             )
-        except InvitationNotFound as error:
-            raise Http404("No such invitation") from error
-        except InvitationUnusable as error:
-            return _unusable(request, error)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            login(request, user, backend=MODEL_BACKEND)
-            return redirect("accounts:welcome")
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
+        elif request.method == "POST":
+            page = ("accounts/invitation_join.html", context)
+            return _accept(
+                request, lambda: invitation_join(raw_token=token, user=account), None, page
+            )
+        return render(request, "accounts/invitation_join.html", context)
+    form = InvitationPasswordForm(request.POST or None)
+    page = ("accounts/invitation_join.html", {**context, "form": form})
+    if request.method == "POST" and form.is_valid():
+        return _accept(
+            request,
+            lambda: invitation_join(
+                raw_token=token, user=account, password=form.cleaned_data["password"]
+            ),
+            form,
+            page,
+        )
+    return render(request, *page)
+
+
+def _accept(request, accept, form, page):
+    """Run the acceptance: on success sign the person in and welcome them; else show the
+    page again, its form saying what is wrong."""
+    try:
+        user = accept()
+    except InvitationNotFound as error:
+        raise Http404("No such invitation") from error
+    except InvitationUnusable as error:
+        return _unusable(request, error)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return render(request, *page)
+    if request.user != user:
+        login(request, user, backend=MODEL_BACKEND)
+    return redirect("accounts:welcome")
+
+
+@method_decorator(never_cache, name="dispatch")
+class SetPasswordView(PasswordResetConfirmView):
+    """The link add_member prints and e-mails: the person chooses a password and is signed
+    in. Django's reset confirmation, so the link works once and expires alike."""
+
+    form_class = SetPasswordForm
+    template_name = "accounts/set_password.html"
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+    success_url = reverse_lazy("accounts:welcome")
 
 
 @login_required(login_url=ADMIN_LOGIN)
@@ -125,7 +202,12 @@ def two_factor_setup(request):
     elif request.method == "POST" and form.is_valid():
         if totp_device_confirm(device=device, code=form.cleaned_data["code"]):
             otp_login(request, device)
-            return redirect(_next_url(request))
+            # Shown in this response only: reloading it does not show them again.
+            return render(
+                request,
+                "accounts/backup_codes.html",
+                {"codes": backup_codes_create(user=request.user), "next": _next_url(request)},
+            )
         form.add_error(
             "code",
             gettext(
@@ -153,10 +235,12 @@ def two_factor_verify(request):
         return redirect(f"{reverse('accounts:2fa_setup')}?{request.GET.urlencode()}")
     if request.user.is_verified():
         return redirect(_next_url(request))
-    form = OneTimeCodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttled_for(devices_for_user(request.user, confirmed=True))
-        device = None if wait else match_token(request.user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        devices = devices_for_code(user=request.user, code=code)
+        wait = _throttled_for(devices)
+        device = None if wait else next((d for d in devices if d.verify_token(code)), None)
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts import admin_urls
+from accounts.second_factor import SECOND_FACTOR_RESET
 from accounts.selectors import user_can_invite
 
 
@@ -29,3 +30,8 @@ def register_api_tokens_menu_item():
     return MenuItem(
         _("My API tokens"), reverse("accounts_admin:api_tokens"), icon_name="key", order=860
     )
+
+
+@hooks.register("register_log_actions")
+def register_second_factor_reset_action(actions):
+    actions.register_action(SECOND_FACTOR_RESET, _("Reset second factor"), _("Second factor reset"))

@@ -5,6 +5,7 @@ views without a hook are overridden in entries/admin_visibility.py."""
 from wagtail import hooks
 
 from entries.admin_visibility import VISIBLE_PAGE_BULK_ACTIONS, pages_admin_visible_to
+from entries.dashboard import WAGTAIL_PANEL_REPLACED, EditorPanel
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -20,3 +21,11 @@ def explorer_lists_visible_pages(parent_page, pages, request):
 # After Wagtail's own registration (order 0), so that these replace its page bulk actions.
 for action_class in VISIBLE_PAGE_BULK_ACTIONS:
     hooks.register("register_bulk_action", action_class, order=1)
+
+
+@hooks.register("construct_homepage_panels")
+def editor_panel_on_the_dashboard(request, panels):
+    panel = EditorPanel(user=request.user)
+    if panel.is_shown:
+        panels[:] = [shown for shown in panels if shown.name != WAGTAIL_PANEL_REPLACED]
+        panels.append(panel)

@@ -32,6 +32,8 @@ def site_ensure() -> OrganisationIndexPage:
             placeholder.delete()
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO))
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    # The admin names its site after this record ("localhost" when it has no name).
+    Site.objects.filter(root_page=home, site_name="").update(site_name=settings.WAGTAIL_SITE_NAME)
     index = OrganisationIndexPage.objects.first()
     if index is None:
         index = home.add_child(

@@ -153,7 +153,13 @@ LOGGING = {
 # (accounts/; added in one block so that the lists above stay as they were)
 from datetime import timedelta  # noqa: E402
 
-INSTALLED_APPS += ["accounts", "django_otp", "django_otp.plugins.otp_totp", "axes"]
+INSTALLED_APPS += [
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
 
 # The security headers wrap every response, so they go right after SecurityMiddleware.
 MIDDLEWARE.insert(
@@ -185,6 +191,9 @@ AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 ACCOUNTS_TRUSTED_PROXIES = ENV.trusted_proxies
 
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# "Forgotten password?" also reaches members who never set a password (accounts/forms.py).
+# (A form's dotted path, not a password.)
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "accounts.forms.PasswordResetForm"  # noqa: S105
 
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 SERVER_EMAIL = ENV.default_from_email

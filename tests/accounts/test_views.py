@@ -144,7 +144,10 @@ def test_editor_is_sent_to_set_up_an_authenticator_then_reaches_the_admin(client
     right = client.post(
         response["Location"], {"code": current_code(device), "next": "/admin/pages/"}
     )
-    assert right.status_code == 302 and right["Location"] == "/admin/pages/"
+    # Confirmed: the backup codes are shown, once, with the way on to where they were going.
+    assert right.status_code == 200
+    assert "Your backup codes" in text_of(right)
+    assert 'href="/admin/pages/"' in right.content.decode()
     assert client.get("/admin/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed

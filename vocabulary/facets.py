@@ -52,8 +52,8 @@ PRESENT, ABSENT = "yes", "no"
 
 
 class PeerReviewed(models.TextChoices):
-    YES = PRESENT, _("Peer-reviewed")
-    NO = ABSENT, _("Not peer-reviewed")
+    YES = PRESENT, _("Peer reviewed")
+    NO = ABSENT, _("Not peer reviewed")
 
 
 class Labels(enum.Enum):

@@ -2,7 +2,11 @@
 in the search, the search page's sidebar, the API and the feed, on the engine and on the
 database; a review given or withdrawn moves its entry from one value to the other."""
 
+import io
+from unittest import mock
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
 from entries.models import EntryPage, PeerReview
@@ -12,7 +16,7 @@ from organisations.services import membership_set
 from portal.services import site_ensure
 from search.api import search_entries, search_query_from_params
 from search.client import alias_name, engine_get
-from search.documents import DIGEST_FIELD
+from search.documents import DIGEST_FIELD, index_mappings
 from search.drift import index_drift_check
 from search.entry_documents import document_digest, entry_document
 from search.models import PendingIndexUpdate
@@ -213,3 +217,22 @@ class EnginePeerReviewedTests(LiveEngineMixin, PeerReviewedFacet, TestCase):
         index_drift_check(repair=True)
         self.refresh()
         self.assertEqual(self.ids(peer_reviewed="yes"), {REVIEWED_PUBLIC})
+
+    def test_an_index_without_a_field_of_the_mapping_asks_for_a_rebuild(self):
+        self.assertEqual(index_drift_check().unmapped, [])
+        # The portal's mapping as a later version might have it, one field more than the
+        # index was built with: re-indexing documents would not make that field searchable.
+        mappings = index_mappings()
+        mappings["properties"]["new_facet"] = {"type": "keyword"}
+        with mock.patch("search.drift.index_mappings", return_value=mappings):
+            report = index_drift_check(repair=True)
+            self.assertEqual(report.unmapped, ["new_facet"])
+            self.assertFalse(report.clean)
+            output = io.StringIO()
+            with self.assertRaisesMessage(CommandError, "mapping is out of date"):
+                call_command("check_search_index", "--repair", stdout=output)
+        self.assertIn(
+            "the index does not map new_facet, which this version of the portal searches: "
+            "rebuild it (manage.py rebuild_search_index)",
+            output.getvalue(),
+        )

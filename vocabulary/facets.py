@@ -9,8 +9,8 @@ filters and aggregations, the database search's filters and counts, the search p
 sidebar, the entry page's "At a glance", the API's parameters and the tests.
 
 Adding a facet is an entry in FACETS, the migration that its field needs and, for a
-vocabulary facet, its terms in vocabulary.json. A new index field needs a rebuild of the
-index (manage.py rebuild_search_index): check_search_index finds every older document stale.
+vocabulary facet, its terms in vocabulary.json. Its index field needs a rebuild of the index
+(manage.py rebuild_search_index): until then check_search_index names the field it lacks.
 """
 
 from __future__ import annotations

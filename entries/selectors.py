@@ -213,10 +213,9 @@ def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[T
     return counts
 
 
-# Facets of the public contract and the lookup each filters with. Several values of one
-# facet are OR-ed; facets are AND-ed.
-FILTER_FIELDS = {facet.name: facet.filter_lookup for facet in FACETS}
-FILTER_NAMES = [*FILTER_FIELDS, "peer_reviewed"]
+# Facets of the public contract. Several values of one facet are OR-ed; facets are AND-ed.
+FILTER_FACETS = {facet.name: facet for facet in FACETS}
+FILTER_NAMES = list(FILTER_FACETS)
 # Filter values in one list, export or search, every facet together: a person ticks a
 # handful, and each value costs the database a parameter, the engine a clause and the
 # search page a link.
@@ -255,13 +254,8 @@ def entries_filtered(
     for name, values in filters.items():
         if not values:
             continue
-        if name == "peer_reviewed":
-            reviewed = Q(peer_reviews__isnull=False)
-            entries = entries.filter(reviewed if "yes" in values else ~reviewed).distinct()
-        else:
-            entries = entries.filter(
-                pk__in=EntryPage.objects.filter(**{FILTER_FIELDS[name]: values}).values("pk")
-            )
+        condition = FILTER_FACETS[name].filter_q(values)
+        entries = entries.filter(pk__in=EntryPage.objects.filter(condition).values("pk"))
     return entries
 
 

@@ -16,7 +16,7 @@ from search.api import (
     MIN_YEAR,
     SORTS,
 )
-from vocabulary.facets import FACET_NAMES
+from vocabulary.facets import FACET_NAMES, FACETS_BY_NAME
 
 BEARER = "bearerToken"
 
@@ -47,13 +47,20 @@ def _query_parameter(name: str, description: str, schema: dict) -> dict:
     }
 
 
+def _facet_values(name: str) -> str:
+    choices = FACETS_BY_NAME[name].choices
+    if choices is None:
+        return f"Term ids of `{name}` (vocabulary.json)"
+    return f"Values of `{name}`: {', '.join(f'`{value}`' for value in choices.values)}"
+
+
 def _facet_parameters(names) -> list[dict]:
     """A facet parameter repeats for several values (?formats=chat&formats=video)."""
     return [
         {
             **_query_parameter(
                 name,
-                f"Term ids of `{name}` (vocabulary.json); several values are OR-ed, "
+                f"{_facet_values(name)}; several values are OR-ed, "
                 f"different facets AND-ed; at most {MAX_FILTER_VALUES} values in all.",
                 {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FILTER_VALUES},
             ),
@@ -97,13 +104,7 @@ ENTRY_DETAIL_OPENAPI = {
 ENTRY_EXPORT_OPENAPI = {
     "security": READ_SECURITY,
     "parameters": [
-        *_facet_parameters(name for name in FILTER_NAMES if name != "peer_reviewed"),
-        _query_parameter(
-            "peer_reviewed",
-            "`yes`: only entries that another organisation has peer-reviewed; "
-            "any other value: only those that none has.",
-            {"type": "string"},
-        ),
+        *_facet_parameters(FILTER_NAMES),
     ],
     "responses": {
         200: {

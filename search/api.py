@@ -10,7 +10,8 @@ functions and get plain dataclasses back, whichever backend answered:
 
 Each call picks its backend once (search/backends/): the engine when SEARCH_URL is set and
 it answers, else the database; an engine that fails during the call hands it to the
-database, and the results say engine="database". Nothing here raises because the engine is
+database, and the results say engine="database" and, when an engine is configured,
+engine_down=True (what pages tell their readers). Nothing here raises because the engine is
 down; invalid parameters raise SearchParameterError.
 
 Translation groups (an entry and its translations, entries/translations.py): the API's search
@@ -31,7 +32,7 @@ from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
-from search.client import ENGINE_CLASSES, engine_get
+from search.client import ENGINE_CLASSES, engine_configured, engine_get
 from search.facets import CROSS_FIELDS
 from search.labels import facet_labels, facet_values, query_recognised
 from search.languages import languages_preferred
@@ -108,12 +109,18 @@ def _answer(call: Callable[[SearchBackend], T]) -> T:
     return call(_DATABASE)
 
 
+def _engine_down(answered_by: str) -> bool:
+    """The database answered although an engine is configured: it did not answer."""
+    return answered_by == _DATABASE.name and engine_configured()
+
+
 def search_entries(*, reader: Reader, query: SearchQuery, grouped: bool = False) -> SearchResults:
     """Entries matching the query among those the reader may see, one page of them, with
     the counts of every facet. `grouped`: each translation group once (counted once, shown
     in the reader's language where they may see it), each hit naming the group's other
     versions the reader may see; else every version (the API)."""
     results = _answer(lambda backend: backend.search(reader=reader, query=query, grouped=grouped))
+    results = dataclasses.replace(results, engine_down=_engine_down(results.engine))
     if grouped:
         hits = _with_other_versions(reader, results.results)
     elif query.text and query.sort == "relevance":
@@ -162,7 +169,12 @@ def facet_counts(*, reader: Reader, query: SearchQuery, grouped: bool = True) ->
             backend.counts(reader=reader, query=query, grouped=grouped),
         )
     )
-    return FacetCounts(count=count, facets=facet_values(counts, query), engine=engine)
+    return FacetCounts(
+        count=count,
+        facets=facet_values(counts, query),
+        engine=engine,
+        engine_down=_engine_down(engine),
+    )
 
 
 def cross_counts(

@@ -38,6 +38,12 @@ def _key() -> tuple | None:
     return (settings.SEARCH_URL, settings.SEARCH_ENGINE, float(settings.SEARCH_TIMEOUT))
 
 
+def engine_configured() -> bool:
+    """Whether an engine is configured: without one, the database search is the portal's
+    search by design, not a stand-in."""
+    return _key() is not None
+
+
 def engine_get(*, even_if_down: bool = False) -> Engine | None:
     """The configured engine, or None when there is none or it failed moments ago."""
     key = _key()

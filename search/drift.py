@@ -6,6 +6,10 @@ an entry than the database does (stale: another title, visibility, term, transla
 Every document carries a digest of its content (search.entry_documents.document_digest);
 the check builds each live entry's document as a rebuild would and compares digests. Entries
 with an update still queued (search/queue.py) are left to the queue.
+
+A field the portal's mapping has gained (a new facet, search/documents.py) makes every older
+document stale, but re-indexing them into an index whose mapping lacks the field would not
+make it searchable: the check names such fields, and only a rebuild adds them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from search.client import alias_name, engine_get
-from search.documents import DIGEST_FIELD
+from search.documents import DIGEST_FIELD, index_mappings
 from search.engine_adapters import EngineError
 from search.entry_documents import DocumentBuilder
 from search.indexing import BULK_CHUNK, live_entry_chunks
@@ -34,17 +38,25 @@ class DriftReport:
     stale: list[int] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     repaired: bool = False
+    # Fields of the portal's mapping that the live index does not map: a rebuild is due.
+    unmapped: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+        return not (self.missing or self.stale or self.extra or self.unmapped)
 
     def summary(self) -> str:
         done = "repaired" if self.repaired else "found"
-        return (
+        summary = (
             f"{self.checked} live entries checked; {done}: {len(self.missing)} missing, "
             f"{len(self.stale)} stale, {len(self.extra)} extra documents"
         )
+        if self.unmapped:
+            summary += (
+                f"; the index does not map {', '.join(self.unmapped)}, which this version "
+                "of the portal searches: rebuild it (manage.py rebuild_search_index)"
+            )
+        return summary
 
 
 def _database_digests() -> dict[str, str]:
@@ -85,6 +97,7 @@ def index_drift_check(*, repair: bool = False) -> DriftReport:
     alias = alias_name()
     if not engine.alias_targets(alias):
         raise EngineError(f"no index behind {alias}: run manage.py rebuild_search_index")
+    unmapped = sorted(set(index_mappings()["properties"]) - engine.mapped_fields(alias))
     database = _database_digests()
     index = _index_digests(engine, alias)
     queued = {str(pk) for pk in PendingIndexUpdate.objects.values_list("page_id", flat=True)}
@@ -100,7 +113,7 @@ def index_drift_check(*, repair: bool = False) -> DriftReport:
             entry_index_update(page_id)
         for doc_id in extra:
             engine.delete_document(alias, doc_id)
-    report = DriftReport(len(database), missing, stale, extra, repaired=repair)
+    report = DriftReport(len(database), missing, stale, extra, repaired=repair, unmapped=unmapped)
     if repair and not report.clean:
         logger.warning("search index drift %s", report.summary())
     return report

@@ -51,6 +51,7 @@ class Engine(Protocol):
     def update_aliases(self, actions: list[dict]) -> None: ...
     def refresh(self, index: str) -> None: ...
     def put_settings(self, index: str, settings: dict) -> None: ...
+    def mapped_fields(self, index: str) -> set[str]: ...
     def close_index(self, name: str) -> None: ...
     def open_index(self, name: str) -> None: ...
     def ping(self) -> bool: ...
@@ -97,6 +98,12 @@ def _msearch_answers(answer: dict) -> list[dict]:
                 raise EngineUnavailable(message)
             raise EngineError(message)
     return responses
+
+
+def _fields_of_every_index(mappings: dict) -> set[str]:
+    """The top-level fields that every index of a get-mapping answer maps."""
+    fields = [set(index["mappings"].get("properties", {})) for index in mappings.values()]
+    return set.intersection(*fields) if fields else set()
 
 
 def node_urls(url: str) -> list[str]:
@@ -204,6 +211,10 @@ class OpenSearchEngine:
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, body={"index": settings})
 
+    def mapped_fields(self, index: str) -> set[str]:
+        answer = self._call(self.client.indices.get_mapping, index=index)
+        return _fields_of_every_index(answer)
+
     def close_index(self, name: str) -> None:
         self._call(self.client.indices.close, index=name)
 
@@ -299,6 +310,10 @@ class ElasticsearchEngine:
 
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, settings={"index": settings})
+
+    def mapped_fields(self, index: str) -> set[str]:
+        answer = self._call(self.client.indices.get_mapping, index=index)
+        return _fields_of_every_index(answer)
 
     def close_index(self, name: str) -> None:
         self._call(self.client.indices.close, index=name)

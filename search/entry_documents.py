@@ -44,7 +44,15 @@ from search.documents import (
 )
 from search.fields import DETAIL_COLUMNS, TEXT_FIELDS
 from search.labels import facet_labels
-from vocabulary.facets import COUNTRIES, TERM_FACET_NAMES, VALUE_FACETS, Labels
+from vocabulary.facets import (
+    ABSENT,
+    COUNTRIES,
+    PRESENCE_FACETS,
+    PRESENT,
+    TERM_FACET_NAMES,
+    VALUE_FACETS,
+    Labels,
+)
 from vocabulary.models import Term
 
 ENTRY_COLUMNS = (
@@ -160,6 +168,15 @@ class DocumentBuilder:
         ).values_list("content_object_id", "tag__name"):
             if entry_id in ids:
                 tags[entry_id].append(name)
+        # Per facet derived from a relation, the entries that have some of it (reviewed).
+        present = {
+            facet.name: set(
+                EntryPage.objects.filter(
+                    **_between("pk", span), **{f"{facet.lookup}__isnull": False}
+                ).values_list("pk", flat=True)
+            )
+            for facet in PRESENCE_FACETS
+        }
         details: dict[int, list[str]] = defaultdict(list)
         for model, column in ((EntryRecommendation, "text"), (EntryMetric, "name")):
             for entry_id, text in (
@@ -171,10 +188,23 @@ class DocumentBuilder:
                     details[entry_id].append(text)
         for row in rows:
             pk = row["pk"]
-            yield pk, self._document(row, terms.get(pk, []), tags.get(pk, []), details.get(pk, []))
+            derived = {
+                name: PRESENT if pk in having else ABSENT for name, having in present.items()
+            }
+            yield (
+                pk,
+                self._document(
+                    row, terms.get(pk, []), tags.get(pk, []), details.get(pk, []), derived
+                ),
+            )
 
     def _document(
-        self, row: dict, terms: list[_TermInfo], tags: list[str], extra: list[str]
+        self,
+        row: dict,
+        terms: list[_TermInfo],
+        tags: list[str],
+        extra: list[str],
+        derived: dict[str, str],
     ) -> dict:
         language = row["language"]
         # Whoever may find a public entry may not read its members-only fields: those are
@@ -216,6 +246,7 @@ class DocumentBuilder:
             "title": text["title"],
             "summary": text["summary"],
             **values,
+            **derived,
             **by_facet,
         }
         named = facet_labels(
@@ -226,7 +257,9 @@ class DocumentBuilder:
                 names[named[facet.name][values[facet.name]]] = None
         document["terms"] = list(names)
         document[FACETS_FIELD] = [term.facet_key for term in terms] + [
-            facet_value_key(facet, value) for facet, value in values.items() if value is not None
+            facet_value_key(facet, value)
+            for facet, value in {**values, **derived}.items()
+            if value is not None
         ]
         if language in LANGUAGES:
             # Analysed once in the entry's language; copied to the shared folded field.

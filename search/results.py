@@ -44,6 +44,7 @@ class FacetCounts:
     count: int
     facets: dict[str, list[FacetValue]]
     engine: str  # as SearchResults.engine
+    engine_down: bool = False  # as SearchResults.engine_down
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     engine: str  # "opensearch" | "elasticsearch" | "database"
     did_you_mean: str | None = None
+    # An engine is configured and did not answer: the database answered in its stead, less
+    # precisely, which pages say. Not so when no engine is configured (search/api.py).
+    engine_down: bool = False
 
     @property
     def page_count(self) -> int:

@@ -1,13 +1,13 @@
 """Keep the index in step with entries: every change that can alter what a search shows
 (publish, unpublish, edit, delete, visibility, the organisation's name, the original of a
-translation) queues the entry, and the entries translating it, for an index update,
-applied at once when the engine answers (search/queue.py). And keep the process cache
-(search/cache.py) in step with the vocabulary and the organisations."""
+translation, a peer review given or withdrawn) queues the entry, and the entries translating
+it, for an index update, applied at once when the engine answers (search/queue.py). And keep
+the process cache (search/cache.py) in step with the vocabulary and the organisations."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
-from entries.models import EntryPage
+from entries.models import EntryPage, PeerReview
 from entries.translations import entries_translating
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear
@@ -35,11 +35,20 @@ def _entry_saved(sender, instance, **kwargs) -> None:
         index_update_enqueue(_entry_and_translations(instance))
 
 
+def _review_changed(sender, instance: PeerReview, **kwargs) -> None:
+    # Whether an entry is peer-reviewed is a facet of its document. Only the reviewed
+    # version changes: each version of a translation group is reviewed on its own.
+    if not kwargs.get("raw"):
+        index_update_enqueue([instance.entry_id])
+
+
 def connect() -> None:
     page_published.connect(_entry_changed, dispatch_uid="search_page_published")
     page_unpublished.connect(_entry_changed, dispatch_uid="search_page_unpublished")
     post_delete.connect(_entry_changed, dispatch_uid="search_entry_deleted")
     post_save.connect(_entry_saved, dispatch_uid="search_entry_saved")
+    post_save.connect(_review_changed, sender=PeerReview, dispatch_uid="search_review_saved")
+    post_delete.connect(_review_changed, sender=PeerReview, dispatch_uid="search_review_deleted")
     for model in (Term, OrganisationPage):
         post_save.connect(process_cache_clear, sender=model, dispatch_uid=f"search-cache-{model}")
         post_delete.connect(process_cache_clear, sender=model, dispatch_uid=f"search-del-{model}")

@@ -1,14 +1,16 @@
 """The facets of the public contract, each described once.
 
-A facet narrows entries by the terms of a vocabulary (domains, formats, ..., countries) or
-by one value of the entry (its organisation, kind, language, verdict, evaluation, status).
+A facet narrows entries by the terms of a vocabulary (domains, formats, ..., countries), by
+one value of the entry (its organisation, kind, language, verdict, evaluation, status), or by
+one value derived from it (whether it was peer-reviewed).
 Everything that stores, indexes, filters, counts, labels or shows a facet reads it here:
 the entry's fields and admin panels, the index mappings and documents, the engine's
 filters and aggregations, the database search's filters and counts, the search page's
 sidebar, the entry page's "At a glance", the API's parameters and the tests.
 
 Adding a facet is an entry in FACETS, the migration that its field needs and, for a
-vocabulary facet, its terms in vocabulary.json.
+vocabulary facet, its terms in vocabulary.json. Its index field needs a rebuild of the index
+(manage.py rebuild_search_index): until then check_search_index names the field it lacks.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import enum
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +47,15 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+# The values of a facet that says whether the entry has something (PRESENT) or not.
+PRESENT, ABSENT = "yes", "no"
+
+
+class PeerReviewed(models.TextChoices):
+    YES = PRESENT, _("Peer reviewed")
+    NO = ABSENT, _("Not peer reviewed")
+
+
 class Labels(enum.Enum):
     """Where the names of a facet's values come from."""
 
@@ -69,16 +81,26 @@ class FacetDefinition:
     open: bool = False
     # Terms that vocabulary.json defines; country terms come from ISO 3166 instead.
     in_vocabulary_file: bool = False
+    # Derived, not stored: whether the entry has any row of the relation `lookup`
+    # (PRESENT) or none (ABSENT). The entry has no field of it; its search document does.
+    presence: bool = False
 
     @property
     def holds_terms(self) -> bool:
         """Several vocabulary terms per entry, rather than one value."""
         return self.labels is Labels.TERMS
 
-    @property
-    def filter_lookup(self) -> str:
-        """The ORM lookup of the entries holding any of a list of values."""
-        return f"{self.lookup}__in"
+    def filter_q(self, values: list[str]) -> Q:
+        """The entries holding any of these values, as an ORM condition (its joins may
+        repeat an entry: callers select by `pk__in`)."""
+        if not self.presence:
+            return Q(**{f"{self.lookup}__in": values})
+        wanted = {PRESENT, ABSENT} & set(values)
+        if not wanted:
+            return Q(pk__in=[])  # unknown values match nothing, as in every facet
+        if len(wanted) == 2:
+            return Q()
+        return Q(**{f"{self.lookup}__isnull": ABSENT in wanted})
 
 
 def _terms(
@@ -125,13 +147,13 @@ FACETS: tuple[FacetDefinition, ...] = (
     _terms("ideologies", _("Ideology"), sidebar=7),
     _terms("counsellor_profiles", _("Counsellor profile"), sidebar=6),
     _terms("platforms", _("Platform"), sidebar=8),
-    _terms(COUNTRIES, _("Country"), sidebar=12, in_file=False),
+    _terms(COUNTRIES, _("Country"), sidebar=13, in_file=False),
     FacetDefinition(
         name="organisation",
         heading=_("Organisation"),
         lookup="organisation__slug",
         labels=Labels.ORGANISATIONS,
-        sidebar=14,
+        sidebar=15,
     ),
     _choices("kind", Kind, _("Kind"), sidebar=1, open=True),
     FacetDefinition(
@@ -139,19 +161,32 @@ FACETS: tuple[FacetDefinition, ...] = (
         heading=_("Language"),
         lookup="language",
         labels=Labels.LANGUAGES,
-        sidebar=13,
+        sidebar=14,
     ),
     _choices("assessment", Assessment, _("Assessment"), sidebar=9),
     _choices("evaluation", Evaluation, _("Evaluation"), sidebar=10),
-    _choices("status", Status, _("Status"), sidebar=11),
+    _choices("status", Status, _("Status"), sidebar=12),
+    FacetDefinition(
+        name="peer_reviewed",
+        heading=_("Peer review"),
+        lookup="peer_reviews",
+        labels=Labels.CHOICES,
+        choices=PeerReviewed,
+        sidebar=11,
+        presence=True,
+    ),
 )
 
 FACETS_BY_NAME: dict[str, FacetDefinition] = {facet.name: facet for facet in FACETS}
 FACET_NAMES: list[str] = [facet.name for facet in FACETS]
 TERM_FACETS: list[FacetDefinition] = [facet for facet in FACETS if facet.holds_terms]
 TERM_FACET_NAMES: list[str] = [facet.name for facet in TERM_FACETS]
-# The facets holding one value per entry.
-VALUE_FACETS: list[FacetDefinition] = [facet for facet in FACETS if not facet.holds_terms]
+# The facets holding one value per entry, in a column of it.
+VALUE_FACETS: list[FacetDefinition] = [
+    facet for facet in FACETS if not (facet.holds_terms or facet.presence)
+]
+# The facets whose one value per entry is derived from its relations.
+PRESENCE_FACETS: list[FacetDefinition] = [facet for facet in FACETS if facet.presence]
 VOCABULARY_FILE_FACETS: list[FacetDefinition] = [
     facet for facet in TERM_FACETS if facet.in_vocabulary_file
 ]

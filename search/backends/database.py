@@ -9,7 +9,21 @@ from __future__ import annotations
 import html
 import re
 
-from django.db.models import Case, Count, F, FloatField, Max, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from entries.markdown import plain_text
@@ -31,7 +45,14 @@ from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
 from search.words import fold
-from vocabulary.facets import FACETS, FACETS_BY_NAME, TERM_FACET_NAMES, FacetDefinition
+from vocabulary.facets import (
+    ABSENT,
+    FACETS,
+    FACETS_BY_NAME,
+    PRESENT,
+    TERM_FACET_NAMES,
+    FacetDefinition,
+)
 from vocabulary.models import Term
 
 
@@ -52,6 +73,22 @@ def _counted(prefix: str, chains: dict[int, str] | None) -> Count:
     return Count(translation_group_expression(prefix, chains), distinct=True)
 
 
+def _value(field: str):
+    """An entry's value of a field cross counts and facet counts count by: a facet's column,
+    the value a derived facet computes, or the start year."""
+    facet = FACETS_BY_NAME.get(field)
+    if facet is None:
+        return F(field)
+    if not facet.presence:
+        return F(facet.lookup)
+    having = EntryPage.objects.filter(pk=OuterRef("pk"), **{f"{facet.lookup}__isnull": False})
+    return Case(
+        When(Exists(having), then=Value(PRESENT)),
+        default=Value(ABSENT),
+        output_field=CharField(),
+    )
+
+
 def _count(
     entries: QuerySet[EntryPage], facet: FacetDefinition, chains: dict[int, str] | None
 ) -> dict[str, int]:
@@ -64,7 +101,12 @@ def _count(
             .annotate(n=_counted("entrypage__", chains))
         )
     else:
-        rows = entries.order_by().values_list(facet.lookup).annotate(n=_counted("", chains))
+        rows = (
+            entries.order_by()
+            .annotate(facet_value=_value(facet.name))
+            .values_list("facet_value")
+            .annotate(n=_counted("", chains))
+        )
     return {value: n for value, n in rows if value}
 
 
@@ -79,11 +121,6 @@ def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery, grouped: boo
         }
         counts[facet.name] = _count(entries_filtered(entries, others), facet, chains)
     return counts
-
-
-def _lookup(field: str) -> str:
-    """The ORM path of a field cross counts count by: a facet's, or the start year."""
-    return FACETS_BY_NAME[field].lookup if field in FACETS_BY_NAME else field
 
 
 def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
@@ -263,7 +300,8 @@ class DatabaseBackend:
             counted = (
                 EntryPage.objects.filter(pk__in=ids)
                 .order_by()
-                .values_list(_lookup(rows), _lookup(columns))
+                .annotate(row_value=_value(rows), column_value=_value(columns))
+                .values_list("row_value", "column_value")
                 .annotate(n=_counted("", chains))
             )
             cells = answer[pair] = {}

@@ -20,7 +20,7 @@ from portal.services import site_ensure
 from tests.conftest import login_with_second_factor
 from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
-from vocabulary.facets import FACET_NAMES, facet_get
+from vocabulary.facets import ABSENT, FACET_NAMES, facet_get
 from vocabulary.services import vocabulary_load
 
 ORG_A = {"id": "org-a", "name": "Organisation A", "country": "DE"}
@@ -106,6 +106,8 @@ def expected_counts(names: set[str]) -> dict[str, Counter]:
                 values = [data["organisation"]["id"]]
             elif facet_get(facet).holds_terms:
                 values = data.get(facet, [])
+            elif facet_get(facet).presence:
+                values = [ABSENT]  # no entry of the matrix is peer-reviewed
             else:
                 values = [data[facet]] if data.get(facet) else []
             counts[facet].update(values)

@@ -94,7 +94,7 @@ def test_selections_filter_the_hits_and_the_other_facets_counts():
         # Every facet nobody selected, over the entries matching every selection.
         "matching": {
             "filter": {"bool": {"filter": [formats, countries]}},
-            "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 14}}},
+            "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 15}}},
         },
         # A selected facet, over the entries matching the other facets' selections.
         "formats": {
@@ -115,7 +115,7 @@ def test_without_selections_one_aggregation_counts_every_facet():
         "aggs": {
             "matching": {
                 "filter": {"match_all": {}},
-                "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 14}}},
+                "aggs": {"values": {"terms": {"field": "facets", "size": FACET_SIZE * 15}}},
             }
         },
         "size": 0,

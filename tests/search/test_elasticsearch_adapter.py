@@ -19,6 +19,7 @@ from entries.visibility import ANONYMOUS
 from portal.services import site_ensure
 from search.api import autocomplete, related_entries, search_entries
 from search.client import alias_name, engine_get
+from search.documents import index_mappings
 from search.engine_adapters import EngineError, EngineUnavailable, node_urls
 from search.indexing import index_rebuild
 from search.query import SearchQuery
@@ -98,6 +99,11 @@ class ElasticsearchAdapterTests(ProxiedElasticsearchMixin, TestCase):
         self.assertEqual(settings["index.auto_expand_replicas"], "0-1")
         self.assertEqual(settings["index.translog.durability"], "request")
         self.assertNotIn("index.refresh_interval", settings)
+
+    def test_the_index_maps_every_field_of_the_portals_mapping(self):
+        # What the drift check compares to find an index older than the portal's mapping.
+        fields = self.engine.mapped_fields(alias_name())
+        self.assertEqual(fields, set(index_mappings()["properties"]))
 
     def test_nothing_matches_an_unknown_prefix(self):
         self.assertEqual(self.engine.alias_targets(f"{alias_name()}-nothing"), [])

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Compare the search index with the database: documents missing, stale (saying "
         "something else than the database) or extra. With --repair, fix exactly those, "
-        "without a rebuild. Exits 1 when drift was found and not repaired."
+        "without a rebuild. Exits 1 when drift was found and not repaired, or when the "
+        "index lacks a field of this version's mapping (a rebuild adds it)."
     )
 
     def add_arguments(self, parser):
@@ -25,5 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name} (page ids): {', '.join(map(str, ids[:50]))}")
         if report.extra:
             self.stdout.write(f"extra (document ids): {', '.join(report.extra[:50])}")
+        if report.unmapped:
+            raise CommandError("the index's mapping is out of date: rebuild the index")
         if not report.clean and not repair:
             raise CommandError("the index has drifted: run with --repair")

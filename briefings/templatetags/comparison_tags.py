@@ -21,15 +21,18 @@ def comparison_selection(context) -> SelectionShown:
 
 
 @register.inclusion_tag("briefings/comparison_toggle.html", takes_context=True)
-def comparison_toggle(context, organisation_id: str, entry_id: str, title: str, language: str):
-    """ "Add to comparison", or "Remove from comparison" for an entry already selected: a
-    form of its own, so that it works without JavaScript; it returns to this card."""
+def comparison_toggle(
+    context, organisation_id: str, entry_id: str, title: str, language: str, return_to: str = ""
+):
+    """The entry's own form, "Add to comparison" or, once selected, "Remove from comparison":
+    it works without JavaScript and returns to this card on this page (`return_to` where the
+    page knows a cleaner address than the one it was asked by)."""
     key = f"{organisation_id}/{entry_id}"
     request = context["request"]
     return {
         "key": key,
         "selected": key in selection_stored(session=_session(context)),
-        "next": request.get_full_path(),
+        "next": return_to or request.get_full_path(),
         "title": title,
         "language": language,
         "request": request,

@@ -1,5 +1,6 @@
-"""Briefings (HTML to read and print, PDF to send) and the side-by-side comparison: thin
-views over briefings.selectors."""
+"""Briefings (HTML to read and print, PDF to send), the side-by-side comparison, and the
+forms that change the reader's comparison selection: thin views over briefings.selectors
+and briefings.services."""
 
 from urllib.parse import urlencode
 

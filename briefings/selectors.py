@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -52,13 +53,24 @@ class Selection:
     unknown: list[str]
 
 
-def entries_selected(*, reader: Reader, keys: list[str]) -> Selection:
-    """The entries the keys name that the reader may see, in the keys' order, in one query."""
-    pairs = {}
-    for key in keys:
-        organisation_id, _slash, entry_id = key.partition("/")
-        if ID_RE.fullmatch(organisation_id) and ID_RE.fullmatch(entry_id):
-            pairs[key] = (organisation_id, entry_id)
+def entry_key(entry: EntryPage) -> str:
+    """An entry's name in a selection and in a URL's `e`: "<organisation>/<id>"."""
+    return f"{entry.organisation.slug}/{entry.slug}"
+
+
+def key_valid(key: str) -> bool:
+    organisation_id, _slash, entry_id = key.partition("/")
+    return bool(ID_RE.fullmatch(organisation_id) and ID_RE.fullmatch(entry_id))
+
+
+def entries_by_key(
+    *, reader: Reader, keys: list[str], prefetch: tuple[str, ...] = ()
+) -> dict[str, EntryPage]:
+    """The entries the keys name that the reader may see, by key, in one query (and one per
+    prefetched relation); keys naming nothing visible are left out."""
+    pairs = {key: tuple(key.split("/")) for key in keys if key_valid(key)}
+    if not pairs:
+        return {}
     wanted = Q(pk__in=[])
     for organisation_id, entry_id in pairs.values():
         wanted |= Q(organisation__slug=organisation_id, slug=entry_id)
@@ -67,12 +79,50 @@ def entries_selected(*, reader: Reader, keys: list[str]) -> Selection:
         for entry in entries_visible(reader=reader)
         .filter(wanted)
         .select_related("organisation")
-        .prefetch_related(*_PREFETCHED)
+        .prefetch_related(*prefetch)
     }
+    return {key: found[pair] for key, pair in pairs.items() if pair in found}
+
+
+def entries_selected(*, reader: Reader, keys: list[str]) -> Selection:
+    """The entries the keys name that the reader may see, in the keys' order, with what a
+    briefing or a comparison shows of them."""
+    found = entries_by_key(reader=reader, keys=keys, prefetch=_PREFETCHED)
     return Selection(
-        entries=[found[pairs[key]] for key in keys if pairs.get(key) in found],
-        unknown=[key for key in keys if pairs.get(key) not in found],
+        entries=[found[key] for key in keys if key in found],
+        unknown=[key for key in keys if key not in found],
     )
+
+
+# The reader's comparison selection lives in their session between pages (written by
+# briefings.services): a list of keys, oldest first.
+SELECTION_SESSION_KEY = "comparison"
+
+
+def selection_stored(*, session) -> list[str]:
+    """The keys of the session's selection, as stored (some may name entries the reader can
+    no longer see)."""
+    if session is None:
+        return []
+    return [key for key in session.get(SELECTION_SESSION_KEY, []) if isinstance(key, str)]
+
+
+@dataclass(frozen=True)
+class SelectionShown:
+    entries: list[EntryPage]
+
+    @property
+    def query(self) -> str:
+        """The entries as a URL's query (e=...&e=...), for a briefing of them."""
+        return urlencode([("e", entry_key(entry)) for entry in self.entries])
+
+
+def selection_shown(*, reader: Reader, session) -> SelectionShown:
+    """The selected entries the reader may see, oldest first. The others are left out
+    without a word: an entry unpublished since, or made members-only, has no title to show."""
+    keys = selection_stored(session=session)
+    found = entries_by_key(reader=reader, keys=keys)
+    return SelectionShown(entries=[found[key] for key in keys if key in found])
 
 
 @dataclass(frozen=True)

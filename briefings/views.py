@@ -1,14 +1,19 @@
-"""Briefings (HTML to read and print, PDF to send) and the side-by-side comparison: thin
-views over briefings.selectors."""
+"""Briefings (HTML to read and print, PDF to send), the side-by-side comparison, and the
+forms that change the reader's comparison selection: thin views over briefings.selectors
+and briefings.services."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_POST
 from weasyprint import CSS, HTML
 
 from briefings.selectors import (
@@ -19,8 +24,16 @@ from briefings.selectors import (
     briefing_of_selection,
     comparison_rows,
     entries_selected,
+    entry_key,
     safety_withheld,
     selection_keys,
+    selection_shown,
+)
+from briefings.services import (
+    SelectionError,
+    selection_add,
+    selection_clear,
+    selection_remove,
 )
 from entries.visibility import reader_for
 from search.api import (
@@ -96,14 +109,22 @@ def briefing_pdf(request):
     return response
 
 
-def _key(entry) -> str:
-    return f"{entry.organisation.slug}/{entry.slug}"
-
-
 def compare_page(request):
     reader = reader_for(request.user)
     keys = selection_keys(request.GET.getlist("e"))
-    context = {"keys": keys, "min": MIN_COMPARED, "max": MAX_COMPARED, "error": None}
+    # Without entries in its address, the page compares the reader's selection (the one
+    # "Add to comparison" fills); with them, it is a link someone shared.
+    of_selection = not keys
+    if of_selection:
+        shown = selection_shown(reader=reader, session=request.session)
+        keys = [entry_key(entry) for entry in shown.entries]
+    context = {
+        "keys": keys,
+        "min": MIN_COMPARED,
+        "max": MAX_COMPARED,
+        "error": None,
+        "of_selection": of_selection,
+    }
     if not keys:
         return render(request, "briefings/compare.html", context)
     if len(keys) > MAX_COMPARED:
@@ -116,12 +137,15 @@ def compare_page(request):
         return render(request, "briefings/compare.html", context, status=404)
     if len(keys) < MIN_COMPARED:
         context["error"] = "too_few"
-        return render(request, "briefings/compare.html", context, status=400)
+        # One entry kept so far is a step on the way, not a bad address.
+        return render(
+            request, "briefings/compare.html", context, status=200 if of_selection else 400
+        )
     rows = comparison_rows(reader=reader, entries=selection.entries, language=get_language())
     context.update(
-        # Each column can be dropped from the comparison: its address without that entry.
+        # Each column can be dropped: from the selection, or from the shared address.
         columns=[
-            (entry, urlencode([("e", key) for key in keys if key != _key(entry)]))
+            (entry, urlencode([("e", key) for key in keys if key != entry_key(entry)]))
             for entry in selection.entries
         ],
         differing=[row for row in rows if not row.agreed],
@@ -130,3 +154,58 @@ def compare_page(request):
         selection_query=urlencode([("e", key) for key in keys]),
     )
     return render(request, "briefings/compare.html", context)
+
+
+def _next_url(request) -> str:
+    """Where a change of the selection returns: the page it was made on, if it is one of
+    this site's, else the comparison."""
+    url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("compare")
+
+
+def _changed(request, change) -> HttpResponseRedirect:
+    """Make a change of the selection and go back; an error is said at the top of the page,
+    so the return skips the card it was asked from (the fragment)."""
+    next_url = _next_url(request)
+    try:
+        message = change()
+    except SelectionError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(next_url.partition("#")[0])
+    messages.success(request, message)
+    return HttpResponseRedirect(next_url)
+
+
+@require_POST
+def selection_add_view(request):
+    def add() -> str:
+        entry = selection_add(
+            session=request.session,
+            reader=reader_for(request.user),
+            key=request.POST.get("e", ""),
+        )
+        return gettext("Added to the comparison: “%(title)s”.") % {"title": entry.title}
+
+    return _changed(request, add)
+
+
+@require_POST
+def selection_remove_view(request):
+    def remove() -> str:
+        selection_remove(session=request.session, key=request.POST.get("e", ""))
+        return gettext("Removed from the comparison.")
+
+    return _changed(request, remove)
+
+
+@require_POST
+def selection_clear_view(request):
+    def clear() -> str:
+        selection_clear(session=request.session)
+        return gettext("The comparison is empty again.")
+
+    return _changed(request, clear)

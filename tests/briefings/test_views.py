@@ -243,18 +243,3 @@ def test_comparison_needs_two_to_four_entries(client):
     assert empty.status_code == 200 and "Put 2 to 4 practices or lessons side by side" in text(
         empty
     )
-
-
-def test_entry_page_adds_itself_to_the_comparison_in_its_address(client):
-    html = text(client.get("/en/organisations/org-b/forum-promising/", {"e": key(PUBLIC_GOOD)}))
-    link = re.search(r'<a href="([^"]+)" class="button button--small">Add to comparison', html)
-    assert link.group(1).replace("&amp;", "&") == (
-        "/en/compare/?e=org-a%2Fchat-good&e=org-b%2Fforum-promising"
-    )
-
-
-def test_search_page_offers_ticks_and_both_buttons(client):
-    html = text(client.get("/en/search/", {"formats": "chat"}))
-    assert '<input type="checkbox" name="e" value="org-a/chat-good">' in html
-    assert 'formaction="/en/compare/"' in html and 'formaction="/en/briefing/"' in html
-    assert 'href="/en/briefing/?formats=chat&amp;"' in html

@@ -1,5 +1,5 @@
-"""Briefings and comparisons in Chromium: picked from the search page without JavaScript
-of ours, laid out for print, and accessible."""
+"""Briefings and comparisons in Chromium: laid out for print, and accessible (chosen across
+pages: test_compare_selection_in_browser.py)."""
 
 import pytest
 from django.test import override_settings
@@ -7,7 +7,6 @@ from django.test import override_settings
 from organisations.services import membership_set
 from tests.briefings.corpus import (
     MEMBERS,
-    PUBLIC,
     PUBLIC_GOOD,
     PUBLIC_LESS_GOOD,
     corpus_create,
@@ -24,32 +23,6 @@ def portal(portal_db, live_server, settings):
     with override_settings(SEARCH_URL=None):
         corpus_create()
     return live_server.url
-
-
-def test_three_ticked_entries_lead_to_their_comparison_and_their_briefing(portal, page, axe):
-    page.goto(portal + "/en/search/?sort=newest")
-    for entry in PUBLIC:
-        page.get_by_role("checkbox", name=f"Select {entry['title']}").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Compare", exact=True).click()
-    assert "/en/compare/" in page.url
-    headers = page.locator("table.compare").first.locator("thead th a")
-    assert sorted(headers.all_inner_texts()) == sorted(entry["title"] for entry in PUBLIC)
-    assert_accessible(axe, page)
-    # The rows the entries share open without JavaScript.
-    page.get_by_text("on which all agree").click()
-    assert page.get_by_role("table", name="Where the entries agree").is_visible()
-    assert_accessible(axe, page)
-
-    page.go_back()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Briefing", exact=True).click()
-    assert "/en/briefing/" in page.url
-    titles = page.locator(".briefing-entry h2").all_inner_texts()
-    assert sorted(title.split(". ", 1)[1] for title in titles) == sorted(
-        entry["title"] for entry in PUBLIC
-    )
-    assert_accessible(axe, page)
 
 
 def test_briefing_prints_without_navigation_one_entry_a_page_with_addresses(portal, page):

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "lessons",
     "search",
     "partners",
+    "backups",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",

@@ -2,7 +2,7 @@
 restore"):
 
     manifest.json           what the folder holds, written last
-    database/<model>.json   the rows of one table (backups/tables.py), e.g. auth.user.json
+    database/<model>.jsonl  the rows of one table (backups/tables.py), e.g. auth.user.jsonl
     media/<path>            the files of MEDIA_ROOT, under their own paths
 
 The manifest names the format's version, the portal's schema (every applied migration),

@@ -100,7 +100,7 @@ def _snapshot(directory: Path):
 
 
 def _table_write(directory: Path, model: type[models.Model], using: str) -> BackupFile:
-    relative = f"{DATABASE_DIR}/{model._meta.label_lower}.json"
+    relative = f"{DATABASE_DIR}/{model._meta.label_lower}.jsonl"
     rows = 0
 
     def counted(objects: Iterable[models.Model]) -> Iterator[models.Model]:
@@ -252,7 +252,7 @@ def _table_load(
     rows = 0
     with (directory / table.path).open(encoding="utf-8") as stream:
         try:
-            for item in serializers.deserialize("json", stream):
+            for item in serializers.deserialize("jsonl", stream):
                 model = type(item.object)
                 if model not in allowed:
                     raise BackupError(f"{table.path}: rows of {model._meta.label}, not restored")

@@ -5,7 +5,8 @@ except those each database makes for itself (content types and permissions, crea
 `migrate`) and the state that is rebuilt or worth nothing in another portal: sessions,
 login throttling, the search queue, the admin's search index and its editing sessions.
 
-Rows are written in Django's JSON serialization with their primary keys, so that every
+Rows are written in Django's JSON Lines serialization (one row a line, written and read
+as a stream) with their primary keys, so that every
 reference between them (foreign keys, generic relations, page links in rich text, the
 page tree's paths) stays true; a reference to a content type or a permission is written
 by its natural key (app label and model, codename), since each database numbers those
@@ -15,7 +16,7 @@ itself. The same files load into SQLite and PostgreSQL.
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import Serializer as JSONSerializer
+from django.core.serializers.jsonl import Serializer as JSONLinesSerializer
 from django.db import models
 
 # Made by `migrate` in every database, numbered by it: referred to by natural key.
@@ -69,8 +70,8 @@ def cleared_models() -> list[type[models.Model]]:
     ]
 
 
-class RowSerializer(JSONSerializer):
-    """Django's JSON serializer, writing natural keys for content types and permissions
+class RowSerializer(JSONLinesSerializer):
+    """Django's JSON Lines serializer, writing natural keys for content types and permissions
     only (a page's natural key, its URL path, would change with its parent). Many-to-many
     fields are skipped: their tables are backed up as tables of their own."""
 

@@ -121,13 +121,13 @@ def backup_broken(backup: Path, into: Path) -> Path:
     """A copy of a backup whose page table names a content type no portal has, its
     manifest signed again: it passes every check and fails in the middle of the load."""
     shutil.copytree(backup, into)
-    table = into / "database" / "wagtailcore.page.json"
-    rows = json.loads(table.read_text(encoding="utf-8"))
+    table = into / "database" / "wagtailcore.page.jsonl"
+    rows = [json.loads(line) for line in table.read_text(encoding="utf-8").splitlines()]
     rows[-1]["fields"]["content_type"] = ["nowhere", "nothing"]
-    table.write_text(json.dumps(rows), encoding="utf-8")
+    table.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     manifest = json.loads((into / "manifest.json").read_text(encoding="utf-8"))
     for item in manifest["tables"]:
-        if item["path"] == "database/wagtailcore.page.json":
+        if item["path"] == "database/wagtailcore.page.jsonl":
             item.update(sha256=file_sha256(table), bytes=table.stat().st_size)
     (into / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return into
@@ -259,10 +259,10 @@ def test_the_manifest_describes_the_backup(round_trip):
     assert manifest["format_version"] == 1
     assert manifest["vendor"] == connection.vendor
     tables = {item["path"]: item for item in manifest["tables"]}
-    assert tables["database/auth.user.json"]["rows"] == 2
-    assert tables["database/otp_totp.totpdevice.json"]["rows"] == 2
-    assert "database/sessions.session.json" not in tables
-    assert "database/contenttypes.contenttype.json" not in tables
+    assert tables["database/auth.user.jsonl"]["rows"] == 2
+    assert tables["database/otp_totp.totpdevice.jsonl"]["rows"] == 2
+    assert "database/sessions.session.jsonl" not in tables
+    assert "database/contenttypes.contenttype.jsonl" not in tables
     (report,) = manifest["media"]
     assert report["sha256"] == file_sha256(round_trip.backup / report["path"])
 
@@ -275,12 +275,12 @@ def restore_refusal(directory: Path) -> str:
 
 def test_a_changed_file_is_refused_by_name(round_trip, db, tmp_path):
     copy = Path(shutil.copytree(round_trip.backup, tmp_path / "copy"))
-    table = copy / "database" / "entries.entrypage.json"
+    table = copy / "database" / "entries.entrypage.jsonl"
     changed = bytearray(table.read_bytes())
     changed[len(changed) // 2] ^= 1  # one bit
     table.write_bytes(bytes(changed))
     message = restore_refusal(copy)
-    assert "database/entries.entrypage.json" in message
+    assert "database/entries.entrypage.jsonl" in message
     assert "SHA-256" in message
 
 

@@ -2,9 +2,7 @@
 and its media files, in the layout of backups/manifest.py."""
 
 import shutil
-import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
@@ -34,11 +32,10 @@ from backups.selectors import (
     portal_content_found,
     portal_version,
 )
+from backups.snapshots import database_snapshot
 from backups.tables import RowSerializer, backed_up_models, cleared_models
 from search.api import search_index_rebuild
 
-# The connection alias of the SQLite snapshot a backup reads.
-SNAPSHOT_ALIAS = "backup_snapshot"
 ROWS_PER_QUERY = 2000
 
 
@@ -56,47 +53,6 @@ def _directory_prepare(directory: Path) -> bool:
         return False
     directory.mkdir(parents=True)
     return True
-
-
-@contextmanager
-def _sqlite_snapshot(directory: Path) -> Iterator[str]:
-    """A copy of the database made by SQLite's online backup API (consistent, and writers
-    wait only while pages are copied), opened as a connection of its own."""
-    path = directory / ".snapshot.sqlite3"
-    connection.ensure_connection()
-    copy = sqlite3.connect(path)
-    try:
-        connection.connection.backup(copy)
-    finally:
-        copy.close()
-    connections.settings[SNAPSHOT_ALIAS] = {**connections.settings["default"], "NAME": str(path)}
-    try:
-        yield SNAPSHOT_ALIAS
-    finally:
-        connections[SNAPSHOT_ALIAS].close()
-        del connections[SNAPSHOT_ALIAS]
-        del connections.settings[SNAPSHOT_ALIAS]
-        path.unlink()
-
-
-@contextmanager
-def _postgresql_snapshot() -> Iterator[str]:
-    """One REPEATABLE READ transaction: every table is read as it was at its first query,
-    while the portal goes on writing."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield "default"
-
-
-def _snapshot(directory: Path):
-    if connection.in_atomic_block:
-        raise BackupError("a backup reads its own snapshot: run it outside any transaction")
-    if connection.vendor == "sqlite":
-        return _sqlite_snapshot(directory)
-    if connection.vendor == "postgresql":
-        return _postgresql_snapshot()
-    raise BackupError(f"backups of a {connection.vendor} database are not supported")
 
 
 def _table_write(directory: Path, model: type[models.Model], using: str) -> BackupFile:
@@ -145,7 +101,7 @@ def portal_backup(*, directory: Path) -> Manifest:
     try:
         (directory / DATABASE_DIR).mkdir()
         created = timezone.now()
-        with _snapshot(directory) as using:
+        with database_snapshot(directory) as using:
             migrations = migrations_applied(using=using)
             content_types = content_types_numbered(using=using)
             tables = [_table_write(directory, model, using) for model in backed_up_models()]

@@ -34,6 +34,7 @@ from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import ENGINE_CLASSES, engine_configured, engine_get
 from search.facets import CROSS_FIELDS
+from search.indexing import index_rebuild
 from search.labels import facet_labels, facet_values, query_recognised
 from search.languages import languages_preferred
 from search.matching import vocabulary_terms_named
@@ -88,6 +89,7 @@ __all__ = [
     "query_recognised",
     "related_entries",
     "search_entries",
+    "search_index_rebuild",
     "search_query_from_params",
 ]
 
@@ -241,3 +243,11 @@ def related_entries(*, reader: Reader, entry: EntryPage, size: int = 5) -> list[
     translation group, in the reader's language where they may see it, never the entry
     itself nor another version of it."""
     return _answer(lambda backend: backend.related(reader=reader, entry=entry, size=size))
+
+
+def search_index_rebuild() -> int | None:
+    """Build the engine's index anew from the database (after a restore): the number of
+    entries indexed, or None without SEARCH_URL, where the database answers searches."""
+    if engine_get(even_if_down=True) is None:
+        return None
+    return index_rebuild().count

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = (
     ("portal",),
+    ("backups",),
     ("briefings", "overview", "partners", "follow"),
     ("search",),
     ("practices", "lessons"),

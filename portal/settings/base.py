@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "search",
     "partners",
     "follow",
+    "backups",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",

@@ -1,0 +1,83 @@
+"""What a backup holds of the database, and how a row is written.
+
+Every concrete table Django manages is backed up, the many-to-many tables among them,
+except those each database makes for itself (content types and permissions, created by
+`migrate`) and the state that is rebuilt or worth nothing in another portal: sessions,
+login throttling, the search queue, the admin's search index and its editing sessions.
+
+Rows are written in Django's JSON Lines serialization (one row a line, written and read
+as a stream) with their primary keys, so that every
+reference between them (foreign keys, generic relations, page links in rich text, the
+page tree's paths) stays true; a reference to a content type or a permission is written
+by its natural key (app label and model, codename), since each database numbers those
+itself. The same files load into SQLite and PostgreSQL.
+"""
+
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.jsonl import Serializer as JSONLinesSerializer
+from django.db import models
+
+# Made by `migrate` in every database, numbered by it: referred to by natural key.
+BY_NATURAL_KEY = (ContentType, Permission)
+
+NOT_BACKED_UP = frozenset(
+    {
+        "contenttypes.contenttype",
+        "auth.permission",
+        # Signed-in sessions: people sign in again on the restored portal.
+        "sessions.session",
+        # Login throttling: a restored portal starts with no lockouts.
+        "axes.accessattempt",
+        "axes.accessattemptexpiration",
+        "axes.accessfailurelog",
+        "axes.accesslog",
+        # Rebuilt after a restore (search.api.search_index_rebuild).
+        "search.pendingindexupdate",
+        # The admin's search index, written differently by each database: rebuilt too.
+        "wagtailsearch.indexentry",
+        "wagtailsearch.sqliteftsindexentry",
+        # Who is editing which page right now, and unsaved preview forms.
+        "wagtailadmin.editingsession",
+        "wagtailadmin.formstate",
+    }
+)
+
+
+def _is_table(model: type[models.Model]) -> bool:
+    meta = model._meta
+    return meta.managed and not meta.proxy and not meta.swapped
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Every table a backup holds, many-to-many tables included, in a stable order."""
+    found = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if _is_table(model) and model._meta.label_lower not in NOT_BACKED_UP
+    ]
+    return sorted(found, key=lambda model: model._meta.label_lower)
+
+
+def cleared_models() -> list[type[models.Model]]:
+    """The tables a restore empties before it loads: all but those `migrate` fills with
+    what the backup refers to by natural key."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if _is_table(model) and model not in BY_NATURAL_KEY
+    ]
+
+
+class RowSerializer(JSONLinesSerializer):
+    """Django's JSON Lines serializer, writing natural keys for content types and permissions
+    only (a page's natural key, its URL path, would change with its parent). Many-to-many
+    fields are skipped: their tables are backed up as tables of their own."""
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = field.remote_field.model in BY_NATURAL_KEY
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        pass

@@ -70,6 +70,10 @@ else
     echo "test: WARNING: no PostgreSQL (TEST_WITHOUT_POSTGRES=1): the suite runs on SQLite only" >&2
 fi
 
+# The backup tests restore across databases: both runs may create and drop scratch databases
+# of their own on this server (tests/backups/).
+if [ -n "$postgres_url" ]; then export POSTGRES_TEST_URL=$postgres_url; fi
+
 heading() { printf '\n===== %s =====\n' "$*"; }
 
 # Django's checks and the missing-migration check on one database ($1: sqlite|postgresql).

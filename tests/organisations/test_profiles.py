@@ -196,3 +196,20 @@ def test_a_moderators_profile_change_waits_for_approval(client, portal_db):
     )
     client.logout()
     assert "A new description." in text_of(client.get("/en/organisations/delta/"))
+
+
+@pytest.mark.django_db
+def test_a_hidden_organisations_old_address_is_followed_only_by_its_readers(
+    client, portal_db, django_capture_on_commit_callbacks
+):
+    make_entry(id="note", organisation={"id": "epsilon", "name": "Epsilon"}, visibility="members")
+    organisation = OrganisationPage.objects.get(slug="epsilon")
+    organisation.slug = "epsilon-exit"
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.save_revision().publish()
+    missing = client.get("/en/organisations/no-such-org/")
+    answer = client.get("/en/organisations/epsilon/")
+    assert answer.status_code == 404
+    assert answer.content == missing.content
+    client.force_login(member_of("zeta"))
+    assert client.get("/en/organisations/epsilon/").status_code in (301, 302)

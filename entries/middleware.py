@@ -9,8 +9,9 @@ from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
 from entries.models import EntryPage
-from entries.selectors import entry_is_visible
+from entries.selectors import entry_is_visible, organisations_readable
 from entries.visibility import reader_for
+from organisations.models import OrganisationPage
 
 
 def _language_variants(path: str) -> list[str]:
@@ -41,15 +42,19 @@ def _may_follow(request, redirect: Redirect) -> bool:
         return True
     if not page.live:
         return False
+    reader = reader_for(request.user)
+    if OrganisationPage.objects.filter(pk=page.pk).exists():
+        return organisations_readable(reader=reader).filter(pk=page.pk).exists()
     entry = EntryPage.objects.filter(pk=page.pk).first()
-    return entry is None or entry_is_visible(reader=reader_for(request.user), entry=entry)
+    return entry is None or entry_is_visible(reader=reader, entry=entry)
 
 
 class VisibleRedirectMiddleware(MiddlewareMixin):
     """Wagtail's RedirectMiddleware, following a redirect only for someone who may read the
     page it leads to. When an organisation-only entry's slug changes, Wagtail keeps its old
     URL as a redirect; followed for anyone, it would tell an outsider that the entry exists
-    and where it went. Everyone else gets the same 404 as for a missing entry."""
+    and where it went. Everyone else gets the same 404 as for a missing entry. The same
+    holds for an organisation whose page the visitor may not open."""
 
     def process_response(self, request, response):
         if response.status_code != 404:

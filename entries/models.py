@@ -177,8 +177,8 @@ class EntryPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from entries.pages import entry_detail_context
         from entries.reviews import peer_review_of, peer_review_voices
-        from entries.selectors import entry_detail_context
         from entries.visibility import reader_for
 
         context = super().get_context(request, *args, **kwargs)

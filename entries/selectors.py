@@ -5,7 +5,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from entries.models import EntryPage
@@ -17,9 +16,9 @@ from entries.translations import (
     translation_group_expression,
     translation_original_expression,
 )
-from entries.visibility import MEMBERS_ONLY_FIELDS, Reader, visible_q, withheld_fields
+from entries.visibility import Reader, visible_q
 from organisations.models import ID_PATTERN, OrganisationPage
-from vocabulary.facets import FACETS, TERM_FACETS
+from vocabulary.facets import FACETS
 from vocabulary.models import Term
 
 ID_RE = re.compile(ID_PATTERN)
@@ -81,12 +80,28 @@ def entry_list(
     return entries_one_per_group(entries).select_related("organisation").order_by(*ENTRY_ORDER)
 
 
+def organisations_readable(*, reader: Reader) -> QuerySet[OrganisationPage]:
+    """The live organisations whose page the reader may open: those that published an
+    entry the reader may read or are named as its partner, and the reader's own (a new
+    member organisation has none yet). The others are not listed, and their page answers
+    404 like a missing one."""
+    organisations = OrganisationPage.objects.live()
+    if reader.sees_everything:
+        return organisations
+    visible = entries_visible(reader=reader)
+    return organisations.filter(
+        Q(pk__in=visible.values("organisation"))
+        | Q(pk__in=visible.filter(partners__isnull=False).values("partners"))
+        | Q(slug__in=reader.organisation_ids)
+    )
+
+
 def organisation_list(*, reader: Reader) -> QuerySet[OrganisationPage]:
-    """Live organisations with the number of their entries this reader may see, each
-    translation group once."""
+    """The organisations the reader may open (organisations_readable) with the number of
+    their entries this reader may see, each translation group once."""
     visible = entries_visible(reader=reader).values("pk")
     return (
-        OrganisationPage.objects.live()
+        organisations_readable(reader=reader)
         .annotate(
             entry_count=Count(
                 translation_original_expression("entries__"),
@@ -165,39 +180,15 @@ def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     )
 
 
-def entry_terms(entry: EntryPage) -> list[tuple[str | Promise, list[Term]]]:
-    """The entry's vocabulary, facet by facet (by heading, in the registry's order), each
-    facet's terms in the vocabulary's order."""
-    groups = []
-    for facet in TERM_FACETS:
-        terms = list(getattr(entry, facet.name).all())
-        if terms:
-            groups.append((facet.heading, sorted(terms, key=lambda term: term.sort_order)))
-    return groups
-
-
-def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
-    """What the entry page shows besides the entry; its similar entries come from the
-    search's template tag, given the reader and what the page already links."""
-    return {
-        "reader": reader,
-        "withheld": withheld_fields(
-            reader, {name: getattr(entry, name) for name in MEMBERS_ONLY_FIELDS}
-        ),
-        "terms": entry_terms(entry),
-        "translations": entry_translations(reader=reader, entry=entry),
-        "related_entries": entry_related(reader=reader, entry=entry),
-        "partners": list(entry.partners.all().order_by("title")),
-        # Partners that are not member organisations: names only, with no page to link.
-        "partner_names": [partner.name for partner in entry.partner_names.all()],
-        "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
-    }
-
-
-def facet_counts(*, reader: Reader, facets: list[str]) -> dict[str, list[tuple[Term, int]]]:
-    """How many visible entries carry each term of the given facets (each translation
-    group once), most used first."""
-    visible = entries_visible(reader=reader).values("pk")
+def facet_counts(
+    *, reader: Reader, facets: list[str], organisation: OrganisationPage | None = None
+) -> dict[str, list[tuple[Term, int]]]:
+    """How many visible entries (of one organisation, if given) carry each term of the
+    given facets (each translation group once), most used first."""
+    visible = entries_visible(reader=reader)
+    if organisation is not None:
+        visible = visible.filter(organisation=organisation)
+    visible = visible.values("pk")
     chains = translation_chains()
     counts = {}
     for facet in facets:

@@ -1,11 +1,16 @@
 """Admin wiring: every listing of pages goes through pages_admin_visible_to, so that a user
 of one organisation is never shown another organisation's hidden entries or drafts. The
-views without a hook are overridden in entries/admin_visibility.py."""
+views without a hook are overridden in entries/admin_visibility.py. On the site, an
+organisation's page is served only to those who may open it."""
 
+from django.http import Http404
 from wagtail import hooks
 
 from entries.admin_visibility import VISIBLE_PAGE_BULK_ACTIONS, pages_admin_visible_to
 from entries.dashboard import WAGTAIL_PANEL_REPLACED, EditorPanel
+from entries.selectors import organisations_readable
+from entries.visibility import reader_for
+from organisations.models import OrganisationPage
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -29,3 +34,13 @@ def editor_panel_on_the_dashboard(request, panels):
     if panel.is_shown:
         panels[:] = [shown for shown in panels if shown.name != WAGTAIL_PANEL_REPLACED]
         panels.append(panel)
+
+
+@hooks.register("before_serve_page")
+def organisation_page_only_for_its_readers(page, request, serve_args, serve_kwargs):
+    """An organisation with no entry the reader may read (and not the reader's own) is not
+    listed; its page answers 404, as a missing one does."""
+    if isinstance(page, OrganisationPage):
+        readable = organisations_readable(reader=reader_for(request.user))
+        if not readable.filter(pk=page.pk).exists():
+            raise Http404

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,22 @@ id_validator = RegexValidator(
     _("Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit."),
 )
 country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code such as FR."))
+
+
+def language_codes(value: str) -> list[str]:
+    """The language codes of a list written "en, fr, ar" (commas or spaces), in its order."""
+    return list(dict.fromkeys(value.replace(",", " ").split()))
+
+
+def languages_validator(value: str) -> None:
+    """Every code names a language the page can name in each reader's language (those
+    Django knows, by their ISO 639-1 code)."""
+    unknown = [code for code in language_codes(value) if "name" not in LANG_INFO.get(code, {})]
+    if unknown:
+        raise ValidationError(
+            _("Not a known ISO 639-1 language code: %(codes)s. Use codes such as en, fr, ar."),
+            params={"codes": ", ".join(unknown)},
+        )
 
 
 class OrganisationIndexPage(Page):
@@ -48,6 +66,21 @@ class OrganisationPage(Page):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    languages = models.CharField(
+        _("languages worked in"),
+        max_length=200,
+        blank=True,
+        validators=[languages_validator],
+        help_text=_("ISO 639-1 codes separated by commas, such as en, fr, ar."),
+    )
+    contact_email = models.EmailField(
+        _("contact address for members"),
+        blank=True,
+        help_text=_(
+            "Shown on the organisation's page to signed-in members of the network only, "
+            "never to the public."
+        ),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -69,6 +102,8 @@ class OrganisationPage(Page):
         FieldPanel("country"),
         FieldPanel("website"),
         FieldPanel("description"),
+        FieldPanel("languages"),
+        FieldPanel("contact_email"),
         FieldPanel("logo"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
@@ -83,6 +118,10 @@ class OrganisationPage(Page):
     @property
     def name(self) -> str:
         return self.title
+
+    @property
+    def language_codes(self) -> list[str]:
+        return language_codes(self.languages)
 
     def clean(self):
         super().clean()

@@ -6,8 +6,9 @@ from django.utils.functional import cached_property
 from wagtail.contrib.sitemaps import Sitemap
 
 from entries.models import EntryPage
-from entries.selectors import entry_translations_all
+from entries.selectors import entry_translations_all, organisations_readable
 from entries.visibility import ANONYMOUS
+from organisations.models import OrganisationPage
 from portal.languages import language_codes, page_alternates, url_in_language
 
 
@@ -16,6 +17,14 @@ class LanguageSitemap(Sitemap):
     when it is public), with one <url> per page and language, each naming as hreflang
     alternates what the page's own head names (portal.languages.page_alternates). An entry
     is not listed in a language it is translated into: its translation is, there."""
+
+    def items(self):
+        # An organisation a visitor may not open (no entry of its own or as a partner that
+        # a visitor may read) answers 404: it is not listed either.
+        hidden = OrganisationPage.objects.exclude(
+            pk__in=organisations_readable(reader=ANONYMOUS).values("pk")
+        )
+        return super().items().exclude(pk__in=hidden.values("pk"))
 
     @cached_property
     def translations(self) -> dict[str, list[EntryPage]]:

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from entries import views as entry_views
 from entries.admin_visibility import overriding_urls as admin_visibility_urls
 from portal.api import api
+from portal.errors import page_not_found, permission_denied
 from portal.languages import language_choose
 from portal.sitemaps import LanguageSitemap
 from search import views as search_views
@@ -48,3 +49,8 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# Errors in the portal's layout (500.html is rendered by Django's own handler, without the
+# database or the request).
+handler404 = page_not_found
+handler403 = permission_denied

@@ -1,13 +1,13 @@
-"""What templates of other apps show of entries: the kind's label, a country's name and
-the entries an organisation page lists, read for the request's user (organisations import
-no entries)."""
+"""What templates of other apps show of entries: the kind's label, a country's name, and
+what an organisation page shows of its entries and reviews, read for the request's user
+(organisations import no entries)."""
 
 from django import template
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from entries.models import EntryPage
-from entries.selectors import entries_with_other_versions, entry_list, organisation_list
+from entries.pages import OrganisationProfile, organisation_profile
+from entries.selectors import organisation_list
 from entries.visibility import reader_for
 from organisations.models import OrganisationPage
 from vocabulary.facets import Kind
@@ -34,16 +34,7 @@ def organisations_listed(context) -> QuerySet[OrganisationPage]:
 
 
 @register.simple_tag(takes_context=True)
-def entries_published_by(context, organisation: OrganisationPage) -> list[EntryPage]:
+def organisation_profile_for(context, organisation: OrganisationPage) -> OrganisationProfile:
+    """What the organisation's page shows of its entries and reviews to the request's user."""
     reader = reader_for(context["request"].user)
-    return entries_with_other_versions(
-        reader=reader, entries=entry_list(reader=reader, organisation=organisation)
-    )
-
-
-@register.simple_tag(takes_context=True)
-def entries_with_partner(context, organisation: OrganisationPage) -> list[EntryPage]:
-    reader = reader_for(context["request"].user)
-    return entries_with_other_versions(
-        reader=reader, entries=entry_list(reader=reader, partner=organisation)
-    )
+    return organisation_profile(reader=reader, organisation=organisation)

@@ -190,7 +190,10 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
         "partners": list(entry.partners.all().order_by("title")),
         # Partners that are not member organisations: names only, with no page to link.
         "partner_names": [partner.name for partner in entry.partner_names.all()],
-        "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation")),
+        # A new entry in preview, not saved yet, has no reviews to read.
+        "peer_reviews": list(entry.peer_reviews.select_related("reviewer_organisation"))
+        if entry.pk
+        else [],
     }
 
 

@@ -1,7 +1,7 @@
 """Admin wiring: every listing of pages goes through pages_admin_visible_to, so that a user
 of one organisation is never shown another organisation's hidden entries or drafts. The
 views without a hook are overridden in entries/admin_visibility.py. The entry form's
-stylesheet comes in with the editor."""
+stylesheet is the admin's (Wagtail 8 has no hook for the editor's pages alone)."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -25,6 +25,6 @@ for action_class in VISIBLE_PAGE_BULK_ACTIONS:
     hooks.register("register_bulk_action", action_class, order=1)
 
 
-@hooks.register("insert_editor_css")
+@hooks.register("insert_global_admin_css")
 def entry_form_css():
     return format_html('<link rel="stylesheet" href="{}">', static("entries/entry-form.css"))

@@ -1,6 +1,7 @@
 """Checking every interchange line of an import before anything is written: against the
 schema (entries/lines.py), each other (an entry twice), what the importer may write for
-and what the portal holds; and what a good line asks for that the import will not do."""
+and what the portal holds; what a good line asks for that the import will not do, and what
+it lacks that the admin asks of a complete entry of its kind (entries/completeness.py)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 import pycountry
 from django.utils.translation import gettext
 
+from entries.completeness import gap_text, publication_gaps
 from entries.import_rights import (
     organisation_editable_by,
     organisations_creatable_by,
@@ -51,8 +53,11 @@ def _line_problems(
 
 
 def _line_notices(data: dict, user) -> list[str]:
-    """What an importer's line asks for that the import will not do."""
-    notices = []
+    """What an importer's line asks for that the import will not do, and what it lacks to
+    be complete. The schema allows an incomplete entry (entries of the founding document
+    are), so it is imported as the line says; the notice tells the publisher what the
+    admin would ask of it before submitting or publishing."""
+    notices = [gap_text(gap) for gap in publication_gaps(kind=data["kind"], values=data)]
     details = data["organisation"]
     organisation = organisations_known(ids=[details["id"]]).get(details["id"])
     if organisation is not None and not organisation_editable_by(

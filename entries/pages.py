@@ -94,7 +94,10 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
     """What the entry page shows besides the entry; its similar entries come from the
     search's template tag, given the reader and what the page already links."""
     partners = list(entry.partners.all().order_by("title"))
-    peer_reviews = list(entry.peer_reviews.select_related("reviewer_organisation"))
+    # A new entry in preview, not saved yet, has no reviews to read.
+    peer_reviews = (
+        list(entry.peer_reviews.select_related("reviewer_organisation")) if entry.pk else []
+    )
     return {
         "reader": reader,
         "withheld": withheld_fields(

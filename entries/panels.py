@@ -1,5 +1,8 @@
-"""Admin layout of an entry. Practices lead with outcomes, lessons with what was learned."""
+"""Admin layout of an entry. Both kinds open with what identifies the entry and its verdict
+(assessment, evaluation, status); practices then lead with outcomes, lessons with what was
+learned. Vocabulary terms are ticked, each facet with a word on what it means."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -12,16 +15,27 @@ from wagtail.admin.panels import (
 from wagtail.models import Page
 
 from entries.forms import EntryPageForm
-from vocabulary.facets import TERM_FACET_NAMES
+from vocabulary.facets import COUNTRIES, TERM_FACETS
 
 _identity = [
     *Page.content_panels,
     FieldRowPanel([FieldPanel("language"), FieldPanel("translation_of")]),
     FieldPanel("visibility"),
     FieldPanel("summary"),
+    FieldRowPanel([FieldPanel("assessment"), FieldPanel("evaluation"), FieldPanel("status")]),
+]
+_vocabulary = [
+    FieldPanel(
+        facet.name,
+        help_text=facet.help_text,
+        # The countries' field is the form's own (entries/forms.py): every ISO country.
+        widget=None if facet.name == COUNTRIES else forms.CheckboxSelectMultiple,
+        classname="entry-countries" if facet.name == COUNTRIES else "",
+    )
+    for facet in TERM_FACETS
 ]
 _classification = [
-    MultiFieldPanel([FieldPanel(name) for name in TERM_FACET_NAMES], heading=_("Vocabulary")),
+    MultiFieldPanel(_vocabulary, heading=_("Vocabulary")),
     FieldPanel("tags"),
     FieldPanel("partners"),
     InlinePanel(
@@ -32,7 +46,6 @@ _classification = [
     ),
 ]
 _assessment = [
-    FieldRowPanel([FieldPanel("assessment"), FieldPanel("evaluation"), FieldPanel("status")]),
     FieldRowPanel([FieldPanel("started"), FieldPanel("ended")]),
     FieldPanel("counsellor_choice"),
     FieldPanel("outcomes"),
@@ -56,17 +69,22 @@ _sources = [
         heading=_("Source"),
     ),
     InlinePanel("relations", heading=_("Related entries"), label=_("Related entry")),
-    FieldRowPanel([FieldPanel("published_date"), FieldPanel("updated_at")]),
+    # Kept by the portal when the entry is submitted or published (entries/forms.py).
+    FieldRowPanel(
+        [
+            FieldPanel("published_date", read_only=True),
+            FieldPanel("updated_at", read_only=True),
+        ]
+    ),
 ]
 
 
 def entry_edit_handler(*, lesson: bool) -> TabbedInterface:
-    main = [*_identity, FieldPanel("body")]
     if lesson:
-        main += _lessons
+        main = [*_identity, *_lessons, FieldPanel("body")]
         details = _assessment
     else:
-        main += _assessment
+        main = [*_identity, FieldPanel("body"), *_assessment]
         details = _lessons
     return TabbedInterface(
         [

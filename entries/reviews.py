@@ -30,8 +30,9 @@ def peer_review_voices(*, user, entry: EntryPage) -> dict[str, OrganisationPage 
 
 
 def peer_review_of(*, user, entry: EntryPage) -> PeerReview | None:
-    """The review this user gave the entry, if any: one per person and entry."""
-    if not user.is_authenticated:
+    """The review this user gave the entry, if any: one per person and entry. A new entry
+    in preview, not saved yet, has none."""
+    if not user.is_authenticated or entry.pk is None:
         return None
     return PeerReview.objects.filter(entry=entry, reviewer=user).first()
 

@@ -1,9 +1,12 @@
 """Admin wiring: every listing of pages goes through pages_admin_visible_to, so that a user
 of one organisation is never shown another organisation's hidden entries or drafts. The
-views without a hook are overridden in entries/admin_visibility.py. On the site, an
-organisation's page is served only to those who may open it."""
+views without a hook are overridden in entries/admin_visibility.py. The entry form's
+stylesheet is the admin's (Wagtail 8 has no hook for the editor's pages alone). On the site,
+an organisation's page is served only to those who may open it."""
 
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from entries.admin_visibility import VISIBLE_PAGE_BULK_ACTIONS, pages_admin_visible_to
@@ -44,3 +47,8 @@ def organisation_page_only_for_its_readers(page, request, serve_args, serve_kwar
         readable = organisations_readable(reader=reader_for(request.user))
         if not readable.filter(pk=page.pk).exists():
             raise Http404
+
+
+@hooks.register("insert_global_admin_css")
+def entry_form_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("entries/entry-form.css"))

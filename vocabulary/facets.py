@@ -84,6 +84,8 @@ class FacetDefinition:
     # Derived, not stored: whether the entry has any row of the relation `lookup`
     # (PRESENT) or none (ABSENT). The entry has no field of it; its search document does.
     presence: bool = False
+    # What the facet means, for the editor who chooses its terms.
+    help_text: str | Promise = ""
 
     @property
     def holds_terms(self) -> bool:
@@ -104,7 +106,13 @@ class FacetDefinition:
 
 
 def _terms(
-    name: str, heading: Promise, *, sidebar: int, open: bool = False, in_file: bool = True
+    name: str,
+    heading: Promise,
+    help_text: Promise,
+    *,
+    sidebar: int,
+    open: bool = False,
+    in_file: bool = True,
 ) -> FacetDefinition:
     return FacetDefinition(
         name=name,
@@ -114,6 +122,7 @@ def _terms(
         sidebar=sidebar,
         open=open,
         in_vocabulary_file=in_file,
+        help_text=help_text,
     )
 
 
@@ -140,14 +149,57 @@ COUNTRIES = "countries"
 
 # In the contract's order: the order of the search JSON's facets and of the parameters.
 FACETS: tuple[FacetDefinition, ...] = (
-    _terms("domains", _("Domain"), sidebar=3, open=True),
-    _terms("formats", _("Format"), sidebar=2, open=True),
-    _terms("approaches", _("Approach"), sidebar=4),
-    _terms("target_groups", _("Target group"), sidebar=5),
-    _terms("ideologies", _("Ideology"), sidebar=7),
-    _terms("counsellor_profiles", _("Counsellor profile"), sidebar=6),
-    _terms("platforms", _("Platform"), sidebar=8),
-    _terms(COUNTRIES, _("Country"), sidebar=13, in_file=False),
+    _terms(
+        "domains",
+        _("Domain"),
+        _("The fields of work the entry belongs to, such as exit work or family support."),
+        sidebar=3,
+        open=True,
+    ),
+    _terms(
+        "formats",
+        _("Format"),
+        _("How the work reaches people: chat, calls, in person, campaigns, ..."),
+        sidebar=2,
+        open=True,
+    ),
+    _terms(
+        "approaches",
+        _("Approach"),
+        _("The method followed, such as the redirect method or tandem counselling."),
+        sidebar=4,
+    ),
+    _terms(
+        "target_groups",
+        _("Target group"),
+        _("Who the work is meant for."),
+        sidebar=5,
+    ),
+    _terms(
+        "ideologies",
+        _("Ideology"),
+        _("The extremist milieus the people reached come from."),
+        sidebar=7,
+    ),
+    _terms(
+        "counsellor_profiles",
+        _("Counsellor profile"),
+        _("Who does the counselling or the outreach."),
+        sidebar=6,
+    ),
+    _terms(
+        "platforms",
+        _("Platform"),
+        _("The online services where the work takes place."),
+        sidebar=8,
+    ),
+    _terms(
+        COUNTRIES,
+        _("Country"),
+        _("The countries where the practice runs or the lesson was learned."),
+        sidebar=13,
+        in_file=False,
+    ),
     FacetDefinition(
         name="organisation",
         heading=_("Organisation"),

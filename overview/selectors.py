@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import EntryPage
-from entries.selectors import entry_get, entry_related
+from entries.selectors import entries_visible, entry_related
 from entries.visibility import Reader
 from overview.tables import (
     Table,
@@ -77,10 +78,21 @@ def _setbacks_query(query: SearchQuery) -> SearchQuery:
 
 def _setbacks(reader: Reader, hits: list[SearchHit]) -> tuple[Setback, ...]:
     """The less good entries found, with what did not work, their recommendations and
-    related lessons, read as the reader may read them."""
+    related lessons, read as the reader may read them (all in one query, then one for each
+    entry's related ones)."""
+    named = Q(pk__in=[])
+    for hit in hits:
+        named |= Q(organisation__slug=hit.organisation, slug=hit.id)
+    entries = {
+        (entry.organisation.slug, entry.slug): entry
+        for entry in entries_visible(reader=reader)
+        .filter(named)
+        .select_related("organisation")
+        .prefetch_related("recommendations", "relations")
+    }
     setbacks = []
     for hit in hits:
-        entry = entry_get(reader=reader, organisation_id=hit.organisation, entry_id=hit.id)
+        entry = entries.get((hit.organisation, hit.id))
         if entry is None:
             continue
         setbacks.append(

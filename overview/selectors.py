@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from entries.models import EntryPage
-from entries.selectors import entry_get, entry_related
+from entries.selectors import entries_visible, entry_related
 from entries.visibility import Reader
 from overview.tables import (
     Table,
@@ -19,13 +20,7 @@ from overview.tables import (
     search_url,
     years_table,
 )
-from search.api import (
-    FacetCounts,
-    SearchQuery,
-    cross_counts,
-    facet_counts,
-    search_entries,
-)
+from search.api import FacetCounts, SearchHit, SearchQuery, figures
 from vocabulary.facets import FACETS_BY_NAME, Assessment, Evaluation, Kind
 
 # The search parameters an overview reads and passes on to the search it links to.
@@ -68,10 +63,9 @@ class Overview:
     counts: FacetCounts
 
 
-def _setbacks(reader: Reader, query: SearchQuery) -> tuple[Setback, ...]:
-    """The latest less good entries matching the other filters, with what did not work,
-    their recommendations and related lessons, read as the reader may read them."""
-    asked = SearchQuery(
+def _setbacks_query(query: SearchQuery) -> SearchQuery:
+    """The latest less good entries matching the other filters."""
+    return SearchQuery(
         text=query.text,
         filters={**query.filters, "assessment": (Assessment.LESS_GOOD,)},
         page_size=SETBACKS_SHOWN,
@@ -80,9 +74,25 @@ def _setbacks(reader: Reader, query: SearchQuery) -> tuple[Setback, ...]:
         year_to=query.year_to,
         language=query.language,
     )
+
+
+def _setbacks(reader: Reader, hits: list[SearchHit]) -> tuple[Setback, ...]:
+    """The less good entries found, with what did not work, their recommendations and
+    related lessons, read as the reader may read them (all in one query, then one for each
+    entry's related ones)."""
+    named = Q(pk__in=[])
+    for hit in hits:
+        named |= Q(organisation__slug=hit.organisation, slug=hit.id)
+    entries = {
+        (entry.organisation.slug, entry.slug): entry
+        for entry in entries_visible(reader=reader)
+        .filter(named)
+        .select_related("organisation")
+        .prefetch_related("recommendations", "relations")
+    }
     setbacks = []
-    for hit in search_entries(reader=reader, query=asked, grouped=True).results:
-        entry = entry_get(reader=reader, organisation_id=hit.organisation, entry_id=hit.id)
+    for hit in hits:
+        entry = entries.get((hit.organisation, hit.id))
         if entry is None:
             continue
         setbacks.append(
@@ -112,13 +122,17 @@ def overview_get(
     params: list[tuple[str, str]],
     with_setbacks: bool = True,
 ) -> Overview:
-    """Every figure of the overview for the reader and the search's filters: one count of
-    the facets, one of the pairs and (`with_setbacks`, what the page shows but no table
-    holds) one search for the latest less good entries."""
-    counts = facet_counts(reader=reader, query=query)
-    crossed = cross_counts(
-        reader=reader, query=query, pairs=[DOMAINS_FORMATS, YEARS_KINDS, DOMAINS_KINDS]
+    """Every figure of the overview for the reader and the search's filters, and (
+    `with_setbacks`, what the page shows but no table holds) the latest less good entries:
+    the facets, the pairs and those entries asked at once."""
+    pairs = [DOMAINS_FORMATS, YEARS_KINDS, DOMAINS_KINDS]
+    found = figures(
+        reader=reader,
+        query=query,
+        pairs=pairs,
+        hits_query=_setbacks_query(query) if with_setbacks else None,
     )
+    counts, crossed = found.counts, found.crossed
     heat = crossed[DOMAINS_FORMATS]
     lessons = crossed[DOMAINS_KINDS]
     lesson_domains = [row for row, kinds in lessons.cells.items() if kinds.get(Kind.LESSON)]
@@ -173,7 +187,7 @@ def overview_get(
         evaluated_url=search_url(params, evaluation=evaluated),
         engine=counts.engine,
         tables=tables,
-        setbacks=_setbacks(reader, query) if with_setbacks else (),
+        setbacks=_setbacks(reader, found.hits),
         setbacks_url=search_url(params, assessment=[Assessment.LESS_GOOD], sort=["newest"]),
         counts=counts,
     )

@@ -5,6 +5,7 @@ functions and get plain dataclasses back, whichever backend answered:
     search_entries(reader=..., query=..., grouped=True)   # each translation group once
     facet_counts(reader=..., query=...)
     cross_counts(reader=..., query=..., pairs=[("domains", "formats")])
+    figures(reader=..., query=..., pairs=[...], hits_query=...)   # the overview's, at once
     autocomplete(reader=..., prefix="cha")
     related_entries(reader=..., entry=page)
 
@@ -30,6 +31,7 @@ from entries.models import EntryPage
 from entries.selectors import translation_versions
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, SearchBackend
+from search.backends.base import CrossCounts as RawCrossCounts
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.client import ENGINE_CLASSES, engine_configured, engine_get
@@ -58,6 +60,7 @@ from search.results import (
     CrossCounts,
     EntryVersion,
     FacetCounts,
+    Figures,
     SearchHit,
     SearchResults,
 )
@@ -78,6 +81,7 @@ __all__ = [
     "CrossCounts",
     "EntryVersion",
     "FacetCounts",
+    "Figures",
     "SearchHit",
     "SearchParameterError",
     "SearchQuery",
@@ -86,6 +90,7 @@ __all__ = [
     "autocomplete",
     "cross_counts",
     "facet_counts",
+    "figures",
     "query_recognised",
     "related_entries",
     "search_entries",
@@ -179,6 +184,13 @@ def facet_counts(*, reader: Reader, query: SearchQuery, grouped: bool = True) ->
     )
 
 
+def _pairs_checked(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    unknown = [field for pair in pairs for field in pair if field not in CROSS_FIELDS]
+    if unknown:
+        raise ValueError(f"no cross counts by {unknown[0]}")
+    return list(pairs)
+
+
 def cross_counts(
     *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], CrossCounts]:
@@ -188,12 +200,12 @@ def cross_counts(
     as facet_counts labels them, those that name nothing left out. As a facet's counts, a pair is
     counted with every selection but its own two fields' (a cell's link selects its row
     and column values instead). One request for all the pairs."""
-    unknown = [field for pair in pairs for field in pair if field not in CROSS_FIELDS]
-    if unknown:
-        raise ValueError(f"no cross counts by {unknown[0]}")
-    raw = _answer(
-        lambda backend: backend.cross_counts(reader=reader, query=query, pairs=list(pairs))
-    )
+    pairs = _pairs_checked(pairs)
+    raw = _answer(lambda backend: backend.cross_counts(reader=reader, query=query, pairs=pairs))
+    return _cross_labelled(raw, query)
+
+
+def _cross_labelled(raw: RawCrossCounts, query: SearchQuery) -> dict[tuple[str, str], CrossCounts]:
     answer = {}
     for (rows, columns), cells in raw.items():
         values = {
@@ -216,6 +228,43 @@ def cross_counts(
             column_labels=labels[columns],
         )
     return answer
+
+
+def figures(
+    *,
+    reader: Reader,
+    query: SearchQuery,
+    pairs: list[tuple[str, str]],
+    hits_query: SearchQuery | None = None,
+) -> Figures:
+    """What the overview shows, in one request to the engine (one pass of the database):
+    facet_counts(query), cross_counts(query, pairs), and the hits that
+    search_entries(hits_query, grouped=True) finds (without their other versions; none
+    without hits_query). hits_query has the query's words and years, its own filters,
+    sort and page."""
+    pairs = _pairs_checked(pairs)
+    if hits_query is not None and (hits_query.text, hits_query.year_from, hits_query.year_to) != (
+        query.text,
+        query.year_from,
+        query.year_to,
+    ):
+        raise ValueError("the hits' query must have the counted query's words and years")
+    engine, (count, counts, crossed, hits) = _answer(
+        lambda backend: (
+            backend.name,
+            backend.figures(reader=reader, query=query, pairs=pairs, hits_query=hits_query),
+        )
+    )
+    return Figures(
+        counts=FacetCounts(
+            count=count,
+            facets=facet_values(counts, query),
+            engine=engine,
+            engine_down=_engine_down(engine),
+        ),
+        crossed=_cross_labelled(crossed, query),
+        hits=hits,
+    )
 
 
 def autocomplete(

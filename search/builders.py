@@ -418,6 +418,16 @@ def cross_counts_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str,
     return search.extra(size=0, track_total_hits=False).to_dict()
 
 
+def figures_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]) -> dict:
+    """The grouped counts of counts_body and the cross counts of cross_counts_body in one
+    body: one pass over the entries matching the query's text that the reader may see."""
+    search = Search().query(Q("bool", filter=[_matcher(query), *_scope(reader, query)]))
+    aggregations = {**facet_aggregations(query, grouped=True), **cross_aggregations(query, pairs)}
+    for name, aggregation in aggregations.items():
+        search.aggs[name] = aggregation
+    return search.extra(size=0, track_total_hits=False).to_dict()
+
+
 def search_bodies(
     reader: Reader,
     query: SearchQuery,

@@ -58,6 +58,16 @@ class CrossCounts:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What the overview shows, asked at once: the facet counts of a search, its cross
+    counts, and the first hits of a second search on the same words and years."""
+
+    counts: FacetCounts
+    crossed: dict[tuple[str, str], CrossCounts]
+    hits: list[SearchHit]
+
+
+@dataclass(frozen=True)
 class EntryVersion:
     """Another version of a hit's translation group that the reader may see."""
 

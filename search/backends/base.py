@@ -45,6 +45,19 @@ class SearchBackend(Protocol):
         each row value and each column value, with every selection but the pair's own."""
         ...
 
+    def figures(
+        self,
+        *,
+        reader: Reader,
+        query: SearchQuery,
+        pairs: list[tuple[str, str]],
+        hits_query: SearchQuery | None,
+    ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
+        """What counts(grouped=True) and cross_counts() answer for the query, and the
+        hits search(grouped=True) finds for hits_query (same words and years; none without
+        it), at once."""
+        ...
+
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]
     ) -> tuple[list[Completion], list[Term]]:

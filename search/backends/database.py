@@ -110,10 +110,18 @@ def _count(
     return {value: n for value, n in rows if value}
 
 
-def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery, grouped: bool) -> RawCounts:
+def _facet_counts(
+    entries: QuerySet[EntryPage],
+    query: SearchQuery,
+    grouped: bool,
+    chains: dict[int, str] | None = None,
+) -> RawCounts:
     """Disjunctive counts: each facet counted with every other facet's selection; of
-    translation groups when `grouped`."""
-    chains = translation_chains() if grouped else None
+    translation groups when `grouped` (`chains`: translation_chains(), if already read)."""
+    if grouped and chains is None:
+        chains = translation_chains()
+    elif not grouped:
+        chains = None
     counts = {}
     for facet in FACETS:
         others = {
@@ -121,6 +129,33 @@ def _facet_counts(entries: QuerySet[EntryPage], query: SearchQuery, grouped: boo
         }
         counts[facet.name] = _count(entries_filtered(entries, others), facet, chains)
     return counts
+
+
+def _cross_counts(
+    scope: QuerySet[EntryPage],
+    query: SearchQuery,
+    pairs: list[tuple[str, str]],
+    chains: dict[int, str],
+) -> CrossCounts:
+    """Per pair of fields, the translation groups of the scope holding each row value and
+    each column value, with every selection but the pair's own."""
+    answer: CrossCounts = {}
+    for rows, columns in pairs:
+        pair = (rows, columns)
+        others = {name: v for name, v in _selected(query).items() if name not in pair}
+        ids = entries_filtered(scope, others).values("pk")
+        counted = (
+            EntryPage.objects.filter(pk__in=ids)
+            .order_by()
+            .annotate(row_value=_value(rows), column_value=_value(columns))
+            .values_list("row_value", "column_value")
+            .annotate(n=_counted("", chains))
+        )
+        cells = answer[pair] = {}
+        for row, column, n in counted:
+            if row and column:
+                cells.setdefault(str(row), {})[str(column)] = n
+    return answer
 
 
 def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
@@ -239,11 +274,11 @@ class DatabaseBackend:
             scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
         return visible, scope, match
 
-    def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
-        vocabulary = Vocabulary.load()
-        visible, scope, match = self._scope(reader, query, vocabulary)
-        hits = entries_filtered(scope, _selected(query))
-        count = _total(hits, grouped)
+    def _page(
+        self, hits: QuerySet[EntryPage], query: SearchQuery, match, *, grouped: bool
+    ) -> list[SearchHit]:
+        """One page of the hits (the entries matching the query and its selections), in
+        the query's order; `grouped`: one version of each translation group."""
         newest = F("published_date").desc(nulls_last=True)
         hits = entries_with_group(hits)
         if match is not None:
@@ -267,6 +302,13 @@ class DatabaseBackend:
             ]
         )
         needles = match.needles if match else []
+        return [_hit(entry, needles) for entry in page]
+
+    def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
+        vocabulary = Vocabulary.load()
+        visible, scope, match = self._scope(reader, query, vocabulary)
+        hits = entries_filtered(scope, _selected(query))
+        count = _total(hits, grouped)
         did_you_mean = (
             _did_you_mean(entries_filtered(visible, _selected(query)), query, vocabulary)
             if count == 0 and query.text
@@ -276,7 +318,7 @@ class DatabaseBackend:
             count=count,
             page=query.page,
             page_size=query.page_size,
-            results=[_hit(entry, needles) for entry in page],
+            results=self._page(hits, query, match, grouped=grouped),
             facets=facet_values(_facet_counts(scope, query, grouped), query),
             engine=self.name,
             did_you_mean=did_you_mean,
@@ -291,24 +333,33 @@ class DatabaseBackend:
         self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
     ) -> CrossCounts:
         _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
+        return _cross_counts(scope, query, pairs, translation_chains())
+
+    def figures(
+        self,
+        *,
+        reader: Reader,
+        query: SearchQuery,
+        pairs: list[tuple[str, str]],
+        hits_query: SearchQuery | None,
+    ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
+        # The words are matched and the translation chains read once for all three.
+        _visible, scope, match = self._scope(reader, query, Vocabulary.load())
         chains = translation_chains()
-        answer: CrossCounts = {}
-        for rows, columns in pairs:
-            pair = (rows, columns)
-            others = {name: v for name, v in _selected(query).items() if name not in pair}
-            ids = entries_filtered(scope, others).values("pk")
-            counted = (
-                EntryPage.objects.filter(pk__in=ids)
-                .order_by()
-                .annotate(row_value=_value(rows), column_value=_value(columns))
-                .values_list("row_value", "column_value")
-                .annotate(n=_counted("", chains))
+        count = _total(entries_filtered(scope, _selected(query)), True)
+        hits = (
+            self._page(
+                entries_filtered(scope, _selected(hits_query)), hits_query, match, grouped=True
             )
-            cells = answer[pair] = {}
-            for row, column, n in counted:
-                if row and column:
-                    cells.setdefault(str(row), {})[str(column)] = n
-        return answer
+            if hits_query is not None
+            else []
+        )
+        return (
+            count,
+            _facet_counts(scope, query, True, chains),
+            _cross_counts(scope, query, pairs, chains),
+            hits,
+        )
 
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]

@@ -22,6 +22,8 @@ from search.builders import (
     counts_body,
     cross_counts_body,
     did_you_mean_body,
+    figures_body,
+    hits_body,
     related_body,
     search_bodies,
 )
@@ -94,6 +96,13 @@ def _suggestion(answer: dict) -> str | None:
     return None
 
 
+def _hits(answer: dict, query: SearchQuery, *, grouped: bool) -> list[SearchHit]:
+    return [
+        _hit(_shown(raw, original_first=not query.text) if grouped else raw)
+        for raw in answer["hits"]["hits"]
+    ]
+
+
 class EngineBackend:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -162,10 +171,7 @@ class EngineBackend:
             count=count,
             page=query.page,
             page_size=query.page_size,
-            results=[
-                _hit(_shown(raw, original_first=not query.text) if grouped else raw)
-                for raw in hits["hits"]["hits"]
-            ],
+            results=_hits(hits, query, grouped=grouped),
             facets=facet_values(facet_counts, query),
             engine=self.name,
             did_you_mean=suggestion,
@@ -182,6 +188,30 @@ class EngineBackend:
         build = functools.partial(cross_counts_body, pairs=pairs)
         _asked, answer = self._ask_bounded(build, reader, query)
         return cross_counts_from_aggregations(answer["aggregations"], pairs)
+
+    def figures(
+        self,
+        *,
+        reader: Reader,
+        query: SearchQuery,
+        pairs: list[tuple[str, str]],
+        hits_query: SearchQuery | None,
+    ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
+        boosts = language_boosts(query.text)
+
+        def build(reader: Reader, asked: SearchQuery) -> list[dict]:
+            bodies = [figures_body(reader, asked, pairs)]
+            if hits_query is not None:
+                # Bounded to the same words as the counted query.
+                hits_asked = dataclasses.replace(hits_query, text=asked.text)
+                bodies.append(hits_body(reader, hits_asked, grouped=True, boosts=boosts))
+            return bodies
+
+        _asked, (counted, *hits) = self._ask_bounded(build, reader, query)
+        count, counts = facet_counts_from_aggregations(counted["aggregations"], query)
+        crossed = cross_counts_from_aggregations(counted["aggregations"], pairs)
+        found = _hits(hits[0], hits_query, grouped=True) if hits_query is not None else []
+        return count, counts, crossed, found
 
     def autocomplete(
         self, *, reader: Reader, prefix: str, size: int, terms: list[Term]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite: lint, Django checks, migrations, then pytest twice,
-# side by side, on SQLite and on PostgreSQL 15, with a real OpenSearch node (started here if none
+# side by side, on SQLite and on PostgreSQL 15 (the browser tests on SQLite only), with a real OpenSearch node (started here if none
 # answers) and headless Chromium. Arguments are passed to both pytest runs.
 # Under CI=true nothing may be skipped for a missing engine, browser or PostgreSQL: they are
 # installed or started, or the run fails. Outside CI, TEST_WITHOUT_POSTGRES=1 runs the suite
@@ -104,6 +104,9 @@ if [ -n "$postgres_url" ]; then
     DATABASE_URL=$postgres_url django_checks postgresql
 fi
 
+# The browser tests (marked `browser`) run once, on SQLite: they check what a reader sees,
+# and the queries behind their pages run on PostgreSQL in the other tests; each of them
+# commits and flushes the database (a live server), which PostgreSQL makes slow.
 # The two databases' runs go side by side: most of a run waits on the engine, the browser
 # or the database, so two share the machine's cores well (TEST_ONE_AT_A_TIME=1: one after
 # the other, e.g. to read a run's output as it comes). Their tests meet nowhere: each has its
@@ -116,7 +119,7 @@ if [ -n "$postgres_url" ]; then vendors+=(postgresql); fi
 heading "pytest on ${vendors[*]} (output in $logs/)"
 for vendor in "${vendors[@]}"; do
     if [ "$vendor" = postgresql ]; then
-        DATABASE_URL=$postgres_url run_suite "$vendor" "$@" &
+        DATABASE_URL=$postgres_url run_suite "$vendor" -m "not browser" "$@" &
     else
         run_suite "$vendor" "$@" &
     fi

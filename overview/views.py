@@ -11,8 +11,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from entries.visibility import reader_for
-from overview.charts import bar_chart, heat_map
+from overview.charts import bar_chart, chart_svg, heat_map
 from overview.selectors import FILTER_PARAMETERS, Overview, overview_get
+from overview.tables import table_rows_html
 from search.api import SearchParameterError, query_recognised, search_query_from_params
 from vocabulary.facets import SIDEBAR
 
@@ -94,15 +95,19 @@ def overview_page(request):
         context = {"error": bad.error, "start_url": reverse("overview:overview")}
         return render(request, "overview/overview.html", context, status=400)
     query_string = urlencode(params)
-    sections = [
-        {
-            "table": table,
-            "chart": heat_map(table) if table.slug == "domains-formats" else bar_chart(table),
-            "csv_url": reverse("overview:overview_csv", args=[table.slug])
-            + (f"?{query_string}" if query_string else ""),
-        }
-        for table in overview.tables
-    ]
+    sections = []
+    for table in overview.tables:
+        chart = heat_map(table) if table.slug == "domains-formats" else bar_chart(table)
+        sections.append(
+            {
+                "table": table,
+                "chart": chart,
+                "svg": chart_svg(chart, table.slug),
+                "rows": table_rows_html(table),
+                "csv_url": reverse("overview:overview_csv", args=[table.slug])
+                + (f"?{query_string}" if query_string else ""),
+            }
+        )
     context = {
         "overview": overview,
         "sections": sections,

@@ -31,7 +31,8 @@ def test_a_member_of_another_organisation_marks_an_entry_peer_reviewed(client, e
     page = client.get(entry.url).content.decode()
     assert "Peer reviewed" in page
     assert "Solid and well evaluated." in page
-    assert "Reviewed by other-org (reviewer)" in page
+    # The reviewer's organisation is linked: a member may open their own organisation's page.
+    assert 'Reviewed by <a href="/en/organisations/other-org/">other-org</a> (reviewer)' in page
 
 
 def test_the_public_sees_the_review_but_not_the_reviewer_name(client, entry):

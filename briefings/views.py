@@ -167,9 +167,15 @@ def _next_url(request) -> str:
     return reverse("compare")
 
 
-def _changed(request, change) -> HttpResponseRedirect:
-    """Make a change of the selection and go back; an error is said at the top of the page,
-    so the return skips the card it was asked from (the fragment)."""
+def _card(request) -> str:
+    """The entry key of the card whose button was pressed, if the change came from one."""
+    return request.POST.get("e", "") if request.POST.get("to_card") else ""
+
+
+def _changed(request, change, card: str = "") -> HttpResponseRedirect:
+    """Make a change of the selection and go back; from a card's button (the page's
+    comparison form says `to_card`), to that card unless the address names its own place.
+    An error is said at the top of the page, so the return skips the card (the fragment)."""
     next_url = _next_url(request)
     try:
         message = change()
@@ -177,6 +183,8 @@ def _changed(request, change) -> HttpResponseRedirect:
         messages.error(request, error.message)
         return HttpResponseRedirect(next_url.partition("#")[0])
     messages.success(request, message)
+    if card and "#" not in next_url and next_url != reverse("compare"):
+        next_url = f"{next_url}#compare-{card}"
     return HttpResponseRedirect(next_url)
 
 
@@ -190,7 +198,7 @@ def selection_add_view(request):
         )
         return gettext("Added to the comparison: “%(title)s”.") % {"title": entry.title}
 
-    return _changed(request, add)
+    return _changed(request, add, card=_card(request))
 
 
 @require_POST
@@ -199,7 +207,7 @@ def selection_remove_view(request):
         selection_remove(session=request.session, key=request.POST.get("e", ""))
         return gettext("Removed from the comparison.")
 
-    return _changed(request, remove)
+    return _changed(request, remove, card=_card(request))
 
 
 @require_POST

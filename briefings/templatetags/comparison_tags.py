@@ -20,20 +20,28 @@ def comparison_selection(context) -> SelectionShown:
     return selection_shown(reader=reader_for(context["request"].user), session=session)
 
 
+@register.inclusion_tag("briefings/comparison_form.html", takes_context=True)
+def comparison_form(context, return_to: str = ""):
+    """The page's one form that every "Add to comparison" button submits (with its entry's
+    key): it carries the return address once, however many cards the page has. It returns
+    to this page (`return_to` where the page knows a cleaner address than the one it was
+    asked by), at the card whose button was pressed."""
+    request = context.get("request")
+    return {
+        "request": request,
+        "next": return_to or (request.get_full_path() if request else ""),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.inclusion_tag("briefings/comparison_toggle.html", takes_context=True)
-def comparison_toggle(
-    context, organisation_id: str, entry_id: str, title: str, language: str, return_to: str = ""
-):
-    """The entry's own form, "Add to comparison" or, once selected, "Remove from comparison":
-    it works without JavaScript and returns to this card on this page (`return_to` where the
-    page knows a cleaner address than the one it was asked by)."""
+def comparison_toggle(context, organisation_id: str, entry_id: str, title: str, language: str):
+    """The entry's button, "Add to comparison" or, once selected, "Remove from comparison",
+    submitting the page's comparison form: it works without JavaScript."""
     key = f"{organisation_id}/{entry_id}"
-    request = context["request"]
     return {
         "key": key,
         "selected": key in selection_stored(session=_session(context)),
-        "next": return_to or request.get_full_path(),
         "title": title,
         "language": language,
-        "request": request,
     }

@@ -186,6 +186,13 @@ def test_adding_from_a_card_returns_to_it_and_the_tray_lists_the_entry(client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/en/search/?formats=chat&page=1#compare-org-a/chat-good"
+    # The page's form names no card: the return goes to the card of the entry changed.
+    response = client.post(
+        "/en/compare/remove/",
+        {"e": key(PUBLIC_GOOD), "next": "/en/search/?formats=chat&page=1", "to_card": "1"},
+    )
+    assert response["Location"] == "/en/search/?formats=chat&page=1#compare-org-a/chat-good"
+    add(client, key(PUBLIC_GOOD), "/en/search/?formats=chat&page=1")
     html = text(client.get("/en/search/", {"formats": "chat"}))
     assert "Added to the comparison: “Anonymous chat for leavers”." in html
     shown = tray(html)
@@ -200,7 +207,7 @@ def test_adding_from_a_card_returns_to_it_and_the_tray_lists_the_entry(client):
         re.S,
     )
     assert re.search(
-        r'action="/en/compare/add/" class="comparison-toggle" id="compare-org-b/forum-promising"',
+        r'id="compare-org-b/forum-promising"><button type="submit" form="comparison-form" formaction="/en/compare/add/"',
         html,
     )
 
@@ -227,11 +234,11 @@ def test_cards_in_lists_and_the_entry_page_reflect_the_selection(client):
     stored(client, PUBLIC_PROMISING)
     organisation = text(client.get("/en/organisations/org-b/"))
     assert re.search(
-        r'action="/en/compare/remove/" class="comparison-toggle" id="compare-org-b/forum-promising"',
+        r'id="compare-org-b/forum-promising"><button type="submit" form="comparison-form" formaction="/en/compare/remove/"',
         organisation,
     )
     assert re.search(
-        r'action="/en/compare/add/" class="comparison-toggle" id="compare-org-b/video-less-good"',
+        r'id="compare-org-b/video-less-good"><button type="submit" form="comparison-form" formaction="/en/compare/add/"',
         organisation,
     )
     lessons = text(client.get("/en/lessons/"))
@@ -245,8 +252,14 @@ def test_cards_in_lists_and_the_entry_page_reflect_the_selection(client):
 def test_the_search_page_has_one_model_a_form_per_card(client):
     html = text(client.get("/en/search/", {"formats": "chat", "junk": "x" * 40}))
     assert 'name="e"' in html and 'type="checkbox" name="e"' not in html
-    # Each card returns to the search by its clean address, not the one it was asked by.
-    assert 'name="next" value="/en/search/?formats=chat&amp;page=1#compare-org-a/chat-good"' in html
+    # The page's one comparison form returns to the search by its clean address, not the one
+    # it was asked by; every card's button submits it with its own entry's key.
+    assert html.count('id="comparison-form"') == 1
+    assert html.count('name="next" value="/en/search/?formats=chat&amp;page=1"') == 1
+    assert re.search(
+        r'form="comparison-form" formaction="/en/compare/add/" name="e" value="org-a/chat-good"',
+        html,
+    )
     assert "x" * 40 not in html
     assert 'href="/en/briefing/?formats=chat&amp;"' in html
 

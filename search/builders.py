@@ -420,8 +420,15 @@ def cross_counts_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str,
 
 def figures_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]) -> dict:
     """The grouped counts of counts_body and the cross counts of cross_counts_body in one
-    body: one pass over the entries matching the query's text that the reader may see."""
-    search = Search().query(Q("bool", filter=[_matcher(query), *_scope(reader, query)]))
+    body: one pass over the entries matching the query's text that the reader may see and
+    that some count includes."""
+    counted = counted_filter(query, pairs)
+    search = Search().query(
+        Q(
+            "bool",
+            filter=[_matcher(query), *_scope(reader, query), *([counted] if counted else [])],
+        )
+    )
     aggregations = {**facet_aggregations(query, grouped=True), **cross_aggregations(query, pairs)}
     for name, aggregation in aggregations.items():
         search.aggs[name] = aggregation

@@ -79,12 +79,14 @@ def selection_filter(facet: str, values: Iterable[str]) -> Query:
     return Q("terms", **{facet: list(values)})
 
 
-def selection_filters(query: SearchQuery, *, leave_out: str | None = None) -> list[Query]:
-    """The selections of every facet (OR within, AND across), except `leave_out`."""
+def selection_filters(query: SearchQuery, *, leave_out: str | Iterable[str] = ()) -> list[Query]:
+    """The selections of every facet (OR within, AND across), except those of `leave_out`
+    (a facet, or several)."""
+    left_out = {leave_out} if isinstance(leave_out, str) else set(leave_out)
     return [
         selection_filter(facet, values)
         for facet, values in query.filters.items()
-        if values and facet != leave_out
+        if values and facet not in left_out
     ]
 
 
@@ -117,15 +119,21 @@ def facet_aggregations(query: SearchQuery, *, grouped: bool = False) -> dict[str
     return aggs
 
 
-def counted_filter(query: SearchQuery) -> Query | None:
+def counted_filter(query: SearchQuery, pairs: Iterable[tuple[str, str]] = ()) -> Query | None:
     """What an entry must match to be counted at all: every selection but at most one
-    facet's. The counts do not change; the engine skips the entries no count includes."""
+    facet's (or, for the cross counts of `pairs`, but a pair's two fields'). The counts do
+    not change; the engine skips the entries no count includes."""
     selected = [facet for facet, values in query.filters.items() if values]
     if not selected:
         return None
+    left_outs = [(facet,) for facet in selected]
+    for pair in pairs:
+        left_out = tuple(field for field in pair if field in selected)
+        if len(left_out) == 2:  # one field of a pair is already a facet's left-out
+            left_outs.append(left_out)
     return Q(
         "bool",
-        should=[_all_of(selection_filters(query, leave_out=facet)) for facet in selected],
+        should=[_all_of(selection_filters(query, leave_out=left_out)) for left_out in left_outs],
         minimum_should_match=1,
     )
 
@@ -165,12 +173,7 @@ def cross_aggregations(query: SearchQuery, pairs: Iterable[tuple[str, str]]) -> 
     those of its own two fields."""
     aggs = {}
     for rows, columns in pairs:
-        left_out = [rows, columns]
-        selections = [
-            selection_filter(facet, values)
-            for facet, values in query.filters.items()
-            if values and facet not in left_out
-        ]
+        selections = selection_filters(query, leave_out=(rows, columns))
         pair = aggs[f"{rows}|{columns}"] = A("filter", filter=_all_of(selections))
         row_values = pair.bucket("values", "terms", field=rows, size=FACET_SIZE)
         column_values = row_values.bucket("values", "terms", field=columns, size=FACET_SIZE)

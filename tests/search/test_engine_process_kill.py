@@ -178,6 +178,8 @@ class Traffic(threading.Thread):
         self.stopping = threading.Event()
         self.searches: list[tuple[str, int]] = []  # (who answered, entries found)
         self.published: list[int] = []
+        # Publishes whose index update was left to the queue, not applied as they committed.
+        self.deferred: list[int] = []
         self.error = ""
 
     def run(self) -> None:
@@ -186,7 +188,10 @@ class Traffic(threading.Thread):
                 results = search_entries(reader=ANONYMOUS, query=SearchQuery(text="quoll"))
                 self.searches.append((results.engine, results.count))
                 number = len(self.published) + 1
-                self.published.append(publish(f"numbat-{number}", f"Numbat chat {number}"))
+                page_id = publish(f"numbat-{number}", f"Numbat chat {number}")
+                self.published.append(page_id)
+                if PendingIndexUpdate.objects.filter(page_id=page_id).exists():
+                    self.deferred.append(page_id)
                 time.sleep(0.05)  # the engine's JVMs need the machine's cores too
         except Exception:
             self.error = traceback.format_exc()
@@ -245,6 +250,8 @@ def test_a_node_killed_mid_traffic_fails_no_search_and_loses_no_update(engines, 
             if answer != ("opensearch", 1)
         ]
         assert not failed, f"{len(failed)} of {len(traffic.searches)} searches failed: {failed}"
+        # Each publish reached the engine as it committed: the client took another node.
+        assert not traffic.deferred, f"index updates left to the queue: {traffic.deferred}"
 
         engine = engine_get()
         engine.refresh(alias_name())

@@ -359,7 +359,8 @@ processes_wait() {  # $@ = node numbers: until each answers, in a cluster of all
   while (( SECONDS < deadline )); do
     ready=1
     for i in "$@"; do
-      if ! process_pid "$i" >/dev/null; then
+      # The pid, not process_pid: a JVM just launched may still be the shell that execs it.
+      if jvm_gone "$(cat "$PROCESS_DIR/node_$i.pid")"; then
         say "ERROR: node $i exited during startup. Last log lines of $PROCESS_DIR/node_$i.log:"
         tail -n 40 "$PROCESS_DIR/node_$i.log" >&2 || true
         return 1

@@ -107,6 +107,8 @@ fi
 # The browser tests (marked `browser`) run once, on SQLite: they check what a reader sees,
 # and the queries behind their pages run on PostgreSQL in the other tests; each of them
 # commits and flushes the database (a live server), which PostgreSQL makes slow.
+# The engine crash tests (marked `engine_kill`) run on SQLite only too: what they test is
+# the engine's behaviour, whatever the database.
 # The two databases' runs go side by side: most of a run waits on the engine, the browser
 # or the database, so two share the machine's cores well (TEST_ONE_AT_A_TIME=1: one after
 # the other, e.g. to read a run's output as it comes). Their tests meet nowhere: each has its
@@ -119,7 +121,7 @@ if [ -n "$postgres_url" ]; then vendors+=(postgresql); fi
 heading "pytest on ${vendors[*]} (output in $logs/)"
 for vendor in "${vendors[@]}"; do
     if [ "$vendor" = postgresql ]; then
-        DATABASE_URL=$postgres_url run_suite "$vendor" -m "not browser" "$@" &
+        DATABASE_URL=$postgres_url run_suite "$vendor" -m "not browser and not engine_kill" "$@" &
     else
         run_suite "$vendor" "$@" &
     fi

@@ -50,6 +50,7 @@ class Engine(Protocol):
     def indices_matching(self, pattern: str) -> list[str]: ...
     def update_aliases(self, actions: list[dict]) -> None: ...
     def refresh(self, index: str) -> None: ...
+    def flush(self, index: str) -> None: ...
     def put_settings(self, index: str, settings: dict) -> None: ...
     def mapped_fields(self, index: str) -> set[str]: ...
     def close_index(self, name: str) -> None: ...
@@ -208,6 +209,13 @@ class OpenSearchEngine:
             params={"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)},
         )
 
+    def flush(self, index: str) -> None:
+        self._call(
+            self.client.indices.flush,
+            index=index,
+            params={"request_timeout": max(self.timeout, BULK_TIMEOUT_SECONDS)},
+        )
+
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, body={"index": settings})
 
@@ -307,6 +315,10 @@ class ElasticsearchEngine:
     def refresh(self, index: str) -> None:
         client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
         self._call(client.indices.refresh, index=index)
+
+    def flush(self, index: str) -> None:
+        client = self.client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
+        self._call(client.indices.flush, index=index)
 
     def put_settings(self, index: str, settings: dict) -> None:
         self._call(self.client.indices.put_settings, index=index, settings={"index": settings})

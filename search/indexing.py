@@ -93,8 +93,9 @@ class RebuildReport:
 
 
 def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
-    """Build a new index from the database, then point the alias at it in one atomic
-    step and drop the old ones: searches see the old index until the new one is full."""
+    """Build a new index from the database, make it durable, then point the alias at it in
+    one atomic step and drop the old ones: searches see the old index until the new one is
+    full, and an engine that crashes meanwhile leaves the alias on the old one."""
     engine = engine_get(even_if_down=True)
     if engine is None:
         raise EngineError("SEARCH_URL is not set: there is no search index to rebuild")
@@ -107,6 +108,10 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
         count = _bulk_load(engine, index, chunk_size)
         engine.put_settings(index, LIVE_SETTINGS)
         engine.refresh(index)
+        # A Lucene commit before the alias points at the index: what the bulk load wrote
+        # under async durability is otherwise in no commit and maybe in no synced translog,
+        # and a crash of the engine soon after would leave the alias on an empty index.
+        engine.flush(index)
     except Exception:
         engine.delete_index(index)
         raise

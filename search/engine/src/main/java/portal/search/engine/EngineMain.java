@@ -22,8 +22,8 @@ import com.sun.net.httpserver.HttpServer;
  * Starts a real, embedded OpenSearch for development, tests and CI.
  *
  * <pre>
- *   EngineMain [single|cluster] [--port N] [--transport-port N] [--data DIR]
- *              [--nodes N] [--cluster-name NAME] [--control-port N]
+ *   EngineMain [single|cluster|process] [--port N] [--transport-port N] [--data DIR]
+ *              [--nodes N] [--cluster-name NAME] [--control-port N] [--node I]
  * </pre>
  *
  * Every option falls back to an environment variable (ENGINE_PORT,
@@ -34,6 +34,10 @@ import com.sun.net.httpserver.HttpServer;
  * In cluster mode a tiny loopback-only control endpoint lets fault tests stop
  * and restart individual nodes without killing the whole JVM:
  * GET /nodes, POST /nodes/{i}/stop, POST /nodes/{i}/start.
+ *
+ * In process mode this JVM runs node I (--node) of a cluster of --nodes nodes, each in a
+ * JVM of its own, so that a fault test can SIGKILL one: the node takes the ports and data
+ * dir node I would have in cluster mode, and finds the others on their transport ports.
  *
  * The node is started through Node directly (not the OpenSearch bootstrap), so
  * there is no "cannot run as root" check and no production bootstrap checks;
@@ -52,12 +56,14 @@ public final class EngineMain {
         int controlPort = intEnv("ENGINE_CONTROL_PORT", -1);
         String dataDir = env("ENGINE_DATA_DIR", "data");
         String clusterName = env("ENGINE_CLUSTER_NAME", null);
+        int onlyNode = 1;
 
         for (int i = 0; i < args.length; i++) {
             final String a = args[i];
             switch (a) {
             case "single":
             case "cluster":
+            case "process":
                 mode = a;
                 break;
             case "--port":
@@ -78,6 +84,9 @@ public final class EngineMain {
             case "--control-port":
                 controlPort = Integer.parseInt(args[++i]);
                 break;
+            case "--node":
+                onlyNode = Integer.parseInt(args[++i]);
+                break;
             default:
                 System.err.println("Unknown argument: " + a);
                 System.exit(2);
@@ -85,11 +94,17 @@ public final class EngineMain {
         }
 
         final boolean cluster = "cluster".equals(mode);
+        final boolean process = "process".equals(mode);
         if (nodes < 0) {
-            nodes = cluster ? intEnv("ENGINE_NODES", 3) : 1;
+            nodes = cluster || process ? intEnv("ENGINE_NODES", 3) : 1;
+        }
+        if (process && (onlyNode < 1 || onlyNode > nodes)) {
+            System.err.println("--node must be between 1 and --nodes (" + nodes + ")");
+            System.exit(2);
         }
         if (clusterName == null) {
-            clusterName = cluster ? "portal-engine-cluster" : "portal-engine";
+            clusterName = cluster ? "portal-engine-cluster"
+                    : process ? "portal-engine-processes" : "portal-engine";
         }
         // Derived defaults keep a second engine on another ENGINE_PORT from
         // colliding: 9200 -> transport 9300, control 9290.
@@ -100,9 +115,9 @@ public final class EngineMain {
             controlPort = httpPort + 90;
         }
 
-        // Single node and cluster keep separate state: their cluster UUIDs and
+        // Single node, cluster and processes keep separate state: their cluster UUIDs and
         // discovery settings are incompatible, so they must never share a dir.
-        final Path basePath = Paths.get(dataDir, cluster ? "cluster" : "single")
+        final Path basePath = Paths.get(dataDir, cluster ? "cluster" : process ? "processes" : "single")
                 .toAbsolutePath().normalize();
         final Path snapshotPath = basePath.resolve("snapshots");
         Files.createDirectories(snapshotPath);
@@ -115,7 +130,15 @@ public final class EngineMain {
             seedHosts.add("127.0.0.1:" + (transport0 + i));
         }
 
-        final OpenSearchRunner runner = new OpenSearchRunner();
+        // The runner numbers the nodes it starts from 1; a process-mode JVM starts one node,
+        // which must be node I (its name, ports and node_I data dir).
+        final int firstNode = process ? onlyNode : 1;
+        final OpenSearchRunner runner = new OpenSearchRunner() {
+            @Override
+            protected void execute(final int id) {
+                super.execute(id + firstNode - 1);
+            }
+        };
         // Ports are fixed by us; don't let the runner probe and silently shift them.
         runner.setMaxHttpPort(-1);
         runner.onBuild((id, settings) -> {
@@ -132,10 +155,18 @@ public final class EngineMain {
                 settings.put("discovery.type", "single-node");
             } else {
                 settings.putList("discovery.seed_hosts", seedHosts);
-                settings.putList("cluster.initial_cluster_manager_nodes", "node-1");
-                // Nodes start one after another in this thread. On a restart with
-                // existing state node-1 alone has no quorum, and Node.start() would
-                // block 30s waiting for it; engine.sh waits for health instead.
+                // In one JVM node-1 starts first and founds the cluster; separate processes
+                // start at once, and any two of them may found it.
+                if (process) {
+                    settings.putList("cluster.initial_cluster_manager_nodes", nodeNames(numNodes));
+                    // The runner makes a JVM of one node a single-node cluster unless told.
+                    settings.put("discovery.type", "zen");
+                } else {
+                    settings.putList("cluster.initial_cluster_manager_nodes", "node-1");
+                }
+                // Node.start() would block 30s waiting for a quorum that is still starting
+                // (the next node in this thread, or another process); engine.sh waits for
+                // health instead.
                 settings.put("discovery.initial_state_timeout", "0s");
             }
         });
@@ -154,7 +185,7 @@ public final class EngineMain {
         try {
             runner.build(OpenSearchRunner.newConfigs()
                     .basePath(basePath.toString())
-                    .numOfNode(numNodes)
+                    .numOfNode(process ? 1 : numNodes)
                     .clusterName(clusterName)
                     .baseHttpPort(http0 - 1)); // runner uses base+id; kept consistent with http.port
         } catch (final RuntimeException e) {
@@ -179,10 +210,23 @@ public final class EngineMain {
                         + controlPort + ": " + e);
             }
         }
-        System.out.println("ENGINE STARTED mode=" + mode + " nodes=" + numNodes
-                + " http=127.0.0.1:" + http0 + (numNodes > 1 ? "-" + (http0 + numNodes - 1) : "")
-                + " data=" + basePath);
+        if (process) {
+            System.out.println("ENGINE STARTED mode=process node=" + onlyNode + " of " + numNodes
+                    + " http=127.0.0.1:" + (http0 + onlyNode - 1) + " data=" + basePath);
+        } else {
+            System.out.println("ENGINE STARTED mode=" + mode + " nodes=" + numNodes
+                    + " http=127.0.0.1:" + http0 + (numNodes > 1 ? "-" + (http0 + numNodes - 1) : "")
+                    + " data=" + basePath);
+        }
         stopped.await();
+    }
+
+    private static List<String> nodeNames(final int count) {
+        final List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add("node-" + i);
+        }
+        return names;
     }
 
     /** Loopback-only endpoint to stop/start single nodes of the in-JVM cluster. */

@@ -28,6 +28,14 @@ FILTER_PARAMETERS = ("q", "year_from", "year_to", *FACETS_BY_NAME)
 # The latest less good entries shown under "What did not work".
 SETBACKS_SHOWN = 5
 
+# The facets drawn as a table each (slug, title); the overview counts no other facet.
+FACET_TABLES = (
+    ("countries", _("Entries by country")),
+    ("assessment", _("Entries by assessment")),
+    ("evaluation", _("Entries by evaluation")),
+)
+COUNTED_FACETS = tuple(facet for facet, _title in FACET_TABLES)
+
 DOMAINS_FORMATS = ("domains", "formats")
 YEARS_KINDS = ("started", "kind")
 DOMAINS_KINDS = ("domains", "kind")
@@ -59,7 +67,8 @@ class Overview:
     tables: tuple[Table, ...]
     setbacks: tuple[Setback, ...]
     setbacks_url: str
-    # Every facet's counts, as the search's sidebar has them (the applied filters' labels).
+    # The counts of COUNTED_FACETS, as the search's sidebar has them; the other facets list
+    # their selected values only (the applied filters' labels).
     counts: FacetCounts
 
 
@@ -130,6 +139,7 @@ def overview_get(
         reader=reader,
         query=query,
         pairs=pairs,
+        facets=COUNTED_FACETS,
         hits_query=_setbacks_query(query) if with_setbacks else None,
     )
     counts, crossed = found.counts, found.crossed
@@ -147,21 +157,7 @@ def overview_get(
             rows_order=rows_by_total(heat.cells, heat.row_labels),
             columns_order=columns_by_total(heat),
         ),
-        facet_table("countries", _("Entries by country"), "countries", counts, params),
-        facet_table(
-            "assessment",
-            _("Entries by assessment"),
-            "assessment",
-            counts,
-            params,
-        ),
-        facet_table(
-            "evaluation",
-            _("Entries by evaluation"),
-            "evaluation",
-            counts,
-            params,
-        ),
+        *(facet_table(facet, title, facet, counts, params) for facet, title in FACET_TABLES),
         years_table(crossed[YEARS_KINDS], params),
         cross_table(
             "lessons-domains",

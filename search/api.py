@@ -24,7 +24,7 @@ overview and related entries show and count each group once, in the reader's lan
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from entries.models import EntryPage
@@ -235,13 +235,14 @@ def figures(
     reader: Reader,
     query: SearchQuery,
     pairs: list[tuple[str, str]],
+    facets: Collection[str] = FACET_NAMES,
     hits_query: SearchQuery | None = None,
 ) -> Figures:
     """What the overview shows, in one request to the engine (one pass of the database):
-    facet_counts(query), cross_counts(query, pairs), and the hits that
-    search_entries(hits_query, grouped=True) finds (without their other versions; none
-    without hits_query). hits_query has the query's words and years, its own filters,
-    sort and page."""
+    facet_counts(query) of `facets` (the others list their selected values only, uncounted),
+    cross_counts(query, pairs), and the hits that search_entries(hits_query, grouped=True)
+    finds (without their other versions; none without hits_query). hits_query has the
+    query's words and years, its own filters, sort and page."""
     pairs = _pairs_checked(pairs)
     if hits_query is not None and (hits_query.text, hits_query.year_from, hits_query.year_to) != (
         query.text,
@@ -252,7 +253,9 @@ def figures(
     engine, (count, counts, crossed, hits) = _answer(
         lambda backend: (
             backend.name,
-            backend.figures(reader=reader, query=query, pairs=pairs, hits_query=hits_query),
+            backend.figures(
+                reader=reader, query=query, pairs=pairs, facets=facets, hits_query=hits_query
+            ),
         )
     )
     return Figures(

@@ -28,6 +28,8 @@ is one the engine keeps in its request cache until the index changes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.query import Query
 
@@ -53,6 +55,7 @@ from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
 from search.matching import Vocabulary
 from search.query import SearchQuery
 from search.words import fold, informative_text
+from vocabulary.facets import FACET_NAMES
 
 PHRASE_BOOST = 2.0
 # A word's best field counts whole, its other fields and forms a little.
@@ -418,10 +421,15 @@ def cross_counts_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str,
     return search.extra(size=0, track_total_hits=False).to_dict()
 
 
-def figures_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]) -> dict:
-    """The grouped counts of counts_body and the cross counts of cross_counts_body in one
-    body: one pass over the entries matching the query's text that the reader may see and
-    that some count includes."""
+def figures_body(
+    reader: Reader,
+    query: SearchQuery,
+    pairs: list[tuple[str, str]],
+    facets: Collection[str] = FACET_NAMES,
+) -> dict:
+    """The grouped counts of counts_body (of `facets`) and the cross counts of
+    cross_counts_body in one body: one pass over the entries matching the query's text that
+    the reader may see and that some count includes."""
     counted = counted_filter(query, pairs)
     search = Search().query(
         Q(
@@ -429,7 +437,10 @@ def figures_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]
             filter=[_matcher(query), *_scope(reader, query), *([counted] if counted else [])],
         )
     )
-    aggregations = {**facet_aggregations(query, grouped=True), **cross_aggregations(query, pairs)}
+    aggregations = {
+        **facet_aggregations(query, grouped=True, facets=facets),
+        **cross_aggregations(query, pairs),
+    }
     for name, aggregation in aggregations.items():
         search.aggs[name] = aggregation
     return search.extra(size=0, track_total_hits=False).to_dict()

@@ -13,7 +13,7 @@ groups: beyond any network's catalogue; above it a count may be off by a few per
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from elasticsearch.dsl import A, Q
 from elasticsearch.dsl.query import Query
@@ -94,8 +94,11 @@ def _groups() -> A:
     return A("cardinality", field=GROUP_FIELD, precision_threshold=GROUP_PRECISION)
 
 
-def facet_aggregations(query: SearchQuery, *, grouped: bool = False) -> dict[str, A]:
-    """The counts of every facet, in as few aggregations as the selections allow.
+def facet_aggregations(
+    query: SearchQuery, *, grouped: bool = False, facets: Collection[str] = FACET_NAMES
+) -> dict[str, A]:
+    """The counts of every facet (of `facets`), in as few aggregations as the selections
+    allow.
 
     Facets without a selection are counted together, over the entries that match every
     selection, by one aggregation of FACETS_FIELD: one pass over the hits instead of one
@@ -105,12 +108,14 @@ def facet_aggregations(query: SearchQuery, *, grouped: bool = False) -> dict[str
     """
     everything = selection_filters(query)
     aggs = {MATCHING: A("filter", filter=_all_of(everything))}
+    # Values of the other facets are not collected (nor their groups counted).
+    only = {} if set(FACET_NAMES) <= set(facets) else {"include": f"({'|'.join(facets)}):.*"}
     values = aggs[MATCHING].bucket(
-        "values", "terms", field=FACETS_FIELD, size=FACET_SIZE * len(FACET_NAMES)
+        "values", "terms", field=FACETS_FIELD, size=FACET_SIZE * len(facets), **only
     )
     counted = [aggs[MATCHING], values]
     for facet, selected in query.filters.items():
-        if selected:
+        if selected and facet in facets:
             aggs[facet] = A("filter", filter=_all_of(selection_filters(query, leave_out=facet)))
             counted.append(aggs[facet].bucket("values", "terms", field=facet, size=FACET_SIZE))
     if grouped:
@@ -153,7 +158,7 @@ def facet_counts_from_aggregations(
         if facet in counts and not query.selected(facet):
             counts[facet][value] = _count(bucket)
     for facet in FACET_NAMES:
-        if query.selected(facet):
+        if query.selected(facet) and facet in aggregations:  # a facet not asked: no count
             buckets = aggregations[facet]["values"]["buckets"]
             counts[facet] = {bucket["key"]: _count(bucket) for bucket in buckets}
     return _count(aggregations[MATCHING]), counts

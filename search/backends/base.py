@@ -4,6 +4,7 @@ and falls back to the database when the engine fails (BackendUnavailable)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from entries.models import EntryPage
@@ -51,11 +52,12 @@ class SearchBackend(Protocol):
         reader: Reader,
         query: SearchQuery,
         pairs: list[tuple[str, str]],
+        facets: Collection[str],
         hits_query: SearchQuery | None,
     ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
-        """What counts(grouped=True) and cross_counts() answer for the query, and the
-        hits search(grouped=True) finds for hits_query (same words and years; none without
-        it), at once."""
+        """What counts(grouped=True) answers for `facets` and cross_counts() for the query,
+        and the hits search(grouped=True) finds for hits_query (same words and years; none
+        without it), at once."""
         ...
 
     def autocomplete(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 
 from django.db.models import (
     Case,
@@ -47,6 +48,7 @@ from search.results import Completion, SearchHit, SearchResults
 from search.words import fold
 from vocabulary.facets import (
     ABSENT,
+    FACET_NAMES,
     FACETS,
     FACETS_BY_NAME,
     PRESENT,
@@ -115,15 +117,17 @@ def _facet_counts(
     query: SearchQuery,
     grouped: bool,
     chains: dict[int, str] | None = None,
+    facets: Collection[str] = FACET_NAMES,
 ) -> RawCounts:
-    """Disjunctive counts: each facet counted with every other facet's selection; of
-    translation groups when `grouped` (`chains`: translation_chains(), if already read)."""
+    """Disjunctive counts: each facet (of `facets`) counted with every other facet's
+    selection; of translation groups when `grouped` (`chains`: translation_chains(), if
+    already read)."""
     if grouped and chains is None:
         chains = translation_chains()
     elif not grouped:
         chains = None
     counts = {}
-    for facet in FACETS:
+    for facet in (facet for facet in FACETS if facet.name in facets):
         others = {
             name: list(values) for name, values in query.filters.items() if name != facet.name
         }
@@ -341,6 +345,7 @@ class DatabaseBackend:
         reader: Reader,
         query: SearchQuery,
         pairs: list[tuple[str, str]],
+        facets: Collection[str],
         hits_query: SearchQuery | None,
     ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
         # The words are matched and the translation chains read once for all three.
@@ -356,7 +361,7 @@ class DatabaseBackend:
         )
         return (
             count,
-            _facet_counts(scope, query, True, chains),
+            _facet_counts(scope, query, True, chains, facets),
             _cross_counts(scope, query, pairs, chains),
             hits,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from entries.models import EntryPage
@@ -195,12 +195,13 @@ class EngineBackend:
         reader: Reader,
         query: SearchQuery,
         pairs: list[tuple[str, str]],
+        facets: Collection[str],
         hits_query: SearchQuery | None,
     ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
         boosts = language_boosts(query.text)
 
         def build(reader: Reader, asked: SearchQuery) -> list[dict]:
-            bodies = [figures_body(reader, asked, pairs)]
+            bodies = [figures_body(reader, asked, pairs, facets)]
             if hits_query is not None:
                 # Bounded to the same words as the counted query.
                 hits_asked = dataclasses.replace(hits_query, text=asked.text)

@@ -21,6 +21,7 @@ from search.api import (
 )
 from search.builders import counts_body, cross_counts_body, figures_body
 from search.client import engine_get
+from search.facets import counted_filter
 from tests.overview.corpus import corpus_create
 from tests.search.live import LiveEngineMixin
 from vocabulary.facets import Assessment
@@ -50,14 +51,39 @@ def setbacks_query(filters: dict[str, list[str]]):
 
 class FiguresBodyTests(SimpleTestCase):
     def test_one_body_holds_the_counts_and_the_cross_counts(self):
-        query = search_query_from_params({"ideologies": ["far-right"], "formats": ["chat"]})
+        query = search_query_from_params({"domains": ["exit-work"], "formats": ["chat"]})
         body = figures_body(ANONYMOUS, query, PAIRS)
         counts = counts_body(ANONYMOUS, query, grouped=True)
         crossed = cross_counts_body(ANONYMOUS, query, PAIRS)
-        # Over every visible entry matching the words: each aggregation has its filter.
-        self.assertEqual(body["query"], crossed["query"])
+        # Over the visible entries matching the words that some count includes: those of
+        # either selection, and (the domains x formats cells) of neither; each aggregation
+        # has its own filter.
+        self.assertEqual(
+            body["query"]["bool"]["filter"],
+            [*crossed["query"]["bool"]["filter"], counted_filter(query, PAIRS).to_dict()],
+        )
+        self.assertCountEqual(
+            [
+                clause["bool"]["filter"] if "bool" in clause else clause
+                for clause in body["query"]["bool"]["filter"][-1]["bool"]["should"]
+            ],
+            [
+                [{"terms": {"formats": ["chat"]}}],
+                [{"terms": {"domains": ["exit-work"]}}],
+                {"match_all": {}},
+            ],
+        )
         self.assertEqual(body["aggs"], {**counts["aggs"], **crossed["aggs"]})
         self.assertEqual(body["size"], 0)
+
+    def test_only_the_facets_asked_are_counted(self):
+        query = search_query_from_params({"ideologies": ["far-right"], "formats": ["chat"]})
+        body = figures_body(ANONYMOUS, query, PAIRS, facets=("countries", "formats"))
+        values = body["aggs"]["matching"]["aggs"]["values"]["terms"]
+        self.assertEqual(values["include"], "(countries|formats):.*")
+        # The selected facet asked has its own count; the one not asked has none.
+        self.assertIn("formats", body["aggs"])
+        self.assertNotIn("ideologies", body["aggs"])
 
 
 class FiguresBehaviour:
@@ -89,6 +115,26 @@ class FiguresBehaviour:
                     )
                     some_hits = some_hits or bool(found.hits)
         self.assertTrue(some_hits, "no filter set found a less good entry: nothing compared")
+
+    def test_facets_not_asked_list_their_selected_values_only(self):
+        filters = {"ideologies": ["far-right"], "formats": ["chat"]}
+        query = search_query_from_params(filters, language="en")
+        for reader in (ANONYMOUS, MEMBER):
+            with self.subTest(reader=reader), translation.override("en"):
+                found = figures(reader=reader, query=query, pairs=PAIRS, facets=("countries",))
+                every = facet_counts(reader=reader, query=query)
+                self.assertEqual(found.counts.count, every.count)
+                self.assertEqual(found.counts.facets["countries"], every.facets["countries"])
+                self.assertTrue(every.facets["countries"], "nothing counted: nothing compared")
+                self.assertEqual(
+                    [
+                        (value.term, value.count, value.selected)
+                        for value in found.counts.facets["ideologies"]
+                    ],
+                    [("far-right", 0, True)],
+                )
+                self.assertEqual(found.counts.facets["domains"], [])
+                self.assertTrue(every.facets["domains"])
 
     def test_without_a_hits_query_no_hits(self):
         query = search_query_from_params({}, language="en")

@@ -144,14 +144,18 @@ def concepts_query(text: str) -> list[Query]:
 
 
 def _fuzzy_query(text: str) -> Query:
-    """The text give or take a typo, in the folded title and text and the term names."""
+    """The text give or take a typo, in the folded text (title included) and the term
+    names."""
     return Q(
         "multi_match",
         query=text,
         type="most_fields",
-        # The term names too: a misspelt concept ("anonymus") still finds the
-        # entries filed under it, in any language, and their few words cost little.
-        fields=[*folded_fields(), f"terms^{FIELD_WEIGHTS['terms']}"],
+        # Not the title's own folded copy: a word rare among titles but common in the
+        # collection scored there by its rarity among titles, times the title's weight,
+        # and outvoted the rare words of a question. The term names too: a misspelt concept
+        # ("anonymus") still finds the entries filed under it, in any language, and their
+        # few words cost little.
+        fields=[SHARED_FIELD, f"terms^{FIELD_WEIGHTS['terms']}"],
         # The analyzer without synonyms: fuzzy expansion of synonyms is noise.
         analyzer="folded",
         # One typo in words of 4 to 11 letters, two from 12: a second edit in

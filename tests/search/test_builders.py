@@ -161,12 +161,12 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
         "details_fr^1.0",
     ]
     assert forms[3] == {"match": {"terms": {"query": "chat", "analyzer": "names", "boost": 2.0}}}
-    # Typo tolerance over the folded title, the one shared folded field and term names.
+    # Typo tolerance over the one shared folded field (the title in it) and term names.
     assert forms[5] == {
         "multi_match": {
             "query": "chat",
             "type": "most_fields",
-            "fields": ["title_complete^4.0", "text", "terms^2.0"],
+            "fields": ["text", "terms^2.0"],
             "analyzer": "folded",
             "fuzziness": "AUTO:4,12",
             "prefix_length": 2,

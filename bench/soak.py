@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.request import urlopen
 
 from portal_setup import ROOT
 from report import engine_facts, load_average, machine
@@ -45,6 +46,7 @@ from soak_report import Checks, Stage, report_text, report_write, stage_read
 from soak_stack import (
     BIN,
     ENGINE_ENV,
+    ENGINE_PORT,
     ENGINE_SCRIPT,
     POSTGRES_PORT,
     POSTGRES_SCRIPT,
@@ -123,6 +125,18 @@ def stages_run(args, port: int, plan: Path, folder: Path) -> tuple[list[Stage], 
         stage_read(stage, prefix)
         stages.append(stage)
     return stages, commands
+
+
+def engine_heap() -> dict[str, int]:
+    """The engine JVM's heap in use (its RSS rises to the fixed 2 GiB heap as pages are
+    first touched, which is no leak)."""
+    try:
+        address = f"http://127.0.0.1:{ENGINE_PORT}/_nodes/_local/stats/jvm"
+        with urlopen(address, timeout=5) as answer:  # noqa: S310 — our own node
+            (node,) = json.load(answer)["nodes"].values()
+    except OSError:
+        return {}
+    return {"OpenSearch JVM heap in use": node["jvm"]["mem"]["heap_used_in_bytes"]}
 
 
 def checks_after(env: dict[str, str], logs: list[Path]) -> Checks:
@@ -222,7 +236,7 @@ def main() -> None:
                 ),
             ]
 
-        sampler = Sampler(watched)
+        sampler = Sampler(watched, summed=("PostgreSQL process",), extra=engine_heap)
         sampler.start()
         stages, locust_commands = stages_run(args, port, plan, folder)
         sampler.stop()

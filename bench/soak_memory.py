@@ -1,6 +1,11 @@
-"""The memory of each process of the soak, sampled every 10 s (resident set size, from
-psutil), and its trend: a least-squares slope per minute, over the whole run and over its
-second half (the first minutes fill caches and the JVM's heap; a leak keeps growing)."""
+"""The memory of each process of the soak, sampled every 10 s, and its trend: a
+least-squares slope per minute, over the whole run and over its second half (the first
+minutes fill caches and the JVM's heap; a leak keeps growing).
+
+Resident set size (psutil) for each process; for PostgreSQL's processes their unique set
+size, summed: the RSS of a backend counts every page of the shared buffers it has touched,
+which grows for minutes without anything leaking. Extra series (the JVM's heap in use,
+from the engine's node stats) come from `extra`."""
 
 from __future__ import annotations
 
@@ -38,24 +43,41 @@ def processes_with_children(
 
 
 class Sampler(threading.Thread):
-    """Samples the processes named by `watched` (role, pid) every `every` seconds."""
+    """Samples the processes named by `watched` (role, process) every `every` seconds.
+    Processes of a role in `summed` (PostgreSQL's backends, which come and go with the
+    connections) make one series, the sum of their RSS."""
 
-    def __init__(self, watched: Callable[[], list[tuple[str, psutil.Process]]], every=10.0):
+    def __init__(
+        self,
+        watched: Callable[[], list[tuple[str, psutil.Process]]],
+        summed: tuple[str, ...] = (),
+        extra: Callable[[], dict[str, int]] = dict,
+        every: float = 10.0,
+    ):
         super().__init__(daemon=True)
-        self.watched, self.every = watched, every
-        self.series: dict[int, Series] = {}
+        self.watched, self.summed, self.extra, self.every = watched, summed, extra, every
+        self.series: dict[str, Series] = {}
         self.started = time.monotonic()
         self.stopping = threading.Event()
 
     def sample(self) -> None:
         at = time.monotonic() - self.started
+        totals = dict.fromkeys(self.summed, 0)
         for role, process in self.watched():
             try:
+                if role in totals:
+                    totals[role] += process.memory_full_info().uss
+                    continue
                 rss = process.memory_info().rss
-                name = f"{role}: {' '.join(process.cmdline())[:60]}"
             except psutil.Error:  # it ended between listing and reading: no sample
                 continue
-            self.series.setdefault(process.pid, Series(name, process.pid)).points.append((at, rss))
+            name = f"{role} (pid {process.pid})"
+            self.series.setdefault(name, Series(name, process.pid)).points.append((at, rss))
+        for role, uss in totals.items():
+            name = f"{role}es, summed USS"
+            self.series.setdefault(name, Series(name, 0)).points.append((at, uss))
+        for name, size in self.extra().items():
+            self.series.setdefault(name, Series(name, 0)).points.append((at, size))
 
     def run(self) -> None:
         while not self.stopping.is_set():

@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
+import psutil
 from portal_setup import ROOT
 from report import engine_facts, load_average, machine
 from soak_data import MODERATOR, database_drop, plan_write, postgres_load, sqlite_ready
@@ -125,6 +126,19 @@ def stages_run(args, port: int, plan: Path, folder: Path) -> tuple[list[Stage], 
         stage_read(stage, prefix)
         stages.append(stage)
     return stages, commands
+
+
+def _ours(process, database: str) -> bool:
+    """A PostgreSQL process of the cluster's own (checkpointer, writers), or a backend of
+    the soak's database; not a backend of another database of the same cluster."""
+    try:
+        title = process.cmdline()
+    except psutil.Error:
+        return False
+    words = " ".join(title).split()
+    # A backend's title: "postgres: USER DATABASE HOST(PORT) STATE".
+    is_backend = len(words) >= 4 and words[0] == "postgres:" and "(" in words[3]
+    return not is_backend or words[2] == database
 
 
 def engine_heap() -> dict[str, int]:
@@ -231,8 +245,12 @@ def main() -> None:
                 *processes_with_children("gunicorn master", server.pid, "gunicorn worker"),
                 *processes_with_children("queue worker", worker.pid),
                 *processes_with_children("OpenSearch JVM", engine_pid()),
-                *processes_with_children(
-                    "PostgreSQL postmaster", postgres_pid(), "PostgreSQL process"
+                *(
+                    (role, process)
+                    for role, process in processes_with_children(
+                        "PostgreSQL postmaster", postgres_pid(), "PostgreSQL process"
+                    )
+                    if _ours(process, args.database)
                 ),
             ]
 

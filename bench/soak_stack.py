@@ -84,7 +84,10 @@ def psql(sql: str) -> None:
 def portal_environment(database: str, folder: Path) -> dict[str, str]:
     """The production settings on the soak's database and engine. The key is new for each
     run: tokens and sessions are issued during the run."""
-    (folder / "static").mkdir(exist_ok=True)
+    # Collected static files outlive the run: collecting (and compressing) them again
+    # takes minutes on a busy machine.
+    static = ROOT / "var" / "soak-static"
+    static.mkdir(parents=True, exist_ok=True)
     (folder / "media").mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -96,7 +99,7 @@ def portal_environment(database: str, folder: Path) -> dict[str, str]:
         "DATABASE_URL": f"postgres://portal@127.0.0.1:{POSTGRES_PORT}/{database}",
         "SEARCH_URL": f"http://127.0.0.1:{ENGINE_PORT}",
         "SEARCH_INDEX_PREFIX": database,  # each database its own index
-        "STATIC_ROOT": str(folder / "static"),
+        "STATIC_ROOT": str(static),
         "MEDIA_ROOT": str(folder / "media"),
     }
     env.pop("DEBUG", None)

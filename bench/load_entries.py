@@ -167,8 +167,23 @@ def entries_insert_generated(count: int, corpus: Corpus, seed: int) -> None:
             }
             extras.append((kind, fields, chosen_terms, organisation.country))
         _batch_write(rng, corpus, pages, extras, terms, tag_ids, page_classes)
-    for organisation in organisations:
-        Page.objects.filter(pk=organisation.pk).update(numchild=organisation.get_children_count())
+    organisations_numchild_repair()
+
+
+def organisations_numchild_repair() -> None:
+    """Set each organisation page's count of children from the tree. Wagtail finds a page
+    below a parent only when the parent's numchild is not 0; counting through the
+    organisation objects loaded before the inserts (treebeard's get_children_count) gave 0
+    for every organisation that had no entry then, and its generated entries answered 404."""
+    from wagtail.models import Page
+
+    from organisations.models import OrganisationPage
+
+    for organisation in OrganisationPage.objects.all():
+        children = Page.objects.filter(
+            path__startswith=organisation.path, depth=organisation.depth + 1
+        ).count()
+        Page.objects.filter(pk=organisation.pk).update(numchild=children)
 
 
 def _batch_write(rng, corpus, pages, extras, terms, tag_ids, page_classes) -> None:

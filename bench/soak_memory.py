@@ -1,0 +1,136 @@
+"""The memory of each process of the soak, sampled every 10 s, and its trend: a
+least-squares slope per minute, over the whole run and over its second half (the first
+minutes fill caches and the JVM's heap; a leak keeps growing).
+
+Resident set size (psutil) for each process; for PostgreSQL's processes their unique set
+size, summed: the RSS of a backend counts every page of the shared buffers it has touched,
+which grows for minutes without anything leaking. Extra series (the JVM's heap in use,
+from the engine's node stats) come from `extra`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psutil
+
+MB = 2**20
+
+
+@dataclass
+class Series:
+    """One process's samples: (seconds since the start, RSS in bytes)."""
+
+    role: str
+    pid: int
+    points: list[tuple[float, int]] = field(default_factory=list)
+
+
+def processes_with_children(
+    role: str, pid: int | None, child_role: str = ""
+) -> list[tuple[str, psutil.Process]]:
+    """The process and its children (gunicorn's workers, PostgreSQL's backends)."""
+    if pid is None:
+        return []
+    try:
+        parent = psutil.Process(pid)
+        children = parent.children() if child_role else []
+        return [(role, parent)] + [(child_role, child) for child in children]
+    except psutil.NoSuchProcess:
+        return []
+
+
+class Sampler(threading.Thread):
+    """Samples the processes named by `watched` (role, process) every `every` seconds.
+    Processes of a role in `summed` (PostgreSQL's backends, which come and go with the
+    connections) make one series, the sum of their RSS."""
+
+    def __init__(
+        self,
+        watched: Callable[[], list[tuple[str, psutil.Process]]],
+        summed: tuple[str, ...] = (),
+        extra: Callable[[], dict[str, int]] = dict,
+        every: float = 10.0,
+    ):
+        super().__init__(daemon=True)
+        self.watched, self.summed, self.extra, self.every = watched, summed, extra, every
+        self.series: dict[str, Series] = {}
+        self.started = time.monotonic()
+        self.stopping = threading.Event()
+
+    def sample(self) -> None:
+        at = time.monotonic() - self.started
+        totals = dict.fromkeys(self.summed, 0)
+        for role, process in self.watched():
+            try:
+                if role in totals:
+                    totals[role] += process.memory_full_info().uss
+                    continue
+                rss = process.memory_info().rss
+            except psutil.Error:  # it ended between listing and reading: no sample
+                continue
+            name = f"{role} (pid {process.pid})"
+            self.series.setdefault(name, Series(name, process.pid)).points.append((at, rss))
+        for role, uss in totals.items():
+            name = f"{role}es, summed USS"
+            self.series.setdefault(name, Series(name, 0)).points.append((at, uss))
+        for name, size in self.extra().items():
+            self.series.setdefault(name, Series(name, 0)).points.append((at, size))
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            self.sample()
+            self.stopping.wait(self.every)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+        self.sample()
+
+
+def slope_per_minute(points: list[tuple[float, int]]) -> float:
+    """Least-squares slope of RSS, in MB per minute."""
+    if len(points) < 2:
+        return 0.0
+    xs = [at / 60 for at, _ in points]
+    ys = [rss / MB for _, rss in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if not spread:
+        return 0.0
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+@dataclass(frozen=True)
+class Trend:
+    role: str
+    samples: int
+    first_mb: float
+    last_mb: float
+    max_mb: float
+    slope: float
+    second_half_slope: float
+    second_half_minutes: float
+
+    @property
+    def grows(self) -> bool:
+        """Growth over the second half above both 10 MB and 5 % of the process's size."""
+        growth = self.second_half_slope * self.second_half_minutes
+        return growth > max(10.0, 0.05 * self.last_mb)
+
+
+def trend(series: Series) -> Trend:
+    points = series.points
+    half = points[len(points) // 2 :]
+    return Trend(
+        role=series.role,
+        samples=len(points),
+        first_mb=points[0][1] / MB,
+        last_mb=points[-1][1] / MB,
+        max_mb=max(rss for _, rss in points) / MB,
+        slope=slope_per_minute(points),
+        second_half_slope=slope_per_minute(half),
+        second_half_minutes=(half[-1][0] - half[0][0]) / 60,
+    )

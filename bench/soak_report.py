@@ -1,0 +1,229 @@
+"""bench/results/reliability.md: the soak's figures (locust's CSV per stage, the memory
+trends, the checks after the load) and a verdict per promise of issue #15, item 4."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from soak_memory import Trend
+
+
+@dataclass(frozen=True)
+class Row:
+    """One kind of request (or all of them) in one stage, from locust's _stats.csv."""
+
+    name: str
+    requests: int
+    failures: int
+    per_second: float
+    p50: str
+    p95: str
+
+
+@dataclass
+class Stage:
+    users: int
+    seconds: float
+    load_before: str
+    load_after: str = ""
+    rows: list[Row] = field(default_factory=list)
+    failures: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Row:
+        return next(row for row in self.rows if row.name == "Aggregated")
+
+
+def stage_read(stage: Stage, prefix: Path) -> None:
+    """Fill the stage from locust's CSV files (prefix_stats.csv, prefix_failures.csv)."""
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        for line in csv.DictReader(stats):
+            stage.rows.append(
+                Row(
+                    name=line["Name"],
+                    requests=int(line["Request Count"]),
+                    failures=int(line["Failure Count"]),
+                    per_second=float(line["Requests/s"]),
+                    p50=line["50%"],
+                    p95=line["95%"],
+                )
+            )
+    with open(f"{prefix}_failures.csv", newline="") as failures:
+        for line in csv.DictReader(failures):
+            stage.failures.append((line["Name"], line["Error"], int(line["Occurrences"])))
+
+
+@dataclass
+class Checks:
+    """What the portal holds after the load: nothing lost."""
+
+    entries: int
+    queued_updates: int
+    drift_exit: int
+    drift_output: str
+    published_entries: int
+    revisions: int
+    server_errors: list[str]
+
+
+def _stages(stages: list[Stage]) -> list[str]:
+    lines = [
+        "| users | minutes | requests | requests/s | failures | load average before → after |",
+        "| ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for stage in stages:
+        total = stage.total
+        lines.append(
+            f"| {stage.users} | {stage.seconds / 60:.1f} | {total.requests} | "
+            f"{total.per_second:.1f} | {total.failures} | {stage.load_before} → "
+            f"{stage.load_after} |"
+        )
+    lines += ["", "p50 / p95 in milliseconds, per kind of request and number of users:", ""]
+    names = sorted({row.name for stage in stages for row in stage.rows} - {"Aggregated"})
+    lines.append("| request | " + " | ".join(f"{s.users} user(s)" for s in stages) + " |")
+    lines.append("| --- |" + " ---: |" * len(stages))
+    for name in [*names, "Aggregated"]:
+        cells = []
+        for stage in stages:
+            row = next((row for row in stage.rows if row.name == name), None)
+            cells.append(f"{row.p50} / {row.p95} ({row.requests})" if row else "")
+        lines.append(f"| {'all' if name == 'Aggregated' else name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _memory(trends: list[Trend]) -> list[str]:
+    lines = [
+        "| process | samples | first MB | last MB | max MB | MB/min (all) | MB/min "
+        "(second half) | trend |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for trend in trends:
+        lines.append(
+            f"| {trend.role} | {trend.samples} | {trend.first_mb:.0f} | {trend.last_mb:.0f} | "
+            f"{trend.max_mb:.0f} | {trend.slope:+.2f} | {trend.second_half_slope:+.2f} | "
+            f"{'GROWS' if trend.grows else 'flat'} |"
+        )
+    return lines
+
+
+def _failures(stages: list[Stage]) -> list[str]:
+    return [
+        f"- {stage.users} user(s), {name}: {error} ({count}×)"
+        for stage in stages
+        for name, error, count in stage.failures
+    ]
+
+
+def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks: Checks) -> str:
+    failures = sum(stage.total.failures for stage in stages)
+    requests = sum(stage.total.requests for stage in stages)
+    seconds = sum(stage.seconds for stage in stages)
+    growing = [trend.role for trend in trends if trend.grows]
+    verdicts = [
+        (
+            f"{facts['entries_wanted']:,} entries on PostgreSQL, served by gunicorn "
+            "with the engine",
+            checks.entries >= facts["entries_wanted"],
+            f"{checks.entries:,} entries in the database",
+        ),
+        (
+            "a mixed load at several concurrencies",
+            len(stages) > 1,
+            f"{', '.join(str(s.users) for s in stages)} users, {seconds / 60:.1f} minutes",
+        ),
+        (
+            "errors: 0",
+            failures == 0 and not checks.server_errors,
+            f"{failures} failed of {requests:,} requests; {len(checks.server_errors)} "
+            "error lines in the server's log",
+        ),
+        (
+            "no growth trend in any process's memory",
+            not growing,
+            "growing: " + ", ".join(growing) if growing else "every process flat",
+        ),
+        (
+            "nothing lost: every publish indexed",
+            checks.queued_updates == 0 and checks.drift_exit == 0,
+            f"{checks.queued_updates} updates left queued; check_search_index exit "
+            f"{checks.drift_exit}",
+        ),
+    ]
+    lines = [
+        "# Reliability soak: PostgreSQL, gunicorn, OpenSearch",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/soak.py` (issue #15, item 4)."
+        + (f" **{facts['marker']}**" if facts.get("marker") else ""),
+        "",
+        "## Verdicts",
+        "",
+        "| promise | kept | measured |",
+        "| --- | --- | --- |",
+        *(
+            f"| {promise} | {'yes' if kept else 'NO'} | {what} |"
+            for promise, kept, what in verdicts
+        ),
+        "",
+        "## Machine and commands",
+        "",
+        *facts["machine"],
+        "",
+        "```",
+        *facts["commands"],
+        "```",
+        "",
+        "## Entries: SQLite → backup → PostgreSQL",
+        "",
+        *facts["data"],
+        "",
+        "## Load (locust)",
+        "",
+        *facts["load"],
+        "",
+        *_stages(stages),
+        "",
+        "### Failures",
+        "",
+        *(
+            [
+                f"- {name}: {error} ({count}×)"
+                for stage in stages
+                for name, error, count in stage.failures
+            ]
+            or ["None."]
+        ),
+        *(
+            ["", "Server log errors:", "", "```", *checks.server_errors[:20], "```"]
+            if checks.server_errors
+            else []
+        ),
+        "",
+        "## Memory (RSS every 10 s)",
+        "",
+        "A process grows when, over the second half of the run, its RSS rose by more than "
+        "10 MB and 5 % of its size (the first minutes fill caches, the JVM's heap and "
+        "PostgreSQL's shared buffers).",
+        "",
+        *_memory(trends),
+        "",
+        "## After the load",
+        "",
+        f"- entries in the database: {checks.entries:,}; entries published by the load: "
+        f"{checks.published_entries}, with {checks.revisions} revisions in all",
+        f"- index updates still queued: {checks.queued_updates}",
+        f"- `manage.py check_search_index`: exit {checks.drift_exit}",
+        "",
+        "```",
+        *checks.drift_output.strip().splitlines()[:20],
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def report_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")

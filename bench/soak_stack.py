@@ -1,0 +1,166 @@
+"""The processes the soak runs: its PostgreSQL database, its OpenSearch node, gunicorn and
+the queue worker, all on the production settings (DEBUG off, static files by whitenoise).
+
+PostgreSQL and the engine are started through the project's scripts and stopped at the
+end only when this run started them; the database and the index are the soak's own."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from portal_setup import ROOT
+
+PYTHON = str(Path(sys.executable))
+BIN = Path(sys.executable).parent
+POSTGRES_SCRIPT = ROOT / "scripts" / "postgres.sh"
+ENGINE_SCRIPT = ROOT / "search" / "engine" / "engine.sh"
+POSTGRES_PORT = 54329
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+BASH = "/bin/bash"
+ENGINE_PORT = 9310
+ENGINE_ENV = {
+    "ENGINE_PORT": str(ENGINE_PORT),
+    "ENGINE_DATA_DIR": "/tmp/soak-engine",  # noqa: S108 — the soak's own node, apart from 9200's
+    "ENGINE_HEAP": "-Xms2g -Xmx2g",
+}
+
+
+def _answers(script: Path, extra_env: dict | None = None) -> bool:
+    status = subprocess.run(  # noqa: S603
+        [BASH, str(script), "status"],
+        env={**os.environ, **(extra_env or {})},
+        capture_output=True,
+        check=False,
+    )
+    return status.returncode == 0
+
+
+class Service:
+    """PostgreSQL or the engine, through its script: started if nothing answers, and
+    stopped at the end only if this run started it."""
+
+    def __init__(self, script: Path, extra_env: dict | None = None):
+        self.script, self.extra_env = script, extra_env or {}
+        self.started_here = not _answers(script, self.extra_env)
+        if self.started_here:
+            subprocess.run(  # noqa: S603
+                [BASH, str(script), "start"], env={**os.environ, **self.extra_env}, check=True
+            )
+
+    def stop_if_ours(self) -> None:
+        if self.started_here:
+            subprocess.run(  # noqa: S603
+                [BASH, str(self.script), "stop"],
+                env={**os.environ, **self.extra_env},
+                check=False,
+            )
+
+
+def postgres_pid() -> int | None:
+    pid_file = ROOT / "var" / "postgres" / "data" / "postmaster.pid"
+    return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
+
+def engine_pid() -> int | None:
+    pid_file = Path(ENGINE_ENV["ENGINE_DATA_DIR"]) / "engine.pid"
+    return int(pid_file.read_text().strip()) if pid_file.exists() else None
+
+
+def psql(sql: str) -> None:
+    subprocess.run(  # noqa: S603
+        [PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT)]
+        + ["-U", "portal", "-d", "postgres", "-c", sql],
+        check=True,
+    )
+
+
+def portal_environment(database: str, folder: Path) -> dict[str, str]:
+    """The production settings on the soak's database and engine. The key is new for each
+    run: tokens and sessions are issued during the run."""
+    # Collected static files outlive the run: collecting (and compressing) them again
+    # takes minutes on a busy machine.
+    static = ROOT / "var" / "soak-static"
+    static.mkdir(parents=True, exist_ok=True)
+    (folder / "media").mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "BASE_URL": "https://soak.example.org",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "DATABASE_URL": f"postgres://portal@127.0.0.1:{POSTGRES_PORT}/{database}",
+        "SEARCH_URL": f"http://127.0.0.1:{ENGINE_PORT}",
+        "SEARCH_INDEX_PREFIX": database,  # each database its own index
+        "STATIC_ROOT": str(static),
+        "MEDIA_ROOT": str(folder / "media"),
+    }
+    env.pop("DEBUG", None)
+    return env
+
+
+def manage(env: dict[str, str], *arguments: str) -> tuple[float, str]:
+    """Run a manage.py command; its seconds and output. A failure stops the soak."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
+    return time.perf_counter() - started, done.stdout
+
+
+class Background:
+    """A long-running process of the soak (gunicorn, the queue worker), logging to a file."""
+
+    def __init__(self, arguments: list[str], env: dict[str, str], log: Path):
+        self.log = log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603
+            arguments, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                # gunicorn gives its workers 30 s to finish the requests they serve.
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def gunicorn_start(env: dict[str, str], workers: int, port: int, log: Path) -> Background:
+    server = Background(
+        [str(BIN / "gunicorn"), "portal.wsgi", f"--workers={workers}"]
+        + [f"--bind=127.0.0.1:{port}", "--timeout=120", "--keep-alive=30"],
+        env,
+        log,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", "/en/", headers={"X-Forwarded-Proto": "https"})
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.stop()
+    raise SystemExit(f"gunicorn did not answer; see {log}")
+
+
+def queue_worker_start(env: dict[str, str], log: Path) -> Background:
+    return Background([PYTHON, "manage.py", "process_search_queue", "--watch"], env, log)

@@ -36,28 +36,26 @@ def signed_in(browser, live_server, user):
     return context.new_page()
 
 
-def live_portal_shared(django_db_blocker, load: Callable[[], None]) -> Iterator[str]:
-    """A live portal on the database search for browser tests that only read, grouped in a
-    class marked `django_db`: the vocabulary and load()'s content are committed once,
-    served by a live server of the class's own, and flushed after the class, as a
+def live_portal_shared(
+    django_db_blocker, server: LiveServer, load: Callable[[], None]
+) -> Iterator[str]:
+    """The URL of a live portal on the database search for browser tests that only
+    read, grouped in a class marked `django_db` and served by `live_server_shared`: the
+    vocabulary and load()'s content are committed once, and flushed after the class, as a
     transactional test (`portal`) flushes after itself. `yield from` it in a class-scoped
-    fixture that asks for `django_db_setup` and `django_db_blocker`. Each test runs in a
-    transaction rolled back after it, as under `db`; the server reads the committed
+    fixture that asks for `live_server_shared` and `django_db_blocker`. Each test runs in
+    a transaction rolled back after it, as under `db`; the server reads the committed
     content. A test that writes through the portal keeps a `portal` of its own."""
     search_off = override_settings(SEARCH_URL=None)
     search_off.enable()
+    server._live_server_modified_settings.enable()  # its host in ALLOWED_HOSTS
     try:
         with django_db_blocker.unblock():
             vocabulary_load()
             load()
-            server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield server.url
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
+        yield server.url
     finally:
+        server._live_server_modified_settings.disable()
         search_off.disable()
         with django_db_blocker.unblock():
             for alias in connections:

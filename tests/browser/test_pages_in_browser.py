@@ -19,8 +19,8 @@ def portal(portal_db, live_server):
 
 
 @pytest.fixture(scope="class")
-def seed_portal_shared(django_db_setup, django_db_blocker):
-    yield from live_portal_shared(django_db_blocker, seed_entries_import)
+def seed_portal_shared(live_server_shared, django_db_blocker):
+    yield from live_portal_shared(django_db_blocker, live_server_shared, seed_entries_import)
 
 
 @pytest.mark.django_db

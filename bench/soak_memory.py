@@ -4,8 +4,10 @@ minutes fill caches and the JVM's heap; a leak keeps growing).
 
 Resident set size (psutil) for each process; for PostgreSQL's processes their unique set
 size, summed: the RSS of a backend counts every page of the shared buffers it has touched,
-which grows for minutes without anything leaking. Extra series (the JVM's heap in use,
-from the engine's node stats) come from `extra`."""
+which grows for minutes without anything leaking. Heaps (the JVM's heap in use, from the
+engine's node stats) come from `heaps`; a garbage-collected heap rises and falls by design
+(a sawtooth), so its trend is that of its floor: the lowest sample of each sixth of the run
+(at least a minute), which a leak raises and a sawtooth shorter than that does not."""
 
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ class Series:
     role: str
     pid: int
     points: list[tuple[float, int]] = field(default_factory=list)
+    # A garbage-collected heap: judged by its floor.
+    collected: bool = False
 
 
 def processes_with_children(
@@ -51,11 +55,11 @@ class Sampler(threading.Thread):
         self,
         watched: Callable[[], list[tuple[str, psutil.Process]]],
         summed: tuple[str, ...] = (),
-        extra: Callable[[], dict[str, int]] = dict,
+        heaps: Callable[[], dict[str, int]] = dict,
         every: float = 10.0,
     ):
         super().__init__(daemon=True)
-        self.watched, self.summed, self.extra, self.every = watched, summed, extra, every
+        self.watched, self.summed, self.heaps, self.every = watched, summed, heaps, every
         self.series: dict[str, Series] = {}
         self.started = time.monotonic()
         self.stopping = threading.Event()
@@ -76,8 +80,8 @@ class Sampler(threading.Thread):
         for role, uss in totals.items():
             name = f"{role}es, summed USS"
             self.series.setdefault(name, Series(name, 0)).points.append((at, uss))
-        for name, size in self.extra().items():
-            self.series.setdefault(name, Series(name, 0)).points.append((at, size))
+        for name, size in self.heaps().items():
+            self.series.setdefault(name, Series(name, 0, collected=True)).points.append((at, size))
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -121,8 +125,23 @@ class Trend:
         return growth > max(10.0, 0.05 * self.last_mb)
 
 
+# The windows a heap's floor is read in: six make a trend with three in each half.
+FLOOR_WINDOWS = 6
+
+
+def floors(points: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The lowest sample of each of FLOOR_WINDOWS windows of the run (each at least a
+    minute), at its window's start."""
+    width = max(60.0, (points[-1][0] - points[0][0]) / FLOOR_WINDOWS)
+    lowest: dict[int, int] = {}
+    for at, size in points:
+        window = min(int((at - points[0][0]) // width), FLOOR_WINDOWS - 1)  # the last sample
+        lowest[window] = min(size, lowest.get(window, size))
+    return [(points[0][0] + window * width, size) for window, size in sorted(lowest.items())]
+
+
 def trend(series: Series) -> Trend:
-    points = series.points
+    points = floors(series.points) if series.collected else series.points
     half = points[len(points) // 2 :]
     return Trend(
         role=series.role,

@@ -205,7 +205,9 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
         "",
         "A process grows when, over the second half of the run, its RSS rose by more than "
         "10 MB and 5 % of its size (the first minutes fill caches, the JVM's heap and "
-        "PostgreSQL's shared buffers).",
+        "PostgreSQL's shared buffers). The JVM's heap in use rises and falls between "
+        "collections by design: it is judged by its floor, the lowest sample of each sixth of "
+        "the run (its samples are those six).",
         "",
         *_memory(trends),
         "",

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
@@ -34,6 +35,16 @@ def content_types_numbered(*, using: str = "default") -> dict[int, tuple[str, st
         pk: (app_label, model)
         for pk, app_label, model in ContentType.objects.using(using).values_list(
             "pk", "app_label", "model"
+        )
+    }
+
+
+def permissions_numbered(*, using: str = "default") -> dict[int, tuple[str, str, str]]:
+    """Every permission by number, with its natural key (codename, app label, model)."""
+    return {
+        pk: (codename, app_label, model)
+        for pk, codename, app_label, model in Permission.objects.using(using).values_list(
+            "pk", "codename", "content_type__app_label", "content_type__model"
         )
     }
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
@@ -29,12 +32,13 @@ from backups.manifest import (
 from backups.selectors import (
     content_types_numbered,
     migrations_applied,
+    permissions_numbered,
     portal_content_found,
     portal_version,
 )
 from backups.snapshots import database_snapshot
 from backups.tables import RowSerializer, backed_up_models, cleared_models
-from search.api import search_index_rebuild
+from search.api import search_caches_clear, search_index_rebuild
 
 ROWS_PER_QUERY = 2000
 
@@ -55,7 +59,9 @@ def _directory_prepare(directory: Path) -> bool:
     return True
 
 
-def _table_write(directory: Path, model: type[models.Model], using: str) -> BackupFile:
+def _table_write(
+    directory: Path, model: type[models.Model], using: str, serializer: RowSerializer
+) -> BackupFile:
     relative = f"{DATABASE_DIR}/{model._meta.label_lower}.jsonl"
     rows = 0
 
@@ -69,7 +75,7 @@ def _table_write(directory: Path, model: type[models.Model], using: str) -> Back
     path = directory / relative
     objects = counted(queryset.iterator(chunk_size=ROWS_PER_QUERY))
     with path.open("w", encoding="utf-8") as stream:
-        RowSerializer().serialize(objects, stream=stream)
+        serializer.serialize(objects, stream=stream)
     return BackupFile(path=relative, sha256=file_sha256(path), bytes=path.stat().st_size, rows=rows)
 
 
@@ -104,7 +110,12 @@ def portal_backup(*, directory: Path) -> Manifest:
         with database_snapshot(directory) as using:
             migrations = migrations_applied(using=using)
             content_types = content_types_numbered(using=using)
-            tables = [_table_write(directory, model, using) for model in backed_up_models()]
+            serializer = RowSerializer(
+                {ContentType: content_types, Permission: permissions_numbered(using=using)}
+            )
+            tables = [
+                _table_write(directory, model, using, serializer) for model in backed_up_models()
+            ]
         manifest = Manifest(
             portal_version=portal_version(migrations),
             vendor=connection.vendor,
@@ -201,25 +212,45 @@ def _content_type_renumbering(manifest: Manifest) -> dict[int, int]:
     }
 
 
+def _rows_insert(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert rows of one table as the backup holds them, many to a statement. Not through
+    save() nor bulk_create(): those would give auto_now fields the time of the restore, and
+    bulk_create() refuses a page type's table, whose parents' rows are files of their own.
+    Inserted raw, as Django loads fixtures, so no signal fires: what the receivers keep
+    (the admin's search index, the reference index, the search queue) is in the backup or
+    rebuilt after it, and the caches are cleared once the restore is committed."""
+    fields = model._meta.local_concrete_fields
+    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    for start in range(0, len(rows), batch):
+        model._base_manager._insert(rows[start : start + batch], fields=fields, raw=True)
+
+
 def _table_load(
     directory: Path, table: BackupFile, allowed: set[type], renumbering: dict[int, int]
 ) -> set[type[models.Model]]:
     loaded: set[type[models.Model]] = set()
     rows = 0
+    pending: list[models.Model] = []
     with (directory / table.path).open(encoding="utf-8") as stream:
         try:
             for item in serializers.deserialize("jsonl", stream):
-                model = type(item.object)
+                row = item.object
+                model = type(row)
                 if model not in allowed:
                     raise BackupError(f"{table.path}: rows of {model._meta.label}, not restored")
-                if isinstance(item.object, Revision) and isinstance(item.object.content, dict):
+                if isinstance(row, Revision) and isinstance(row.content, dict):
                     # A revision keeps its page's content type by number, as the source
                     # database numbered it.
-                    old = item.object.content.get("content_type")
-                    item.object.content["content_type"] = renumbering.get(old, old)
-                item.save()
+                    old = row.content.get("content_type")
+                    row.content["content_type"] = renumbering.get(old, old)
+                if pending and (type(pending[0]) is not model or len(pending) >= ROWS_PER_QUERY):
+                    _rows_insert(type(pending[0]), pending)
+                    pending = []
+                pending.append(row)
                 loaded.add(model)
                 rows += 1
+            if pending:
+                _rows_insert(type(pending[0]), pending)
         except (DeserializationError, DatabaseError) as error:
             raise BackupError(f"{table.path}: {error}") from error
     if rows != table.rows:
@@ -233,6 +264,14 @@ def _sequences_reset(loaded: set[type[models.Model]]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def _caches_clear() -> None:
+    """Every cache held what the replaced database said (Wagtail's sites and locales among
+    them), and the rows were written without the signals that would have cleared it."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    search_caches_clear()
 
 
 def portal_restore(*, directory: Path) -> RestoreReport:
@@ -261,6 +300,7 @@ def portal_restore(*, directory: Path) -> RestoreReport:
             # Raised as the transaction commits: a reference the rows do not satisfy.
             raise BackupError(f"the database refused the restored rows: {error}") from error
         raise
+    _caches_clear()
     return RestoreReport(
         rows=sum(table.rows or 0 for table in manifest.tables), media_files=len(copied)
     )

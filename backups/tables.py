@@ -13,11 +13,16 @@ by its natural key (app label and model, codename), since each database numbers 
 itself. The same files load into SQLite and PostgreSQL.
 """
 
+import datetime
+import json
+
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.jsonl import Serializer as JSONLinesSerializer
 from django.db import models
+from django.utils.timezone import is_aware
 
 # Made by `migrate` in every database, numbered by it: referred to by natural key.
 BY_NATURAL_KEY = (ContentType, Permission)
@@ -70,14 +75,51 @@ def cleared_models() -> list[type[models.Model]]:
     ]
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but with times to the microsecond, as the databases keep them:
+    Django's cuts them to the millisecond (JavaScript's precision), and a restored row
+    would differ from its original."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time) and not is_aware(o):
+            return o.isoformat()
+        return super().default(o)
+
+
 class RowSerializer(JSONLinesSerializer):
     """Django's JSON Lines serializer, writing natural keys for content types and permissions
     only (a page's natural key, its URL path, would change with its parent). Many-to-many
-    fields are skipped: their tables are backed up as tables of their own."""
+    fields are skipped: their tables are backed up as tables of their own.
+
+    The natural keys come from `natural_keys` (by model, then primary key), read once from
+    the snapshot: Django's serializer would load the related row of every reference, a query
+    per row (three for a reference index row)."""
+
+    def __init__(self, natural_keys: dict[type[models.Model], dict[int, tuple[str, ...]]]):
+        super().__init__()
+        self.natural_keys = natural_keys
+
+    def _init_options(self):
+        super()._init_options()
+        self.json_kwargs["cls"] = ExactJSONEncoder
 
     def handle_fk_field(self, obj, field):
-        self.use_natural_foreign_keys = field.remote_field.model in BY_NATURAL_KEY
-        super().handle_fk_field(obj, field)
+        keys = self.natural_keys.get(field.remote_field.model)
+        if keys is None:
+            super().handle_fk_field(obj, field)
+            return
+        pk = getattr(obj, field.get_attname())
+        self._current[field.name] = None if pk is None else keys[pk]
 
     def handle_m2m_field(self, obj, field):
         pass
+
+    def end_object(self, obj):
+        # The same line Django writes, but through json.dumps: Django's json.dump encodes
+        # in pure Python, several times slower than dumps' C encoder.
+        line = json.dumps(self.get_dump_object(obj), **self.json_kwargs)
+        self.stream.write(line + "\n")
+        self._current = None

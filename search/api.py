@@ -34,6 +34,7 @@ from search.backends.base import BackendUnavailable, SearchBackend
 from search.backends.base import CrossCounts as RawCrossCounts
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
+from search.cache import process_cache_clear
 from search.client import ENGINE_CLASSES, engine_configured, engine_get
 from search.facets import CROSS_FIELDS
 from search.indexing import index_rebuild
@@ -303,3 +304,9 @@ def search_index_rebuild() -> int | None:
     if engine_get(even_if_down=True) is None:
         return None
     return index_rebuild().count
+
+
+def search_caches_clear() -> None:
+    """Forget what this process keeps of the vocabulary and the organisations: after a
+    restore replaced them without a save() whose signal would have said so."""
+    process_cache_clear()

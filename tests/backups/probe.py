@@ -16,6 +16,7 @@ from wagtail.documents import get_document_model
 
 from accounts.selectors import user_for_bearer
 from entries.visibility import reader_for
+from organisations.models import Membership
 from search.api import SearchQuery, search_entries
 
 # Reader kind -> the user who is one (None: not signed in).
@@ -69,6 +70,17 @@ def _media() -> dict:
     return files
 
 
+def _members_since() -> dict:
+    """When each person joined each organisation (a date filled in when the membership
+    was made, which a restore must keep, not set anew)."""
+    return {
+        f"{membership.user.username}@{membership.organisation.slug}": (
+            membership.created_at.isoformat()
+        )
+        for membership in Membership.objects.select_related("user", "organisation")
+    }
+
+
 def portal_probe(*, password: str, codes: dict[str, str], api_token: str) -> dict:
     export = io.StringIO()
     call_command("export_entries", stdout=export)
@@ -78,6 +90,7 @@ def portal_probe(*, password: str, codes: dict[str, str], api_token: str) -> dic
         "sign_ins": _sign_ins(password, codes),
         "api_token_of": _token_user(api_token),
         "media": _media(),
+        "members_since": _members_since(),
     }
 
 

@@ -247,6 +247,13 @@ def test_uploaded_files_come_back_unchanged(round_trip):
     assert round_trip.restored["media"] == round_trip.expected["media"], round_trip.chain
 
 
+def test_members_keep_the_date_they_joined(round_trip):
+    assert len(round_trip.expected["members_since"]) == 2
+    assert round_trip.restored["members_since"] == round_trip.expected["members_since"], (
+        round_trip.chain
+    )
+
+
 def test_the_rebuilt_search_index_matches_the_restored_database(round_trip):
     if round_trip.drift is None:
         pytest.skip(f"no search engine answers at {ENGINE_URL}")

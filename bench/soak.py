@@ -254,7 +254,12 @@ def main() -> None:
                 ),
             ]
 
-        sampler = Sampler(watched, summed=("PostgreSQL process",), heaps=engine_heap)
+        sampler = Sampler(
+            watched,
+            summed=("PostgreSQL process",),
+            split=("OpenSearch JVM",),
+            heaps=engine_heap,
+        )
         sampler.start()
         stages, locust_commands = stages_run(args, port, plan, folder)
         sampler.stop()

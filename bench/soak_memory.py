@@ -7,14 +7,22 @@ size, summed: the RSS of a backend counts every page of the shared buffers it ha
 which grows for minutes without anything leaking. Heaps (the JVM's heap in use, from the
 engine's node stats) come from `heaps`; a garbage-collected heap rises and falls by design
 (a sawtooth), so its trend is that of its floor: the lowest sample of each sixth of the run
-(at least a minute), which a leak raises and a sawtooth shorter than that does not."""
+(at least a minute), which a leak raises and a sawtooth shorter than that does not.
+
+A process in `split` (the JVM) is sampled as two series, from /proc/<pid>/status: its
+anonymous memory (heap, pre-touched at start, and native memory: what a leak grows) and its
+file-backed memory (pages of mapped files, the index's segments: page cache the kernel may
+drop, which fills toward the mapped files' size and cannot pass it). The second is judged
+against that bound, read when sampling stops."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psutil
 
@@ -30,6 +38,8 @@ class Series:
     points: list[tuple[float, int]] = field(default_factory=list)
     # A garbage-collected heap: judged by its floor.
     collected: bool = False
+    # File-backed pages: judged against the size of the files mapped (bytes), not a trend.
+    mapped_bound: int | None = None
 
 
 def processes_with_children(
@@ -46,20 +56,41 @@ def processes_with_children(
         return []
 
 
+def resident_split(pid: int) -> tuple[int, int]:
+    """Anonymous and file-backed resident bytes of a process (Linux)."""
+    kilobytes = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile", "RssShmem"):
+            kilobytes[name] = int(value.split()[0])
+    return kilobytes["RssAnon"] * 1024, (kilobytes["RssFile"] + kilobytes["RssShmem"]) * 1024
+
+
+def mapped_files_size(process: psutil.Process) -> int:
+    """The summed size of the distinct files a process maps: the most its file-backed
+    resident memory can reach."""
+    paths = {region.path for region in process.memory_maps() if region.path.startswith("/")}
+    return sum(os.path.getsize(path) for path in paths if os.path.isfile(path))
+
+
 class Sampler(threading.Thread):
     """Samples the processes named by `watched` (role, process) every `every` seconds.
     Processes of a role in `summed` (PostgreSQL's backends, which come and go with the
-    connections) make one series, the sum of their RSS."""
+    connections) make one series, the sum of their RSS; processes of a role in `split` make
+    two, their anonymous and their file-backed memory."""
 
     def __init__(
         self,
         watched: Callable[[], list[tuple[str, psutil.Process]]],
         summed: tuple[str, ...] = (),
+        split: tuple[str, ...] = (),
         heaps: Callable[[], dict[str, int]] = dict,
         every: float = 10.0,
     ):
         super().__init__(daemon=True)
-        self.watched, self.summed, self.heaps, self.every = watched, summed, heaps, every
+        self.watched, self.summed, self.split = watched, summed, split
+        self.heaps, self.every = heaps, every
+        self.split_processes: dict[str, psutil.Process] = {}
         self.series: dict[str, Series] = {}
         self.started = time.monotonic()
         self.stopping = threading.Event()
@@ -72,10 +103,21 @@ class Sampler(threading.Thread):
                 if role in totals:
                     totals[role] += process.memory_full_info().uss
                     continue
-                rss = process.memory_info().rss
-            except psutil.Error:  # it ended between listing and reading: no sample
+                if role in self.split:
+                    anonymous, file_backed = resident_split(process.pid)
+                else:
+                    rss = process.memory_info().rss
+            except (psutil.Error, OSError):  # it ended between listing and reading: no sample
                 continue
             name = f"{role} (pid {process.pid})"
+            if role in self.split:
+                self.split_processes[f"{name}, file-backed"] = process
+                for part, size in (("anonymous", anonymous), ("file-backed", file_backed)):
+                    series = self.series.setdefault(
+                        f"{name}, {part}", Series(f"{name}, {part}", process.pid)
+                    )
+                    series.points.append((at, size))
+                continue
             self.series.setdefault(name, Series(name, process.pid)).points.append((at, rss))
         for role, uss in totals.items():
             name = f"{role}es, summed USS"
@@ -92,6 +134,11 @@ class Sampler(threading.Thread):
         self.stopping.set()
         self.join()
         self.sample()
+        for name, process in self.split_processes.items():
+            try:
+                self.series[name].mapped_bound = mapped_files_size(process)
+            except (psutil.Error, OSError):
+                continue
 
 
 def slope_per_minute(points: list[tuple[float, int]]) -> float:
@@ -117,10 +164,14 @@ class Trend:
     slope: float
     second_half_slope: float
     second_half_minutes: float
+    bound_mb: float | None = None
 
     @property
     def grows(self) -> bool:
-        """Growth over the second half above both 10 MB and 5 % of the process's size."""
+        """Growth over the second half above both 10 MB and 5 % of the process's size;
+        file-backed memory grows only past the files it maps."""
+        if self.bound_mb is not None:
+            return self.max_mb > self.bound_mb
         growth = self.second_half_slope * self.second_half_minutes
         return growth > max(10.0, 0.05 * self.last_mb)
 
@@ -152,4 +203,5 @@ def trend(series: Series) -> Trend:
         slope=slope_per_minute(points),
         second_half_slope=slope_per_minute(half),
         second_half_minutes=(half[-1][0] - half[0][0]) / 60,
+        bound_mb=None if series.mapped_bound is None else series.mapped_bound / MB,
     )

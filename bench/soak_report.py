@@ -104,9 +104,16 @@ def _memory(trends: list[Trend]) -> list[str]:
         lines.append(
             f"| {trend.role} | {trend.samples} | {trend.first_mb:.0f} | {trend.last_mb:.0f} | "
             f"{trend.max_mb:.0f} | {trend.slope:+.2f} | {trend.second_half_slope:+.2f} | "
-            f"{'GROWS' if trend.grows else 'flat'} |"
+            f"{_verdict(trend)} |"
         )
     return lines
+
+
+def _verdict(trend: Trend) -> str:
+    if trend.bound_mb is not None:
+        state = "PASSES" if trend.grows else "within"
+        return f"{state} the {trend.bound_mb:,.0f} MB of files it maps"
+    return "GROWS" if trend.grows else "flat"
 
 
 def _failures(stages: list[Stage]) -> list[str]:
@@ -207,7 +214,10 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
         "10 MB and 5 % of its size (the first minutes fill caches, the JVM's heap and "
         "PostgreSQL's shared buffers). The JVM's heap in use rises and falls between "
         "collections by design: it is judged by its floor, the lowest sample of each sixth of "
-        "the run (its samples are those six).",
+        "the run (its samples are those six). The JVM's heap is touched whole at start "
+        "(`-XX:+AlwaysPreTouch`) and its resident memory is read in two parts: anonymous "
+        "(heap and native memory, where a leak shows) and file-backed (pages of the index's "
+        "mapped segment files, page cache the kernel may drop, bounded by those files).",
         "",
         *_memory(trends),
         "",

@@ -29,6 +29,9 @@ ENGINE_ENV = {
     "ENGINE_PORT": str(ENGINE_PORT),
     "ENGINE_DATA_DIR": "/tmp/soak-engine",  # noqa: S108 — the soak's own node, apart from 9200's
     "ENGINE_HEAP": "-Xms2g -Xmx2g",
+    # The heap resident from the start: what the JVM's anonymous memory gains later is not
+    # heap pages touched for the first time (bench/soak_memory.py).
+    "ENGINE_JAVA_OPTS": "-XX:+AlwaysPreTouch",
 }
 
 

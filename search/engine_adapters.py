@@ -18,6 +18,10 @@ class EngineUnavailable(Exception):
     """The engine did not answer (refused, timed out, overloaded, index missing)."""
 
 
+class EngineTimedOut(EngineUnavailable):
+    """The engine took the request but did not answer within SEARCH_TIMEOUT: alive, busy."""
+
+
 class EngineError(Exception):
     """The engine answered with an error that retrying will not fix (a bad request)."""
 
@@ -140,7 +144,9 @@ class OpenSearchEngine:
         errors = self._errors
         try:
             return method(*args, **kwargs)
-        except (errors.ConnectionError, errors.ConnectionTimeout) as error:
+        except errors.ConnectionTimeout as error:
+            raise EngineTimedOut(str(error)) from error
+        except errors.ConnectionError as error:
             raise EngineUnavailable(str(error)) from error
         except errors.NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error
@@ -254,7 +260,9 @@ class ElasticsearchEngine:
 
         try:
             return method(*args, **kwargs).body
-        except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as error:
+        except elastic_transport.ConnectionTimeout as error:
+            raise EngineTimedOut(str(error)) from error
+        except elastic_transport.ConnectionError as error:
             raise EngineUnavailable(str(error)) from error
         except NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error

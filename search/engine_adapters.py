@@ -44,7 +44,10 @@ class Engine(Protocol):
     name: str
 
     def search(self, index: str, body: dict) -> dict: ...
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]: ...
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        """`patient`: with the bulk timeout (a rebuild's warm-up), not the search's."""
+        ...
+
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict: ...
     def index_document(self, index: str, doc_id: str, document: dict) -> None: ...
     def delete_document(self, index: str, doc_id: str) -> None: ...
@@ -164,12 +167,12 @@ class OpenSearchEngine:
             params={"filter_path": SEARCH_FILTER_PATH},
         )
 
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        params = {"filter_path": MSEARCH_FILTER_PATH}
+        if patient:
+            params["request_timeout"] = max(self.timeout, BULK_TIMEOUT_SECONDS)
         answer = self._call(
-            self.client.msearch,
-            index=index,
-            body=_msearch_lines(bodies),
-            params={"filter_path": MSEARCH_FILTER_PATH},
+            self.client.msearch, index=index, body=_msearch_lines(bodies), params=params
         )
         return _msearch_answers(answer)
 
@@ -280,9 +283,12 @@ class ElasticsearchEngine:
             filter_path=SEARCH_FILTER_PATH.split(","),
         )
 
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        client = self.client
+        if patient:
+            client = client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
         answer = self._call(
-            self.client.msearch,
+            client.msearch,
             index=index,
             searches=_msearch_lines(bodies),
             filter_path=MSEARCH_FILTER_PATH.split(","),

@@ -52,6 +52,7 @@ from soak_stack import (
     POSTGRES_PORT,
     POSTGRES_SCRIPT,
     PSQL,
+    EngineSlowLog,
     Service,
     engine_pid,
     gunicorn_start,
@@ -59,6 +60,7 @@ from soak_stack import (
     portal_environment,
     postgres_pid,
     queue_worker_start,
+    search_warnings,
 )
 
 RESULTS = ROOT / "bench" / "results" / "reliability.md"
@@ -153,9 +155,12 @@ def engine_heap() -> dict[str, int]:
     return {"OpenSearch JVM heap in use": node["jvm"]["mem"]["heap_used_in_bytes"]}
 
 
-def checks_after(env: dict[str, str], logs: list[Path]) -> Checks:
+def checks_after(
+    env: dict[str, str], logs: list[Path], slow_log: EngineSlowLog, folder: Path
+) -> Checks:
     """Nothing lost: the queue drained (the worker has its interval to finish), the index
-    the same as the database, and no error in the logs."""
+    the same as the database, and no error in the logs; with the search's warnings and the
+    engine's slow log, which say why a search was slow or failed."""
     from wagtail.models import Revision
 
     from entries.models import EntryPage
@@ -189,7 +194,21 @@ def checks_after(env: dict[str, str], logs: list[Path]) -> Checks:
         published_entries=len(published),
         revisions=Revision.objects.filter(object_id__in=[str(pk) for pk in published]).count(),
         server_errors=errors,
+        search_warnings=search_warnings(logs),
+        engine_slow_log=slow_log.lines(),
+        logs_kept=str(folder),
     )
+
+
+def _logs_only_kept(folder: Path) -> None:
+    """Remove the run's data (backup, SQLite copy, media), keeping its logs (gunicorn's, the
+    queue worker's, locust's): the report quotes some of their lines, they hold the rest."""
+    for path in folder.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.suffix != ".log":
+            path.unlink(missing_ok=True)
+    print(f"soak: the run's logs are kept in {folder}", flush=True)
 
 
 def main() -> None:
@@ -199,6 +218,7 @@ def main() -> None:
     postgres = Service(POSTGRES_SCRIPT)
     engine = Service(ENGINE_SCRIPT, ENGINE_ENV)
     env = portal_environment(args.database, folder)
+    slow_log = EngineSlowLog(args.database)
     record = Path(str(LOAD_RECORD).format(database=args.database))
     keep = args.keep or args.load_only
     data: list[str] = []
@@ -263,7 +283,7 @@ def main() -> None:
         sampler.start()
         stages, locust_commands = stages_run(args, port, plan, folder)
         sampler.stop()
-        checks = checks_after(env, [server_log, worker_log])
+        checks = checks_after(env, [server_log, worker_log], slow_log, folder)
         trends = sorted(
             (trend(series) for series in sampler.series.values() if len(series.points) >= 3),
             key=lambda item: item.role,
@@ -329,7 +349,7 @@ def main() -> None:
                 connections.close_all()
                 index_drop_all()
             database_drop(args.database)
-            shutil.rmtree(folder, ignore_errors=True)
+            _logs_only_kept(folder)
             engine.stop_if_ours()
             postgres.stop_if_ours()
         else:

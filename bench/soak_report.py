@@ -10,6 +10,9 @@ from pathlib import Path
 
 from soak_memory import Trend
 
+# Log lines copied into the report, of each kind; the rest are in the kept logs.
+LINES_SHOWN = 30
+
 
 @dataclass(frozen=True)
 class Row:
@@ -67,6 +70,12 @@ class Checks:
     published_entries: int
     revisions: int
     server_errors: list[str]
+    # The portal's warnings about its search (engine down or timed out, fallback budget
+    # exceeded, warm-up failed) and the engine's slow log lines of this run: the cause of a
+    # slow or failed search, not left to guessing.
+    search_warnings: list[str] = field(default_factory=list)
+    engine_slow_log: list[str] = field(default_factory=list)
+    logs_kept: str = ""
 
 
 def _stages(stages: list[Stage]) -> list[str]:
@@ -205,6 +214,23 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
         *(
             ["", "Server log errors:", "", "```", *checks.server_errors[:20], "```"]
             if checks.server_errors
+            else []
+        ),
+        "",
+        "## Slow and failed searches",
+        "",
+        f"- the portal's search warnings: {len(checks.search_warnings)}",
+        f"- the engine's search slow log (query ≥ 2 s, fetch ≥ 1 s): "
+        f"{len(checks.engine_slow_log)} lines",
+        *([f"- the run's logs are kept in `{checks.logs_kept}`"] if checks.logs_kept else []),
+        *(
+            ["", "```", *checks.search_warnings[:LINES_SHOWN], "```"]
+            if checks.search_warnings
+            else []
+        ),
+        *(
+            ["", "```", *checks.engine_slow_log[:LINES_SHOWN], "```"]
+            if checks.engine_slow_log
             else []
         ),
         "",

@@ -7,6 +7,7 @@ end only when this run started them; the database and the index are the soak's o
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -33,6 +34,72 @@ ENGINE_ENV = {
     # heap pages touched for the first time (bench/soak_memory.py).
     "ENGINE_JAVA_OPTS": "-XX:+AlwaysPreTouch",
 }
+
+
+# The engine's search slow log: a query or fetch phase past these is written to
+# <node>/logs/*_index_search_slowlog.log, with its index and body.
+SLOW_LOG_SETTINGS = {
+    "index.search.slowlog.threshold.query.warn": "2s",
+    "index.search.slowlog.threshold.fetch.warn": "1s",
+}
+SLOW_LOG_GLOB = "**/logs/*_index_search_slowlog.log"
+# The portal's log lines about its search that explain a slow or failed search.
+SEARCH_WARNING_MARKS = (
+    "search engine unavailable",
+    "search engine timed out",
+    "search fallback budget exceeded",
+    "could not be warmed up",
+)
+
+
+def _engine_put(path: str, body: dict) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", ENGINE_PORT, timeout=30)
+    connection.request("PUT", path, json.dumps(body), headers={"Content-Type": "application/json"})
+    answer = connection.getresponse()
+    text = answer.read().decode()
+    if answer.status >= 300:
+        raise SystemExit(f"the engine refused PUT {path}: {answer.status} {text}")
+
+
+class EngineSlowLog:
+    """The engine's search slow log for the soak's indices: switched on for every index of
+    the prefix (an index template, so the restore's rebuild has it from its creation, and
+    the indices already there), and read from where it stood when the run began."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        _engine_put(
+            f"/_index_template/{prefix}-slow-log",
+            {
+                "index_patterns": [f"{prefix}-*"],
+                "priority": 1,
+                "template": {"settings": SLOW_LOG_SETTINGS},
+            },
+        )
+        _engine_put(f"/{prefix}-*/_settings?allow_no_indices=true", SLOW_LOG_SETTINGS)
+        self.offsets = {path: path.stat().st_size for path in self._files()}
+
+    def _files(self) -> list[Path]:
+        return sorted(Path(ENGINE_ENV["ENGINE_DATA_DIR"]).glob(SLOW_LOG_GLOB))
+
+    def lines(self) -> list[str]:
+        """This run's slow log lines about the soak's indices."""
+        found = []
+        for path in self._files():
+            with path.open("rb") as log:
+                log.seek(self.offsets.get(path, 0))
+                text = log.read().decode("utf-8", errors="replace")
+            found += [line for line in text.splitlines() if f"[{self.prefix}-" in line]
+        return found
+
+
+def search_warnings(logs: list[Path]) -> list[str]:
+    return [
+        f"{log.name}: {line.rstrip()}"
+        for log in logs
+        for line in log.read_text("utf-8", errors="replace").splitlines()
+        if any(mark in line for mark in SEARCH_WARNING_MARKS)
+    ]
 
 
 def _answers(script: Path, extra_env: dict | None = None) -> bool:

@@ -24,7 +24,13 @@ from portal.openapi import (
     PortalAPI,
     entry_import_openapi,
 )
-from search.api import SearchParameterError, search_entries, search_query_from_params
+from search.api import (
+    RETRY_BUSY_SECONDS,
+    SearchBusy,
+    SearchParameterError,
+    search_entries,
+    search_query_from_params,
+)
 
 api = PortalAPI(
     title="Online exit work practices",
@@ -157,7 +163,14 @@ def search(request):
         query = search_query_from_params(dict(request.GET.lists()))
     except SearchParameterError as error:
         return JsonResponse({"detail": str(error), "parameter": error.parameter}, status=400)
-    return search_entries(reader=reader, query=query).as_contract()
+    try:
+        return search_entries(reader=reader, query=query).as_contract()
+    except SearchBusy:
+        return JsonResponse(
+            {"detail": _("The search is busy. Please try again in a minute.")},
+            status=503,
+            headers={"Retry-After": str(RETRY_BUSY_SECONDS)},
+        )
 
 
 def _contract_file(name: str) -> FileResponse:

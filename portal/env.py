@@ -67,6 +67,8 @@ class Environment:
     search_engine: str
     search_index_prefix: str
     search_timeout: float
+    # Seconds the database may take to answer a search in place of a configured engine.
+    search_fallback_timeout: float
     # None when BASE_URL is not set: production refuses to start then.
     base_url: str | None
     # Reverse proxies whose X-Forwarded-For is believed (login throttling counts by address).
@@ -92,6 +94,12 @@ def read_environment() -> Environment:
         search_timeout = float(os.environ.get("SEARCH_TIMEOUT", "5"))
     except ValueError as error:
         raise ConfigurationError("SEARCH_TIMEOUT must be a number of seconds") from error
+    try:
+        search_fallback_timeout = float(os.environ.get("SEARCH_FALLBACK_TIMEOUT", "10"))
+    except ValueError as error:
+        raise ConfigurationError("SEARCH_FALLBACK_TIMEOUT must be a number of seconds") from error
+    if search_fallback_timeout < 0:
+        raise ConfigurationError("SEARCH_FALLBACK_TIMEOUT must not be negative")
     return Environment(
         debug=_bool("DEBUG", False),
         secret_key=os.environ.get("SECRET_KEY") or None,
@@ -102,6 +110,7 @@ def read_environment() -> Environment:
         search_engine=search_engine,
         search_index_prefix=os.environ.get("SEARCH_INDEX_PREFIX", "portal").strip() or "portal",
         search_timeout=search_timeout,
+        search_fallback_timeout=search_fallback_timeout,
         base_url=os.environ.get("BASE_URL", "").rstrip("/") or None,
         trusted_proxies=_networks("TRUSTED_PROXIES"),
         media_root=Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"),

@@ -289,6 +289,10 @@ SEARCH_OPENAPI = {
         },
         400: _error_response("A parameter is invalid; `parameter` names it."),
         401: UNAUTHORISED,
+        503: _error_response(
+            "The engine did not answer and the database could not answer in time: "
+            "try again after Retry-After seconds."
+        ),
     },
 }
 

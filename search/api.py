@@ -13,7 +13,9 @@ Each call picks its backend once (search/backends/): the engine when SEARCH_URL 
 it answers, else the database; an engine that fails during the call hands it to the
 database, and the results say engine="database" and, when an engine is configured,
 engine_down=True (what pages tell their readers). Nothing here raises because the engine is
-down; invalid parameters raise SearchParameterError.
+down; invalid parameters raise SearchParameterError, and SearchBusy says that the database,
+answering for a configured engine, did not answer within SEARCH_FALLBACK_TIMEOUT (pages
+answer 503 with Retry-After, RETRY_BUSY_SECONDS).
 
 Translation groups (an entry and its translations, entries/translations.py): the API's search
 returns every version, as its contract says; the search page, its feed, the counts of the
@@ -27,11 +29,14 @@ import dataclasses
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
+from django.conf import settings
+
 from entries.models import EntryPage
 from entries.selectors import translation_versions
 from entries.visibility import Reader
-from search.backends.base import BackendUnavailable, SearchBackend
+from search.backends.base import BackendUnavailable, SearchBackend, SearchBusy
 from search.backends.base import CrossCounts as RawCrossCounts
+from search.backends.budget import within_budget
 from search.backends.database import DatabaseBackend
 from search.backends.engine import EngineBackend
 from search.cache import process_cache_clear
@@ -77,6 +82,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "PARAMETERS",
+    "RETRY_BUSY_SECONDS",
     "SORTS",
     "Completion",
     "CrossCounts",
@@ -85,6 +91,7 @@ __all__ = [
     "Figures",
     "SearchHit",
     "SearchParameterError",
+    "SearchBusy",
     "SearchQuery",
     "SearchResults",
     "CROSS_FIELDS",
@@ -103,17 +110,23 @@ __all__ = [
 ENGINE_NAMES = (*ENGINE_CLASSES, DatabaseBackend.name)
 
 T = TypeVar("T")
+# What a page answering SearchBusy tells the reader to wait (Retry-After), in seconds.
+RETRY_BUSY_SECONDS = 60
 _DATABASE = DatabaseBackend()
 
 
 def _answer(call: Callable[[SearchBackend], T]) -> T:
-    """What the engine answers, if one is configured and answers; else the database."""
+    """What the engine answers, if one is configured and answers; else the database. In
+    place of a configured engine the database answers within SEARCH_FALLBACK_TIMEOUT, else
+    SearchBusy; without an engine it is the portal's search, unbounded."""
     engine = engine_get()
     if engine is not None:
         try:
             return call(EngineBackend(engine))
         except BackendUnavailable:
             pass
+    if engine_configured():
+        return within_budget(lambda: call(_DATABASE), seconds=settings.SEARCH_FALLBACK_TIMEOUT)
     return call(_DATABASE)
 
 

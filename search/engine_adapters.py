@@ -18,6 +18,10 @@ class EngineUnavailable(Exception):
     """The engine did not answer (refused, timed out, overloaded, index missing)."""
 
 
+class EngineTimedOut(EngineUnavailable):
+    """The engine took the request but did not answer within SEARCH_TIMEOUT: alive, busy."""
+
+
 class EngineError(Exception):
     """The engine answered with an error that retrying will not fix (a bad request)."""
 
@@ -40,7 +44,10 @@ class Engine(Protocol):
     name: str
 
     def search(self, index: str, body: dict) -> dict: ...
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]: ...
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        """`patient`: with the bulk timeout (a rebuild's warm-up), not the search's."""
+        ...
+
     def bulk(self, operations: list[dict], *, refresh: bool = False) -> dict: ...
     def index_document(self, index: str, doc_id: str, document: dict) -> None: ...
     def delete_document(self, index: str, doc_id: str) -> None: ...
@@ -140,7 +147,9 @@ class OpenSearchEngine:
         errors = self._errors
         try:
             return method(*args, **kwargs)
-        except (errors.ConnectionError, errors.ConnectionTimeout) as error:
+        except errors.ConnectionTimeout as error:
+            raise EngineTimedOut(str(error)) from error
+        except errors.ConnectionError as error:
             raise EngineUnavailable(str(error)) from error
         except errors.NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error
@@ -158,12 +167,12 @@ class OpenSearchEngine:
             params={"filter_path": SEARCH_FILTER_PATH},
         )
 
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        params = {"filter_path": MSEARCH_FILTER_PATH}
+        if patient:
+            params["request_timeout"] = max(self.timeout, BULK_TIMEOUT_SECONDS)
         answer = self._call(
-            self.client.msearch,
-            index=index,
-            body=_msearch_lines(bodies),
-            params={"filter_path": MSEARCH_FILTER_PATH},
+            self.client.msearch, index=index, body=_msearch_lines(bodies), params=params
         )
         return _msearch_answers(answer)
 
@@ -254,7 +263,9 @@ class ElasticsearchEngine:
 
         try:
             return method(*args, **kwargs).body
-        except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as error:
+        except elastic_transport.ConnectionTimeout as error:
+            raise EngineTimedOut(str(error)) from error
+        except elastic_transport.ConnectionError as error:
             raise EngineUnavailable(str(error)) from error
         except NotFoundError as error:
             raise EngineUnavailable(f"not found: {error}") from error
@@ -272,9 +283,12 @@ class ElasticsearchEngine:
             filter_path=SEARCH_FILTER_PATH.split(","),
         )
 
-    def msearch(self, index: str, bodies: list[dict]) -> list[dict]:
+    def msearch(self, index: str, bodies: list[dict], *, patient: bool = False) -> list[dict]:
+        client = self.client
+        if patient:
+            client = client.options(request_timeout=max(self.timeout, BULK_TIMEOUT_SECONDS))
         answer = self._call(
-            self.client.msearch,
+            client.msearch,
             index=index,
             searches=_msearch_lines(bodies),
             filter_path=MSEARCH_FILTER_PATH.split(","),

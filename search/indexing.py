@@ -22,6 +22,7 @@ from search.engine_adapters import Engine, EngineError
 from search.entry_documents import DocumentBuilder, entries_for_index
 from search.models import PendingIndexUpdate
 from search.queue import index_queue_process
+from search.warmup import index_warm_up
 
 # Entries read and sent per bulk request, and bulk requests in flight at once.
 BULK_CHUNK = 1000
@@ -90,11 +91,14 @@ class RebuildReport:
     index: str
     count: int
     removed: list[str]
+    # The typical searches run on the new index before the alias pointed at it.
+    warm_up_searches: int
 
 
 def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
-    """Build a new index from the database, make it durable, then point the alias at it in
-    one atomic step and drop the old ones: searches see the old index until the new one is
+    """Build a new index from the database, make it durable, warm it up with typical
+    searches (search/warmup.py), then point the alias at it in one atomic step and drop the
+    old ones: searches see the old index until the new one is
     full, and an engine that crashes meanwhile leaves the alias on the old one."""
     engine = engine_get(even_if_down=True)
     if engine is None:
@@ -112,6 +116,7 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
         # under async durability is otherwise in no commit and maybe in no synced translog,
         # and a crash of the engine soon after would leave the alias on an empty index.
         engine.flush(index)
+        warmed = index_warm_up(engine, index)
     except Exception:
         engine.delete_index(index)
         raise
@@ -127,7 +132,7 @@ def index_rebuild(*, chunk_size: int = BULK_CHUNK) -> RebuildReport:
     stale = [name for name in engine.indices_matching(f"{alias}-*") if name != index]
     for name in stale:
         engine.delete_index(name)
-    return RebuildReport(index=index, count=count, removed=stale)
+    return RebuildReport(index=index, count=count, removed=stale, warm_up_searches=warmed)
 
 
 def synonyms_reload() -> list[str]:

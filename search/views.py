@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from entries.visibility import reader_for
 from search.api import (
     PARAMETERS,
+    RETRY_BUSY_SECONDS,
+    SearchBusy,
     SearchParameterError,
     autocomplete,
     query_recognised,
@@ -99,7 +101,14 @@ def search_page(request):
     # link of the page carries them, and a padded q would be copied into each.
     words = [("q", query.text)] if query.text else []
     params = words + [(key, value) for key, value in params if key != "q"]
-    results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
+    try:
+        results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
+    except SearchBusy:
+        # The form keeps the words and the filters: trying again is one click.
+        context.update(query=query, params=params, busy=True)
+        response = render(request, "search/search.html", context, status=503)
+        response["Retry-After"] = str(RETRY_BUSY_SECONDS)
+        return response
     facets = [
         {
             "name": facet.name,
@@ -148,10 +157,22 @@ def _hint(completion) -> str:
     return gettext("filter: %(facet)s") % {"facet": _heading(completion.facet)}
 
 
+def _busy_text() -> str:
+    return gettext("The search is busy. Please try again in a minute.")
+
+
 def search_autocomplete(request):
-    completions = autocomplete(
-        reader=reader_for(request.user), prefix=request.GET.get("q", ""), language=get_language()
-    )
+    try:
+        completions = autocomplete(
+            reader=reader_for(request.user),
+            prefix=request.GET.get("q", ""),
+            language=get_language(),
+        )
+    except SearchBusy:
+        # search.js shows no suggestions on an error; the search itself may still answer.
+        return JsonResponse(
+            {"detail": _busy_text()}, status=503, headers={"Retry-After": str(RETRY_BUSY_SECONDS)}
+        )
     count = len(completions)
     return JsonResponse(
         {
@@ -206,7 +227,16 @@ class SearchFeed(Feed):
                 % {"parameter": error.parameter, "message": error.message},
                 content_type="text/plain; charset=utf-8",
             )
-        return super().__call__(request, *args, **kwargs)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except SearchBusy:
+            # Feed readers honour Retry-After and keep the entries they already have.
+            return HttpResponse(
+                _busy_text(),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+                headers={"Retry-After": str(RETRY_BUSY_SECONDS)},
+            )
 
     def get_object(self, request):
         query = _feed_query(request)

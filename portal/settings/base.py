@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.middleware.ApiCallerHeadersMiddleware",
+    "portal.middleware.SearchBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "entries.middleware.VisibleRedirectMiddleware",
@@ -136,6 +137,7 @@ SEARCH_URL = ENV.search_url
 SEARCH_ENGINE = ENV.search_engine
 SEARCH_INDEX_PREFIX = ENV.search_index_prefix
 SEARCH_TIMEOUT = ENV.search_timeout
+SEARCH_FALLBACK_TIMEOUT = ENV.search_fallback_timeout
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 LOGGING["root"]["level"] = "INFO"  # noqa: F405
+# Each line says when: a slow or failed request is then found beside the engine's logs.
+LOGGING["formatters"] = {"timed": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}}  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = "timed"  # noqa: F405
 
 # --- Accounts (accounts/) ---
 # Login throttling counts attempts by the client's address: set TRUSTED_PROXIES to the

@@ -24,6 +24,11 @@ class BackendUnavailable(Exception):
     database answers instead."""
 
 
+class SearchBusy(Exception):
+    """The database, answering in place of a configured engine, did not answer within
+    SEARCH_FALLBACK_TIMEOUT: the reader is asked to try again shortly."""
+
+
 class SearchBackend(Protocol):
     # What SearchResults.engine says: "opensearch", "elasticsearch" or "database".
     name: str

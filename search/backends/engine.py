@@ -29,7 +29,13 @@ from search.builders import (
 )
 from search.client import alias_name, engine_mark_down
 from search.documents import facet_value_key
-from search.engine_adapters import Engine, EngineError, EngineUnavailable, QueryTooLarge
+from search.engine_adapters import (
+    Engine,
+    EngineError,
+    EngineTimedOut,
+    EngineUnavailable,
+    QueryTooLarge,
+)
 from search.facets import cross_counts_from_aggregations, facet_counts_from_aggregations
 from search.fields import TEXT_FIELDS
 from search.labels import facet_values
@@ -117,6 +123,14 @@ class EngineBackend:
                 answer = self.engine.msearch(alias_name(), body)
             else:
                 answer = self.engine.search(alias_name(), body)
+        except EngineTimedOut as error:
+            # A timeout is a busy engine, not a dead one: it stays up, and the next request
+            # asks it again. Marking it down would send every reader for the next seconds to
+            # the database, far slower at a large collection, while the engine's caches
+            # stay cold; this one request falls back within SEARCH_FALLBACK_TIMEOUT. A
+            # refused connection (below) is a dead node: one failure, then the database.
+            logger.warning("search engine timed out, using the database once: %s", error)
+            raise BackendUnavailable from error
         except EngineUnavailable as error:
             engine_mark_down(error)
             raise BackendUnavailable from error

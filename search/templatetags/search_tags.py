@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 
 from entries.models import EntryPage
 from entries.visibility import Reader
-from search.api import SearchHit, related_entries
+from search.api import SearchBusy, SearchHit, related_entries
 from vocabulary.facets import Assessment
 
 register = template.Library()
@@ -37,5 +37,9 @@ def similar_entries(entry: EntryPage, reader: Reader, *linked: list[EntryPage]) 
     """Entries like this one (more like this) that the reader may see, other than those the
     page already links (its related entries, its translations)."""
     named = {(other.organisation.slug, other.slug) for entries in linked for other in entries}
-    hits = related_entries(reader=reader, entry=entry, size=SIMILAR_ENTRIES + len(named))
+    try:
+        hits = related_entries(reader=reader, entry=entry, size=SIMILAR_ENTRIES + len(named))
+    except SearchBusy:
+        # The entry is what its reader came for: shown without suggestions, never a 503.
+        return []
     return [hit for hit in hits if (hit.organisation, hit.id) not in named][:SIMILAR_ENTRIES]

@@ -1,25 +1,30 @@
-"""Search benchmark: indexing throughput and search latency, engine and database.
+"""Search benchmark: how close the portal stays to its engine's floor, and how its cost
+grows with the collection, measured side by side in one run (issue #14: ratios, not
+absolute times, on a shared machine where the load generator competes with the engine).
 
-    .venv/bin/python bench/search_bench.py [--entries 10000] [--engine-url URL]
-        [--requests 400] [--database-requests 40] [--workers 3] [--output PATH]
+    .venv/bin/python bench/search_bench.py [--entries 10000 100000] [--engine-url URL]
+        [--database PATH ...] [--requests 400] [--workers 3] [--output PATH]
 
-What it does, in a throwaway SQLite database and under the index prefix "bench":
+For each collection size, in a throwaway SQLite database and under the index prefix
+"bench":
 
 1. Loads the vocabulary and the seed + demo entries through the real import (real Wagtail
    pages), adds member organisations up to 50 through the real service, then generates the
-   remaining entries (en/fr/de text recombined from the demo entries' sentences and the
-   vocabulary's labels, random terms, visibility mostly public), written with bulk inserts
-   into the page tables (bench/corpus.py, bench/load_entries.py).
-2. Builds the index with the real `index_rebuild` (database read, `entry_document`, bulk
-   requests, alias swap), three times (`--indexing-runs`), and reports entries per second of
-   each and of the median one, and the time spent in bulk calls (bench/index_timing.py).
-3. Starts gunicorn twice on 127.0.0.1 (portal with SEARCH_URL set; portal with it unset,
-   i.e. the database fallback) and measures GET /api/v1/search/ for a fixed mix of queries
-   at concurrency 1 and 8, plus the same request bodies sent straight to the engine
-   (the floor; a query that finds nothing sends its "did you mean" body too, as the portal
-   does). Bounded request loops over keep-alive connections (bench/portal_server.py,
+   remaining entries (text drawn with Zipf's law from the demo entries' words, the
+   vocabulary's labels and a general word list of each language; random terms, visibility
+   mostly public), written with bulk inserts into the page tables (bench/corpus.py,
+   bench/load_entries.py); or reuses the database of an earlier `--keep` run
+   (`--database`, one per size).
+2. Builds the index with the real `index_rebuild` (`--indexing-runs`, for the record).
+3. The floor (bench/floor.py): each query of a mix sent straight to the engine as the
+   portal's full search and as a bare relevance query on the same words, in turn.
+4. Starts gunicorn on 127.0.0.1 (portal with SEARCH_URL set) and measures
+   GET /api/v1/search/ for a mix of queries at concurrency 1 and 8, and the requests the
+   portal sends the engine for such queries sent straight to it; and, unless
+   `--skip-database-fallback`, the portal without an engine (the database search).
+   Bounded request loops over keep-alive connections (bench/portal_server.py,
    bench/queries.py, bench/load_generation.py).
-4. Writes bench/results/search.md (bench/report.py).
+5. Writes bench/results/search.md (bench/report.py): one table of ratios for the run.
 
 Not a test: a measurement. The load generator runs on the same machine as the engine and
 the portal, so at concurrency 8 all three share the cores; the report says how many.
@@ -38,27 +43,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus import Corpus
+from floor import floor_measure
 from index_timing import IndexingResult, index_timed
 from load_entries import entries_insert_generated
 from load_generation import Measured, Request, load
 from portal_server import Portal
-from portal_setup import (
-    ROOT,
-    django_setup,
-    fixture_entries_load,
-    fixture_entries_read,
-)
+from portal_setup import ROOT, django_setup, fixture_entries_load, fixture_entries_read
 from queries import KIND_SHARES, mix_requests, query_mix
 from report import (
     ENGINE_DIRECT,
     PORTAL_DATABASE,
     PORTAL_ENGINE,
-    kind_rows,
+    SizeRun,
     latency_row,
     load_average,
     report_text,
     report_write,
-    target_rows,
 )
 
 RESULTS = ROOT / "bench" / "results" / "search.md"
@@ -69,36 +69,48 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument(
+        "--entries", type=int, nargs="+", default=[10_000, 100_000], help="collection sizes"
+    )
     parser.add_argument(
         "--engine-url", default=os.environ.get("SEARCH_URL") or "http://127.0.0.1:9200"
     )
     parser.add_argument("--requests", type=int, default=400, help="per engine/portal run")
+    parser.add_argument("--floor-requests", type=int, default=300, help="queries of the floor")
     parser.add_argument("--database-requests", type=int, default=40, help="per fallback run")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--indexing-runs", type=int, default=3, help="rebuilds measured (the median counts)"
-    )
+    parser.add_argument("--indexing-runs", type=int, default=1, help="rebuilds measured")
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--keep", action="store_true", help="keep the database and index")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and index")
     parser.add_argument(
         "--database",
         type=Path,
-        help="reuse the SQLite database of an earlier --keep run (same --entries): "
-        "skips generating entries",
+        nargs="+",
+        help="reuse the SQLite databases of an earlier --keep run (one per --entries, in "
+        "the same order): skips generating entries",
     )
     parser.add_argument(
         "--skip-database-fallback",
         action="store_true",
         help="do not measure the database fallback (it takes seconds per request)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.database and len(args.database) != len(args.entries):
+        parser.error("--database needs one path per --entries size")
+    return args
+
+
+def database_use(path: Path) -> None:
+    """Point Django's default connection at another SQLite file: the sizes of one run are
+    measured by one process, whose Django is set up once."""
+    from django.db import connections
+
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = str(path)
 
 
 def indexing_runs(count: int) -> list[IndexingResult]:
-    # Rebuilds of the same entries vary by a fifth from one run to the next on a shared
-    # machine: the median of several is the figure, every run is listed.
     runs = []
     for _ in range(count):
         runs.append(index_timed())
@@ -113,7 +125,8 @@ def indexing_runs(count: int) -> list[IndexingResult]:
 def latency_runs(
     args: argparse.Namespace, corpus: Corpus, plan: list[tuple[str, str, int, int]], notes
 ) -> tuple[list[str], dict[tuple[str, int], Measured]]:
-    """Each target of the plan at concurrency 1 and 8, after a warm-up."""
+    """Each target of the plan at concurrency 1 and 8, after a warm-up; each run its own
+    draw of queries, so that no cache answers a query asked before."""
     rows: list[str] = []
     measured: dict[tuple[str, int], Measured] = {}
     rng = random.Random(args.seed)
@@ -136,6 +149,67 @@ def latency_runs(
     return rows, measured
 
 
+def size_measure(
+    args: argparse.Namespace, size: int, database: Path, reused: bool, folder: Path
+) -> SizeRun:
+    """One collection size: the data, the index, the floor and the latency runs."""
+    database_use(database)
+    notes: list[str] = [f"- load average at start: {load_average()}"]
+    started = time.perf_counter()
+    if reused:
+        # What importing the entries would have loaded (the interchange schema, its
+        # validators): a rebuild run after an import finds them loaded.
+        import entries.interchange  # noqa: F401
+
+        real = fixture_entries_read()
+    else:
+        real = fixture_entries_load()
+        entries_insert_generated(max(0, size - len(real)), Corpus.build(real), args.seed)
+    from django.db import connection
+
+    corpus = Corpus.build(real)
+    connection.close()
+    setup_seconds = time.perf_counter() - started
+    generated = max(0, size - len(real))
+    print(f"database: {len(real)} imported + {generated} generated in {setup_seconds:.0f} s")
+
+    runs = indexing_runs(args.indexing_runs)
+    engine = urlsplit(args.engine_url)
+    # The floor first, on a node whose caches hold no query of the mix yet.
+    floor_mix = query_mix(corpus, random.Random(args.seed + size), args.floor_requests)
+    floor = floor_measure(engine.hostname, engine.port, floor_mix)
+    print(f"floor: full / bare {floor.ratio():.2f}", flush=True)
+    servers: list[Portal] = []
+    try:
+        with_engine = Portal(database, args.engine_url, args.workers, folder / "portal.log", PREFIX)
+        servers.append(with_engine)
+        plan = [
+            (ENGINE_DIRECT, engine.hostname, engine.port, args.requests),
+            (PORTAL_ENGINE, "127.0.0.1", with_engine.port, args.requests),
+        ]
+        if not args.skip_database_fallback:
+            fallback = Portal(database, None, args.workers, folder / "fallback.log", PREFIX)
+            servers.append(fallback)
+            plan.append((PORTAL_DATABASE, "127.0.0.1", fallback.port, args.database_requests))
+        rows, measured = latency_runs(args, corpus, plan, notes)
+    finally:
+        for server in servers:
+            server.stop()
+    notes.append(f"- load average at end: {load_average()}")
+    return SizeRun(
+        entries=runs[0].count,
+        real=len(real),
+        generated=generated,
+        setup_seconds=None if reused else setup_seconds,
+        corpus=corpus.description(),
+        indexing=runs,
+        floor=floor,
+        rows=rows,
+        measured=measured,
+        notes=notes,
+    )
+
+
 def main() -> None:
     args = arguments()
     command = (
@@ -144,51 +218,20 @@ def main() -> None:
         else " ".join([".venv/bin/python", "bench/search_bench.py", *sys.argv[1:]])
     )
     folder = Path(tempfile.mkdtemp(prefix="search-bench-"))
-    database = args.database.resolve() if args.database else folder / "bench.sqlite3"
-    django_setup(database, args.engine_url, PREFIX)
-    notes: list[str] = [f"- load average at start: {load_average()}"]
-    servers: list[Portal] = []
+    databases = (
+        [path.resolve() for path in args.database]
+        if args.database
+        else [folder / f"bench-{size}.sqlite3" for size in args.entries]
+    )
+    # The bench and its portals wait for a busy engine rather than fall back to the
+    # database: a shared machine's engine may take seconds to create an index.
+    os.environ.setdefault("SEARCH_TIMEOUT", "60")
+    django_setup(databases[0], args.engine_url, PREFIX)
+    sizes: list[SizeRun] = []
     try:
-        started = time.perf_counter()
-        if args.database:
-            # What importing the entries would have loaded (the interchange schema, its
-            # validators): a rebuild run after an import finds them loaded.
-            import entries.interchange  # noqa: F401
-
-            real = fixture_entries_read()
-            generated = max(0, args.entries - len(real))
-        else:
-            real = fixture_entries_load()
-            generated = max(0, args.entries - len(real))
-            entries_insert_generated(generated, Corpus.build(real), args.seed)
-        from django.db import connection
-
-        connection.close()
-        setup_seconds = time.perf_counter() - started
-        print(f"database: {len(real)} imported + {generated} generated in {setup_seconds:.0f} s")
-
-        runs = indexing_runs(args.indexing_runs)
-        indexing = sorted(runs, key=lambda run: run.rate)[len(runs) // 2]
-
-        log = folder / "portal.log"
-        with_engine = Portal(database, args.engine_url, args.workers, log, PREFIX)
-        servers.append(with_engine)
-        log = folder / "fallback.log"
-        without_engine = Portal(database, None, args.workers, log, PREFIX)
-        servers.append(without_engine)
-        engine = urlsplit(args.engine_url)
-        plan = [
-            (ENGINE_DIRECT, engine.hostname, engine.port, args.requests),
-            (PORTAL_ENGINE, "127.0.0.1", with_engine.port, args.requests),
-            (PORTAL_DATABASE, "127.0.0.1", without_engine.port, args.database_requests),
-        ]
-        if args.skip_database_fallback:
-            plan.pop()
-        rows, measured = latency_runs(args, Corpus.build(real), plan, notes)
-        targets = target_rows(indexing, measured)
+        for size, database in zip(args.entries, databases, strict=True):
+            sizes.append(size_measure(args, size, database, bool(args.database), folder))
     finally:
-        for server in servers:
-            server.stop()
         if not args.keep:
             from search.indexing import index_drop_all
 
@@ -200,20 +243,8 @@ def main() -> None:
         else:
             print(f"kept: {folder}")
 
-    notes.append(f"- load average at end: {load_average()}")
     report = report_text(
-        command=command,
-        workers=args.workers,
-        engine_url=args.engine_url,
-        notes=notes,
-        real=len(real),
-        generated=generated,
-        setup_seconds=None if args.database else setup_seconds,
-        runs=runs,
-        indexing=indexing,
-        targets=targets,
-        rows=rows,
-        kinds=kind_rows(measured),
+        command=command, workers=args.workers, engine_url=args.engine_url, sizes=sizes
     )
     report_write(args.output, report)
     print(report)

@@ -205,9 +205,14 @@ def size_section(size: SizeRun) -> list[str]:
         f"organisation 5 %; {ORGANISATIONS} organisations), written with bulk inserts into "
         f"the page tables (bench/load_entries.py) {made}. Their words (bench/corpus.py): "
         f"{size.corpus}. Every document is built by the real `DocumentBuilder` during the "
-        "real `index_rebuild`: "
-        + ", ".join(
-            f"{run.count:,} in {run.seconds:.1f} s ({run.rate:,.0f}/s)" for run in size.indexing
+        "real `index_rebuild`"
+        + (
+            ": "
+            + ", ".join(
+                f"{run.count:,} in {run.seconds:.1f} s ({run.rate:,.0f}/s)" for run in size.indexing
+            )
+            if size.indexing
+            else ", by an earlier run with `--keep` (`--indexing-runs 0`)"
         )
         + ".",
         "",

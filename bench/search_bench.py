@@ -80,7 +80,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--database-requests", type=int, default=40, help="per fallback run")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--indexing-runs", type=int, default=1, help="rebuilds measured")
+    parser.add_argument(
+        "--indexing-runs",
+        type=int,
+        default=1,
+        help="rebuilds measured; 0: search the index an earlier --keep run left",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the databases and index")
     parser.add_argument(
@@ -108,6 +113,14 @@ def database_use(path: Path) -> None:
 
     connections["default"].close()
     connections["default"].settings_dict["NAME"] = str(path)
+
+
+def entries_indexed() -> int:
+    from search import client
+
+    engine = client.engine_get(even_if_down=True)
+    answer = engine.search(client.alias_name(), {"size": 0, "track_total_hits": True})
+    return answer["hits"]["total"]["value"]
 
 
 def indexing_runs(count: int) -> list[IndexingResult]:
@@ -149,11 +162,30 @@ def latency_runs(
     return rows, measured
 
 
+def index_prefix_use(size: int) -> str:
+    """Each size its own index (prefix "bench-<size>"), so that a kept one can be searched
+    again without a rebuild (--indexing-runs 0)."""
+    from django.conf import settings
+
+    settings.SEARCH_INDEX_PREFIX = f"{PREFIX}-{size}"
+    return settings.SEARCH_INDEX_PREFIX
+
+
+def index_drop() -> None:
+    from search.indexing import index_drop_all
+
+    try:
+        index_drop_all()
+    except Exception as error:  # noqa: BLE001 — the report matters more
+        print(f"could not drop the bench index: {error}", file=sys.stderr)
+
+
 def size_measure(
     args: argparse.Namespace, size: int, database: Path, reused: bool, folder: Path
 ) -> SizeRun:
     """One collection size: the data, the index, the floor and the latency runs."""
     database_use(database)
+    prefix = index_prefix_use(size)
     notes: list[str] = [f"- load average at start: {load_average()}"]
     started = time.perf_counter()
     if reused:
@@ -175,29 +207,32 @@ def size_measure(
 
     runs = indexing_runs(args.indexing_runs)
     engine = urlsplit(args.engine_url)
+    indexed = runs[0].count if runs else entries_indexed()
     # The floor first, on a node whose caches hold no query of the mix yet.
     floor_mix = query_mix(corpus, random.Random(args.seed + size), args.floor_requests)
     floor = floor_measure(engine.hostname, engine.port, floor_mix)
     print(f"floor: full / bare {floor.ratio():.2f}", flush=True)
     servers: list[Portal] = []
     try:
-        with_engine = Portal(database, args.engine_url, args.workers, folder / "portal.log", PREFIX)
+        with_engine = Portal(database, args.engine_url, args.workers, folder / "portal.log", prefix)
         servers.append(with_engine)
         plan = [
             (ENGINE_DIRECT, engine.hostname, engine.port, args.requests),
             (PORTAL_ENGINE, "127.0.0.1", with_engine.port, args.requests),
         ]
         if not args.skip_database_fallback:
-            fallback = Portal(database, None, args.workers, folder / "fallback.log", PREFIX)
+            fallback = Portal(database, None, args.workers, folder / "fallback.log", prefix)
             servers.append(fallback)
             plan.append((PORTAL_DATABASE, "127.0.0.1", fallback.port, args.database_requests))
         rows, measured = latency_runs(args, corpus, plan, notes)
     finally:
         for server in servers:
             server.stop()
+        if not args.keep:
+            index_drop()
     notes.append(f"- load average at end: {load_average()}")
     return SizeRun(
-        entries=runs[0].count,
+        entries=indexed,
         real=len(real),
         generated=generated,
         setup_seconds=None if reused else setup_seconds,
@@ -233,12 +268,6 @@ def main() -> None:
             sizes.append(size_measure(args, size, database, bool(args.database), folder))
     finally:
         if not args.keep:
-            from search.indexing import index_drop_all
-
-            try:
-                index_drop_all()
-            except Exception as error:  # noqa: BLE001 — the report matters more
-                print(f"could not drop the bench index: {error}", file=sys.stderr)
             shutil.rmtree(folder, ignore_errors=True)
         else:
             print(f"kept: {folder}")

@@ -47,6 +47,8 @@ class Floor:
         shares = sorted(
             m / self.visible for m, k in zip(self.matched, self.kinds, strict=True) if k == kind
         )
+        if not shares:
+            return (float("nan"),) * 3
         return shares[0], statistics.median(shares), shares[-1]
 
 

@@ -275,9 +275,10 @@ def report_text(*, command: str, workers: int, engine_url: str, sizes: list[Size
             "did-you-mean for a 0-result query) against the same words matched in the "
             "entry's whole text, top 10 with an exact total, no aggregation, no highlight "
             "(bench/floor.py), each query sent both ways in turn. (2): the API against the "
-            "same kind of requests sent straight to the engine, each its own draw of "
-            "queries (no cache answers a query twice). Anonymous caller (public entries "
-            "only).",
+            "requests it sends the engine, sent straight to it, each connection "
+            "alternating the two (bench/paired.py), every request a query of its own (no "
+            "cache answers a query twice). (7): the API's requests per second, in the "
+            "paired runs. Anonymous caller (public entries only).",
             "",
             "## What the queries match",
             "",

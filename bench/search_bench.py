@@ -18,12 +18,12 @@ For each collection size, in a throwaway SQLite database and under the index pre
 2. Builds the index with the real `index_rebuild` (`--indexing-runs`, for the record).
 3. The floor (bench/floor.py): each query of a mix sent straight to the engine as the
    portal's full search and as a bare relevance query on the same words, in turn.
-4. Starts gunicorn on 127.0.0.1 (portal with SEARCH_URL set) and measures
-   GET /api/v1/search/ for a mix of queries at concurrency 1 and 8, and the requests the
-   portal sends the engine for such queries sent straight to it; and, unless
-   `--skip-database-fallback`, the portal without an engine (the database search).
-   Bounded request loops over keep-alive connections (bench/portal_server.py,
-   bench/queries.py, bench/load_generation.py).
+4. Starts gunicorn on 127.0.0.1 (portal with SEARCH_URL set) and measures, side by side
+   (bench/paired.py: each connection alternates the two), GET /api/v1/search/ for a mix of
+   queries and the requests the portal sends the engine for other queries of the same mix
+   sent straight to it, at concurrency 1 and 8; and, unless `--skip-database-fallback`,
+   the portal without an engine (the database search). Keep-alive connections
+   (bench/portal_server.py, bench/queries.py, bench/load_generation.py).
 5. Writes bench/results/search.md (bench/report.py): one table of ratios for the run.
 
 Not a test: a measurement. The load generator runs on the same machine as the engine and
@@ -47,6 +47,7 @@ from floor import floor_measure
 from index_timing import IndexingResult, index_timed
 from load_entries import entries_insert_generated
 from load_generation import Measured, Request, load
+from paired import paired_load
 from portal_server import Portal
 from portal_setup import ROOT, django_setup, fixture_entries_load, fixture_entries_read
 from queries import KIND_SHARES, mix_requests, query_mix
@@ -136,28 +137,45 @@ def indexing_runs(count: int) -> list[IndexingResult]:
 
 
 def latency_runs(
-    args: argparse.Namespace, corpus: Corpus, plan: list[tuple[str, str, int, int]], notes
+    args: argparse.Namespace, corpus: Corpus, targets: dict[str, tuple[str, int]], notes
 ) -> tuple[list[str], dict[tuple[str, int], Measured]]:
-    """Each target of the plan at concurrency 1 and 8, after a warm-up; each run its own
-    draw of queries, so that no cache answers a query asked before."""
+    """The portal and the engine requests it makes, side by side (bench/paired.py), and
+    the database fallback if asked, at concurrency 1 and 8, after a warm-up; every request
+    a query of its own, so that no cache answers a query asked before."""
     rows: list[str] = []
     measured: dict[tuple[str, int], Measured] = {}
     rng = random.Random(args.seed)
-    for name, host, port, total in plan:
-        direct = name == ENGINE_DIRECT
 
-        def requests_for(count: int, direct: bool = direct) -> list[Request]:
-            portal_requests, engine_requests = mix_requests(query_mix(corpus, rng, count))
-            return engine_requests if direct else portal_requests
+    def requests_for(count: int) -> tuple[list[Request], list[Request]]:
+        portal, _ = mix_requests(query_mix(corpus, rng, count))
+        _, engine = mix_requests(query_mix(corpus, rng, count))
+        return portal, engine
 
-        warm_up = requests_for(len(KIND_SHARES))  # other queries than those measured
-        load(host, port, warm_up, 1, len(warm_up))
-        for concurrency in (1, 8):
-            notes.append(f"- load average before {name} c={concurrency}: {load_average()}")
-            count = max(total, concurrency)
-            result = load(host, port, requests_for(count), concurrency, count)
+    def paired(count: int, concurrency: int) -> dict[str, Measured]:
+        portal, engine = requests_for(count)
+        return paired_load(
+            {
+                PORTAL_ENGINE: (*targets[PORTAL_ENGINE], portal),
+                ENGINE_DIRECT: (*targets[ENGINE_DIRECT], engine),
+            },
+            concurrency,
+        )
+
+    paired(len(KIND_SHARES), 1)  # warm-up, with other queries than those measured
+    for concurrency in (1, 8):
+        notes.append(f"- load average before the paired run c={concurrency}: {load_average()}")
+        for name, result in paired(max(args.requests, concurrency), concurrency).items():
             measured[(name, concurrency)] = result
             rows.append(latency_row(name, concurrency, result))
+            print(rows[-1], flush=True)
+    if PORTAL_DATABASE in targets:
+        host, port = targets[PORTAL_DATABASE]
+        for concurrency in (1, 8):
+            count = max(args.database_requests, concurrency)
+            portal, _ = requests_for(count)
+            result = load(host, port, portal, concurrency, count)
+            measured[(PORTAL_DATABASE, concurrency)] = result
+            rows.append(latency_row(PORTAL_DATABASE, concurrency, result))
             print(rows[-1], flush=True)
     return rows, measured
 
@@ -216,15 +234,15 @@ def size_measure(
     try:
         with_engine = Portal(database, args.engine_url, args.workers, folder / "portal.log", prefix)
         servers.append(with_engine)
-        plan = [
-            (ENGINE_DIRECT, engine.hostname, engine.port, args.requests),
-            (PORTAL_ENGINE, "127.0.0.1", with_engine.port, args.requests),
-        ]
+        targets = {
+            ENGINE_DIRECT: (engine.hostname, engine.port),
+            PORTAL_ENGINE: ("127.0.0.1", with_engine.port),
+        }
         if not args.skip_database_fallback:
             fallback = Portal(database, None, args.workers, folder / "fallback.log", prefix)
             servers.append(fallback)
-            plan.append((PORTAL_DATABASE, "127.0.0.1", fallback.port, args.database_requests))
-        rows, measured = latency_runs(args, corpus, plan, notes)
+            targets[PORTAL_DATABASE] = ("127.0.0.1", fallback.port)
+        rows, measured = latency_runs(args, corpus, targets, notes)
     finally:
         for server in servers:
             server.stop()

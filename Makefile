@@ -34,9 +34,9 @@ postgres:
 postgres-stop:
 	bash scripts/postgres.sh stop
 
-# Search benchmark and relevance report (bench/results/). BENCH_ENTRIES=100000 for the
-# full-size run; SEARCH_URL points at another engine than the one `make engine` starts.
-BENCH_ENTRIES ?= 10000
+# Search benchmark and relevance report (bench/results/). BENCH_ENTRIES: the collection
+# sizes of one run; SEARCH_URL points at another engine than the one `make engine` starts.
+BENCH_ENTRIES ?= 10000 100000
 bench: setup
 	if [ -z "$$SEARCH_URL" ]; then bash search/engine/engine.sh start; fi
 	.venv/bin/python bench/search_bench.py --entries $(BENCH_ENTRIES)

@@ -57,7 +57,8 @@ class Portal:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        # The first answer loads every app: minutes on a busy shared machine.
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

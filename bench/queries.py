@@ -51,9 +51,10 @@ FACETED = ("domains", "formats", "approaches", "target_groups", "ideologies", "p
 
 
 def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str, dict]]:
-    """`total` different queries in the shares of KIND_SHARES: words and vocabulary labels
-    of the demo entries in their languages, facet values of the vocabulary, typos made by
-    dropping or swapping letters, and words that exist nowhere."""
+    """`total` different queries in the shares of KIND_SHARES: words of the corpus drawn as
+    its text draws them (bench/corpus.py) and vocabulary labels, in their languages; facet
+    values of the vocabulary; typos made by dropping or swapping letters; and words that
+    exist nowhere."""
     from vocabulary.models import Term
 
     values: dict[str, list[str]] = {}
@@ -63,10 +64,18 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
     def language() -> str:
         return rng.choices(("en", "fr", "de"), weights=(2, 1, 1))[0]
 
+    def distinct_words(lang: str, count: int) -> list[str]:
+        chosen: list[str] = []
+        while len(chosen) < count:
+            word = corpus.query_word(rng, lang)
+            if word not in chosen:
+                chosen.append(word)
+        return chosen
+
     def words(lang: str) -> str:
         if rng.random() < 0.5:
-            return f"{rng.choice(corpus.labels[lang])} {rng.choice(corpus.words[lang])}".lower()
-        return " ".join(rng.sample(corpus.words[lang], 2))
+            return f"{rng.choice(corpus.labels[lang])} {corpus.query_word(rng, lang)}".lower()
+        return " ".join(distinct_words(lang, 2))
 
     def selections(count: int) -> dict:
         chosen = {}
@@ -82,7 +91,7 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
 
     def question(lang: str) -> str:
         label = rng.choice(corpus.labels[lang]).lower()
-        first, second, third = rng.sample(corpus.words[lang], 3)
+        first, second, third = distinct_words(lang, 3)
         return rng.choice(QUESTION_FRAMES[lang]).format(label, first, second, third)
 
     def nonsense() -> str:
@@ -91,12 +100,10 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
     make = {
         "text": lambda: {"q": words(language())},
         "question": lambda: {"q": question(language())},
-        "text+2 facets": lambda: {"q": rng.choice(corpus.words[language()]), **selections(2)},
+        "text+2 facets": lambda: {"q": corpus.query_word(rng, language()), **selections(2)},
         "facets only": lambda: selections(rng.choice((2, 3))),
         "typo": lambda: {
-            "q": " ".join(
-                typo(word) for word in rng.sample(corpus.words[language()], rng.choice((1, 2)))
-            )
+            "q": " ".join(typo(word) for word in distinct_words(language(), rng.choice((1, 2))))
         },
         "0-result": lambda: {"q": f"{nonsense()} {nonsense()}"},
     }
@@ -113,25 +120,47 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
     return mix
 
 
-def mix_requests(mix: list[tuple[str, dict]]) -> tuple[list[Request], list[Request]]:
-    """The mix as portal requests and as the engine requests the portal sends for them."""
+def query_of(params: dict):
+    """The portal's SearchQuery for the parameters of an API request."""
+    from search.query import search_query_from_params
+
+    return search_query_from_params(
+        {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    )
+
+
+def engine_bodies(kind: str, params: dict) -> list[tuple[str, bytes]]:
+    """The requests the portal's search API sends the engine for these parameters, as it
+    builds them (search/backends/engine.py): the informative words, the language factors,
+    hits and counts in one _msearch; for a query that finds nothing, the did-you-mean
+    body too."""
+    import dataclasses
+
     from entries.visibility import ANONYMOUS
     from search.builders import did_you_mean_body, search_bodies
     from search.client import alias_name
-    from search.query import search_query_from_params
+    from search.languages import language_boosts
+    from search.matching import Vocabulary
+    from search.query import text_bounded
 
     index = f"/{alias_name()}"
+    query = query_of(params)
+    bounded = text_bounded(query.text, Vocabulary.load().words)
+    asked = dataclasses.replace(query, text=bounded) if bounded != query.text else query
+    bodies = search_bodies(ANONYMOUS, asked, boosts=language_boosts(query.text))
+    lines = "".join(f"{{}}\n{json.dumps(body)}\n" for body in bodies)
+    requests = [(f"{index}/_msearch", lines.encode())]
+    if kind == "0-result":
+        did_you_mean = did_you_mean_body(ANONYMOUS, asked)
+        requests.append((f"{index}/_search", json.dumps(did_you_mean).encode()))
+    return requests
+
+
+def mix_requests(mix: list[tuple[str, dict]]) -> tuple[list[Request], list[Request]]:
+    """The mix as portal requests and as the engine requests the portal sends for them."""
     portal, engine = [], []
     for kind, params in mix:
         portal.append(Request(kind, "GET", "/api/v1/search/?" + urlencode(params, doseq=True)))
-        query = search_query_from_params(
-            {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-        )
-        lines = "".join(f"{{}}\n{json.dumps(body)}\n" for body in search_bodies(ANONYMOUS, query))
-        bodies = [(f"{index}/_msearch", lines.encode())]
-        if kind == "0-result":
-            bodies.append(
-                (f"{index}/_search", json.dumps(did_you_mean_body(ANONYMOUS, query)).encode())
-            )
-        engine.append(Request(kind, "POST", f"{index}/_msearch", bodies))
+        bodies = engine_bodies(kind, params)
+        engine.append(Request(kind, "POST", bodies[0][0], bodies))
     return portal, engine

@@ -8,10 +8,12 @@ import json
 import os
 import platform
 import statistics
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from floor import Floor
 from index_timing import IndexingResult
 from load_entries import ORGANISATIONS
 from load_generation import Measured
@@ -77,6 +79,106 @@ def latency_row(name: str, c: int, measured: Measured) -> str:
     )
 
 
+@dataclass
+class SizeRun:
+    """What one collection size of a run measured."""
+
+    entries: int
+    real: int
+    generated: int
+    setup_seconds: float | None  # None: the database of an earlier run, reused
+    corpus: str
+    indexing: list[IndexingResult]
+    floor: Floor
+    rows: list[str]
+    measured: dict[tuple[str, int], Measured]
+    notes: list[str]
+
+    def overhead(self, concurrency: int) -> float:
+        portal = self.measured[(PORTAL_ENGINE, concurrency)].percentile(0.5)
+        return portal / self.measured[(ENGINE_DIRECT, concurrency)].percentile(0.5)
+
+    def throughput_gain(self) -> float:
+        rate = {}
+        for c in (1, 8):
+            measured = self.measured[(PORTAL_ENGINE, c)]
+            rate[c] = len(measured.timings) / measured.seconds
+        return rate[8] / rate[1]
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def target_rows(sizes: list[SizeRun]) -> list[str]:
+    """Each ratio of issue #14 this bench measures: target, figure per size, verdict."""
+
+    def row(measure: str, target: str, figures: list[float], ok) -> str:
+        cells = " | ".join(f"{figure:.2f}" for figure in figures)
+        return f"| {measure} | {target} | {cells} | {_verdict(all(map(ok, figures)))} |"
+
+    rows = [
+        row(
+            "(1) full search / bare relevance query, straight to the engine, p50",
+            "≤ 2.0",
+            [size.floor.ratio() for size in sizes],
+            lambda r: r <= 2.0,
+        ),
+        *(
+            row(
+                f"(2) portal API p50 / the engine requests it makes p50, c={c}",
+                "≤ 1.15",
+                [size.overhead(c) for size in sizes],
+                lambda r: r <= 1.15,
+            )
+            for c in (1, 8)
+        ),
+        row(
+            "(7) throughput c=8 / c=1, portal API",
+            "≥ 1.6",
+            [size.throughput_gain() for size in sizes],
+            lambda r: r >= 1.6,
+        ),
+    ]
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        growth = large.measured[(PORTAL_ENGINE, 1)].percentile(0.5) / small.measured[
+            (PORTAL_ENGINE, 1)
+        ].percentile(0.5)
+        blanks = " | ".join("" for _ in sizes[1:])
+        rows.append(
+            f"| (7) portal API p50 at {large.entries:,} / at {small.entries:,}, c=1 | ≤ 4 | "
+            f"{growth:.2f} | {blanks} | {_verdict(growth <= 4)} |"
+        )
+    return rows
+
+
+def share_rows(sizes: list[SizeRun]) -> list[str]:
+    """Per kind of query, the share of the entries the caller may see that it matched."""
+    rows = []
+    for kind, _ in KIND_SHARES:
+        cells = []
+        for size in sizes:
+            low, median, high = size.floor.share_matched(kind)
+            cells.append(f"{median:.1%} ({low:.1%}–{high:.1%})")
+        rows.append(f"| {kind} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def floor_rows(size: SizeRun) -> list[str]:
+    """Per kind of query: the full search and the bare one, milliseconds at the median."""
+    floor = size.floor
+    rows = []
+    for kind in [None, *(kind for kind, _ in KIND_SHARES)]:
+        rows.append(
+            f"| {kind or 'all'} | {floor.median(floor.full, kind):.1f} | "
+            f"{floor.median(floor.bare, kind):.1f} | {floor.ratio(kind):.2f} | "
+            f"{floor.median(floor.full_took, kind):.0f} | "
+            f"{floor.median(floor.bare_took, kind):.0f} |"
+        )
+    return rows
+
+
 def kind_rows(measured: dict[tuple[str, int], Measured]) -> list[str]:
     """The median per kind of query at concurrency 1, per latency run."""
     rows = []
@@ -89,60 +191,59 @@ def kind_rows(measured: dict[tuple[str, int], Measured]) -> list[str]:
     return rows
 
 
-def target_rows(indexing: IndexingResult, measured: dict[tuple[str, int], Measured]) -> list[str]:
-    """Each target of the search work, what was measured, and whether it was met."""
-    direct, portal, fallback = (
-        measured[(ENGINE_DIRECT, 1)],
-        measured[(PORTAL_ENGINE, 1)],
-        measured.get((PORTAL_DATABASE, 1)),
-    )
-    overhead = portal.percentile(0.5) / direct.percentile(0.5)
-    faceted = [
-        fallback.percentile(0.5, kind) / portal.percentile(0.5, kind)
-        if fallback is not None
-        else float("nan")
-        for kind in ("facets only", "text+2 facets")
+def size_section(size: SizeRun) -> list[str]:
+    """The absolute figures of one collection size, for the record."""
+    if size.setup_seconds is None:
+        made = "by an earlier run with `--keep`, reused here with `--database`"
+    else:
+        made = f"in {size.setup_seconds:.0f} s"
+    return [
+        f"### {size.entries:,} entries",
+        "",
+        f"{size.real} real entries imported from the fixtures and {size.generated:,} "
+        f"generated ones (en 50 %, fr 25 %, de 25 %; public 80 %, members 15 %, "
+        f"organisation 5 %; {ORGANISATIONS} organisations), written with bulk inserts into "
+        f"the page tables (bench/load_entries.py) {made}. Their words (bench/corpus.py): "
+        f"{size.corpus}. Every document is built by the real `DocumentBuilder` during the "
+        "real `index_rebuild`"
+        + (
+            ": "
+            + ", ".join(
+                f"{run.count:,} in {run.seconds:.1f} s ({run.rate:,.0f}/s)" for run in size.indexing
+            )
+            if size.indexing
+            else ", by an earlier run with `--keep` (`--indexing-runs 0`)"
+        )
+        + ".",
+        "",
+        *size.notes,
+        "",
+        f"The floor, {len(size.floor.kinds)} queries, each sent in turn as the full search "
+        "and as the bare query (median ms; `took`: the engine's own, summed over a full "
+        "search's requests):",
+        "",
+        "| kind | full | bare | full / bare | full took | bare took |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *floor_rows(size),
+        "",
+        "| target | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s "
+        "| engine took p50 ms | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        *size.rows,
+        "",
+        "Median per kind of query at concurrency 1 (ms):",
+        "",
+        "| kind | engine direct | portal, engine | portal, database fallback |",
+        "| --- | --- | --- | --- |",
+        *kind_rows(size.measured),
+        "",
     ]
-    p95 = measured[(PORTAL_ENGINE, 8)].percentile(0.95)
-    # What a question costs next to keywords: both through the portal on the engine.
-    question = portal.percentile(0.5, "question") / portal.percentile(0.5, "text")
-
-    def verdict(ok: bool, measured: bool = True) -> str:
-        if not measured:
-            return "not measured (--skip-database-fallback)"
-        return "met" if ok else "**missed**"
-
-    targets = [
-        f"| indexing (index_rebuild, median) | ≥ 2,000 entries/s | {indexing.rate:,.0f}/s | "
-        f"{verdict(indexing.rate >= 2000)} |",
-        f"| search API p95, concurrency 8 | < 100 ms | {p95:.1f} ms | {verdict(p95 < 100)} |",
-        f"| portal p50 / engine p50 (c=1) | < 1.5 | {overhead:.2f} | {verdict(overhead < 1.5)} |",
-        f"| question p50 / keywords p50, portal on the engine (c=1) | ≤ 2 | {question:.2f} | "
-        f"{verdict(question <= 2)} |",
-        f"| database p50 / engine p50, facets only (c=1) | ≥ 10 | {faceted[0]:.1f} | "
-        f"{verdict(faceted[0] >= 10, fallback is not None)} |",
-        f"| database p50 / engine p50, text + 2 facets (c=1) | ≥ 10 | {faceted[1]:.1f} | "
-        f"{verdict(faceted[1] >= 10, fallback is not None)} |",
-    ]
-    return [row.replace("| nan |", "| — |") for row in targets]
 
 
-def report_text(
-    *,
-    command: str,
-    workers: int,
-    engine_url: str,
-    notes: list[str],
-    real: int,
-    generated: int,
-    setup_seconds: float | None,
-    runs: list[IndexingResult],
-    indexing: IndexingResult,
-    targets: list[str],
-    rows: list[str],
-    kinds: list[str],
-) -> str:
-    """The report; setup_seconds is None when the database of an earlier run was reused."""
+def report_text(*, command: str, workers: int, engine_url: str, sizes: list[SizeRun]) -> str:
+    """The report: one table of ratios for the run, then the absolute figures."""
+    heads = " | ".join(f"{size.entries:,}" for size in sizes)
+    rules = " | ".join("---" for _ in sizes)
     return "\n".join(
         [
             "# Search benchmark",
@@ -156,7 +257,6 @@ def report_text(
             f"- portal: gunicorn, {workers} sync workers, settings `portal.settings.test` "
             "(DEBUG off), SQLite database; the load generator (Python threads, keep-alive "
             "connections) runs on the same cores",
-            *notes,
             "",
             "## Command",
             "",
@@ -164,61 +264,47 @@ def report_text(
             command,
             "```",
             "",
-            "## Data",
+            "## Ratios (issue #14), this run",
             "",
-            f"{indexing.count:,} entries: {real} real entries imported from the fixtures "
-            f"and {generated:,} generated ones (en 50 %, fr 25 %, de 25 %; public 80 %, members "
-            f"15 %, organisation 5 %; {ORGANISATIONS} organisations), written with bulk "
-            "inserts into the page tables (see bench/load_entries.py), "
-            + (
-                "by an earlier run with `--keep`, reused here with `--database`"
-                if setup_seconds is None
-                else f"in {setup_seconds:.0f} s"
-            )
-            + ". Every document is built by the real `DocumentBuilder` "
-            "during the real `index_rebuild`.",
+            f"| measure | target | {heads} | |",
+            f"| --- | --- | {rules} | --- |",
+            *target_rows(sizes),
             "",
-            "## Targets",
+            "(1): the requests the portal's search API sends the engine (hits with "
+            "highlights, typo tolerance and phrase rescoring; the counts of every facet; "
+            "did-you-mean for a 0-result query) against the same words matched in the "
+            "entry's whole text, top 10 with an exact total, no aggregation, no highlight "
+            "(bench/floor.py), each query sent both ways in turn. (2): the API against the "
+            "requests it sends the engine, sent straight to it, each connection "
+            "alternating the two (bench/paired.py), every request a query of its own (no "
+            "cache answers a query twice). (7): the API's requests per second, in the "
+            "paired runs. Anonymous caller (public entries only).",
             "",
-            "| measure | target | measured | |",
-            "| --- | --- | --- | --- |",
-            *targets,
-            "",
-            f"Indexing, {len(runs)} rebuilds: "
-            + ", ".join(f"{run.rate:,.0f}/s" for run in runs)
-            + f"; the median one: {indexing.count:,} entries in {indexing.seconds:.1f} s; "
-            f"bulk requests to the engine took {indexing.bulk_seconds:.1f} s in all "
-            "(summed over the requests in flight at once, so it may exceed the elapsed "
-            "time; the database reads and document building overlap with them).",
-            "",
-            "## Latency",
+            "## What the queries match",
             "",
             "Query mix: "
-            + ", ".join(f"{kind} {share}/10" for kind, share in KIND_SHARES)
-            + "; every request a different query, drawn from the demo entries' words and "
-            "vocabulary labels in their languages (en 2 : fr 1 : de 1), facet values of the "
-            "vocabulary, typos (a letter dropped or two swapped) and made-up words, so that "
-            "no engine or portal cache answers a repeated request. Each target and "
-            "concurrency gets its own draw, after a warm-up with other queries. Examples of "
-            "the shapes: "
+            + ", ".join(
+                f"{kind} {share}/{sum(s for _, s in KIND_SHARES)}" for kind, share in KIND_SHARES
+            )
+            + "; every request a different query: words drawn from the corpus as its text "
+            "draws them (Zipf's law, words of 5 letters or more), vocabulary labels, in their "
+            "languages (en 2 : fr 1 : de 1), facet values of the vocabulary, typos (a letter "
+            "dropped or two swapped) and made-up words. Examples of the shapes: "
             + "; ".join(
                 f"{kind} `{urlencode(params, doseq=True)}`" for kind, params in QUERY_EXAMPLES
             )
-            + ". Anonymous caller (public entries only). `engine direct` sends the request "
-            "the portal builds for the query to `_msearch` (hits and counts; for a 0-result "
-            "query the did-you-mean body to `_search` too, as the portal does).",
+            + ".",
             "",
-            "| target | concurrency | requests | p50 ms | p95 ms | p99 ms | req/s "
-            "| engine took p50 ms | errors |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-            *rows,
+            "Share of the entries the caller may see that a query matches (median, and the "
+            "smallest–largest of the floor's queries):",
             "",
-            "Median per kind of query at concurrency 1 (ms):",
+            f"| kind | {heads} |",
+            f"| --- | {rules} |",
+            *share_rows(sizes),
             "",
-            "| kind | engine direct | portal, engine | portal, database fallback |",
-            "| --- | --- | --- | --- |",
-            *kinds,
+            "## Absolute times (for the record)",
             "",
+            *(line for size in sizes for line in size_section(size)),
         ]
     )
 

@@ -173,7 +173,8 @@ class EngineBackend:
         build = functools.partial(
             search_bodies, grouped=grouped, boosts=language_boosts(query.text)
         )
-        asked, (hits, counts) = self._ask_bounded(build, reader, query)
+        asked, answers = self._ask_bounded(build, reader, query)
+        hits, counts = answers[0], answers[-1]  # one answer when the hits carry the counts
         count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
         suggestion = None
         if count == 0 and query.text:

@@ -25,16 +25,25 @@ PUBLIC_ONLY = {"terms": {"visibility": ["public"]}}
 pytestmark = pytest.mark.usefixtures("portal_db")
 
 
-def test_a_search_is_one_request_of_hits_then_counts():
-    query = SearchQuery(text="chat")
+def test_a_search_with_a_selection_is_one_request_of_hits_then_counts():
+    query = SearchQuery(text="chat", filters={"formats": ("chat",)})
     assert search_bodies(ANONYMOUS, query) == [
         hits_body(ANONYMOUS, query),
         counts_body(ANONYMOUS, query),
     ]
 
 
+def test_without_a_selection_the_hits_body_carries_the_counts():
+    # The hits and the counts cover the same entries: the words are matched once.
+    query = SearchQuery(text="chat")
+    (body,) = search_bodies(ANONYMOUS, query)
+    hits = hits_body(ANONYMOUS, query)
+    assert {key: value for key, value in body.items() if key != "aggs"} == hits
+    assert body["aggs"] == counts_body(ANONYMOUS, query)["aggs"]
+
+
 def test_anonymous_scope_is_public_only_inside_both_queries():
-    hits, counts = search_bodies(ANONYMOUS, SearchQuery())
+    hits, counts = hits_body(ANONYMOUS, SearchQuery()), counts_body(ANONYMOUS, SearchQuery())
     assert hits["query"] == {"bool": {"must": [{"match_all": {}}], "filter": [PUBLIC_ONLY]}}
     assert counts["query"] == {"bool": {"filter": [{"match_all": {}}, PUBLIC_ONLY]}}
     assert "post_filter" not in hits
@@ -58,13 +67,13 @@ def test_member_of_an_organisation_also_sees_its_organisation_entries():
             "minimum_should_match": 1,
         }
     }
-    hits, counts = search_bodies(reader, SearchQuery())
+    hits, counts = hits_body(reader, SearchQuery()), counts_body(reader, SearchQuery())
     assert hits["query"]["bool"]["filter"] == [rule]
     assert counts["query"]["bool"]["filter"][1:] == [rule]
 
 
 def test_everything_reader_has_no_visibility_filter():
-    hits, counts = search_bodies(EVERYTHING, SearchQuery())
+    hits, counts = hits_body(EVERYTHING, SearchQuery()), counts_body(EVERYTHING, SearchQuery())
     assert hits["query"] == {"bool": {"must": [{"match_all": {}}]}}
     assert counts["query"] == {"bool": {"filter": [{"match_all": {}}]}}
 
@@ -124,7 +133,8 @@ def test_without_selections_one_aggregation_counts_every_facet():
 
 
 def test_year_range_is_part_of_the_scope_not_a_facet():
-    hits, counts = search_bodies(ANONYMOUS, SearchQuery(year_from=2019, year_to=2021))
+    query = SearchQuery(year_from=2019, year_to=2021)
+    hits, counts = hits_body(ANONYMOUS, query), counts_body(ANONYMOUS, query)
     assert counts["query"]["bool"]["filter"][1:] == hits["query"]["bool"]["filter"]
     assert hits["query"]["bool"]["filter"] == [
         PUBLIC_ONLY,
@@ -144,7 +154,7 @@ def test_year_range_is_part_of_the_scope_not_a_facet():
 
 def test_text_query_sorting_pagination_highlight_and_suggestion():
     query = SearchQuery(text="chat anonyme", page=3, page_size=10)
-    hits, counts = search_bodies(ANONYMOUS, query)
+    hits, counts = hits_body(ANONYMOUS, query), counts_body(ANONYMOUS, query)
     matcher = hits["query"]["bool"]["must"][0]
     # The counts count exactly what the hits match, unscored.
     assert counts["query"]["bool"]["filter"][0] == matcher

@@ -32,6 +32,7 @@ Not a test: a measurement on a shared machine; the report gives the load average
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import statistics
 import sys
@@ -184,7 +185,7 @@ def main() -> None:
 
         total = EntryPage.objects.count()
         corpus = Corpus.build(fixture_entries_read())
-        drawn = [item for item in query_mix(corpus, __import__("random").Random(args.seed), 10**4)]
+        drawn = query_mix(corpus, random.Random(args.seed), 10**4)
         mix = []
         for kind in KINDS:
             mix += [item for item in drawn if item[0] == kind][: args.queries]
@@ -206,10 +207,14 @@ def main() -> None:
         data=data,
         peer=peer,
         medians={
-            kind: {side: statistics.median(v) for side, v in sides.items() if v and side != "matches"}
+            kind: {
+                side: statistics.median(sides[side]) for side in ("portal", "peer") if sides[side]
+            }
             for kind, sides in times.items()
         },
-        matches={kind: statistics.median(sides["matches"]) / total for kind, sides in times.items()},
+        matches={
+            kind: statistics.median(sides["matches"]) / total for kind, sides in times.items()
+        },
         queries=made,
         count=args.queries,
         load=(before, after),

@@ -95,8 +95,7 @@ def section_write(path: Path, run: Run) -> str:
     body = sorted([*kept, section], key=lambda part: part.startswith("## PostgreSQL"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        "\n".join([sections[0].rstrip("\n") + "\n", *(p.rstrip("\n") + "\n" for p in body)])
-        + tail,
+        "\n".join([sections[0].rstrip("\n") + "\n", *(p.rstrip("\n") + "\n" for p in body)]) + tail,
         "utf-8",
     )
     return section

@@ -1,6 +1,6 @@
 """The database search benchmark's report, bench/results/search-database.md: one section per
-database (SQLite, PostgreSQL), each replaced by the next run on that database; the other
-section and the hand-written part (from "## How to run") are kept."""
+database (SQLite, PostgreSQL) and number of entries, each replaced by the next run of the
+same; the other sections and the hand-written part (from "## How to run") are kept."""
 
 from __future__ import annotations
 
@@ -83,6 +83,12 @@ def section_text(run: Run) -> str:
     )
 
 
+def _section_order(section: str) -> tuple[bool, int]:
+    """SQLite before PostgreSQL, fewer entries first."""
+    entries = re.match(r"## \w+, ([\d,]+) entries", section)
+    return (section.startswith("## PostgreSQL"), int(entries[1].replace(",", "")) if entries else 0)
+
+
 def section_write(path: Path, run: Run) -> str:
     """Replace (or add) this run's database section; return the section."""
     section = section_text(run)
@@ -91,8 +97,9 @@ def section_write(path: Path, run: Run) -> str:
     head = existing[: len(existing) - len(tail)]
     name = SECTION_NAMES.get(run.vendor, run.vendor)
     sections = re.split(r"\n(?=## )", head.rstrip("\n") + "\n")
-    kept = [part for part in sections[1:] if not part.startswith(f"## {name},")]
-    body = sorted([*kept, section], key=lambda part: part.startswith("## PostgreSQL"))
+    heading = f"## {name}, {run.entries:,} entries"
+    kept = [part for part in sections[1:] if not part.startswith(heading)]
+    body = sorted([*kept, section], key=_section_order)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "\n".join([sections[0].rstrip("\n") + "\n", *(p.rstrip("\n") + "\n" for p in body)]) + tail,

@@ -168,8 +168,8 @@ def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
 
 
 # A part of a score: a flag's weight when the entry has it, or a word: per form of it, the
-# weights of the flags (its fields) that hold it.
-ScorePart = tuple[str, float] | dict[str, list[tuple[str, float]]]
+# weights of the flags (its fields) that hold it; a flag is named by its place in `flags`.
+ScorePart = tuple[int, float] | dict[str, list[tuple[int, float]]]
 
 
 def _rarity(total: int, holding: int) -> float:
@@ -178,16 +178,16 @@ def _rarity(total: int, holding: int) -> float:
     return math.log(1 + (total - holding + 0.5) / (holding + 0.5)) / RARITY_SCALE
 
 
-def _score(parts: list[ScorePart], flags: dict[str, bool], rarity: dict[str, float]) -> float:
+def _score(parts: list[ScorePart], flags: tuple[bool, ...], rarity: dict[str, float]) -> float:
     score = 0.0
     for part in parts:
         if isinstance(part, tuple):
-            name, weight = part
-            score += weight if flags[name] else 0.0
+            at, weight = part
+            score += weight if flags[at] else 0.0
             continue
         # A word counts once, by its best form, weighed by how rare that form is.
         score += max(
-            sum(weight if flags[name] else 0.0 for name, weight in fields) * rarity[variant]
+            sum(weight if flags[at] else 0.0 for at, weight in fields) * rarity[variant]
             for variant, fields in part.items()
         )
     return score
@@ -201,24 +201,20 @@ class TextMatch:
 
     condition: Q
     needles: list[str]
-    flags: dict[str, Q]
+    flags: list[Q]
     parts: list[ScorePart]
 
-    def scores(self, rows: list[tuple], total: int) -> dict[int, float]:
-        """Each matching entry's score, from rows (pk, *flags in the order of `flags`) of
-        every matching entry among `total` entries: a needle's rarity is counted on these
-        rows, since an entry holding a needle matches."""
-        names = list(self.flags)
-        flagged = [(pk, dict(zip(names, values, strict=True))) for pk, *values in rows]
+    def scores(self, rows: list[tuple[int, tuple[bool, ...]]], total: int) -> dict[int, float]:
+        """Each matching entry's score, from rows (pk, its flags in the order of `flags`)
+        of every matching entry among `total` entries: a needle's rarity is counted on
+        these rows, since an entry holding a needle matches."""
         rarity: dict[str, float] = {}
         for part in self.parts:
             if isinstance(part, dict):
                 for variant, fields in part.items():
-                    holding = sum(
-                        1 for _pk, flags in flagged if any(flags[name] for name, _w in fields)
-                    )
+                    holding = sum(1 for _pk, flags in rows if any(flags[at] for at, _w in fields))
                     rarity[variant] = _rarity(total, holding)
-        return {pk: _score(self.parts, flags, rarity) for pk, flags in flagged}
+        return {pk: _score(self.parts, flags, rarity) for pk, flags in rows}
 
 
 def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
@@ -238,16 +234,15 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
         "organisation": ["organisation__title"],
     }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
-    flags: dict[str, Q] = {}
+    flags: list[Q] = []
     term_parts: list[ScorePart] = []
     word_parts: list[ScorePart] = []
     needles: list[str] = []
     term_ids: set[int] = set()
 
-    def flag(condition: Q) -> str:
-        name = f"flag_{len(flags)}"
-        flags[name] = condition
-        return name
+    def flag(condition: Q) -> int:
+        flags.append(condition)
+        return len(flags) - 1
 
     for word, raw, times in words:
         variants = {stem(word), stem(raw)}

@@ -274,22 +274,20 @@ class DatabaseBackend:
             # each matching entry's score is made of; the total, the page and every
             # facet's count then read the ids found.
             factors = language_boosts(query.text)
-            rows = (
-                scope.filter(match.condition)
-                .annotate(
-                    **{
-                        name: ExpressionWrapper(q, BooleanField())
-                        for name, q in match.flags.items()
-                    }
-                )
-                .values_list("pk", "language", *match.flags)
-                .order_by()
-            )
+            flags = {
+                f"flag_{at}": ExpressionWrapper(q, BooleanField())
+                for at, q in enumerate(match.flags)
+            }
             languages = {}
             flagged = []
-            for pk, language, *flags in rows:
+            for pk, language, *values in (
+                scope.filter(match.condition)
+                .annotate(**flags)
+                .values_list("pk", "language", *flags)
+                .order_by()
+            ):
                 languages[pk] = language
-                flagged.append((pk, *flags))
+                flagged.append((pk, tuple(values)))
             scores = {
                 pk: score * factors.get(languages[pk], 1.0)
                 for pk, score in match.scores(flagged, visible.count()).items()

@@ -62,6 +62,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
+    parser.add_argument(
+        "--peer-indexed",
+        action="store_true",
+        help="the database holds Wagtail's index of an earlier run: skip update_index",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--database", type=Path, help="a COPY of an earlier run's SQLite file")
     where.add_argument("--database-url", help="an empty PostgreSQL database, or a loaded one")
@@ -87,8 +92,9 @@ def data_ready(args: argparse.Namespace) -> str:
     return f"{len(real)} imported + {generated:,} generated in {seconds:.0f} s"
 
 
-def peer_index() -> str:
-    """Wagtail's search_fields for EntryPage, in this process, and its database index."""
+def peer_index(indexed: bool) -> str:
+    """Wagtail's search_fields for EntryPage, in this process, and its database index
+    (unless `indexed` by an earlier run)."""
     from django.core.management import call_command
     from wagtail.models import Page
     from wagtail.search import index
@@ -103,6 +109,8 @@ def peer_index() -> str:
         *(index.SearchField(column) for column in DETAIL_COLUMNS),
         index.RelatedFields("organisation", [index.SearchField("title")]),
     ]
+    if indexed:
+        return "Wagtail's index (database backend) of an earlier run reused"
     started = time.perf_counter()
     call_command("update_index", verbosity=0)
     return f"Wagtail's update_index (database backend): {time.perf_counter() - started:.0f} s"
@@ -179,7 +187,7 @@ def main() -> None:
     try:
         data = data_ready(args)
         print(data, flush=True)
-        peer = peer_index()
+        peer = peer_index(args.peer_indexed)
         print(peer, flush=True)
         from entries.models import EntryPage
 

@@ -63,6 +63,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
     parser.add_argument(
+        "--portal-only",
+        action="store_true",
+        help="measure the portal alone (no peer, no update_index): for large collections",
+    )
+    parser.add_argument(
         "--peer-indexed",
         action="store_true",
         help="the database holds Wagtail's index of an earlier run: skip update_index",
@@ -142,13 +147,16 @@ def timed(call, *args) -> tuple[float, int]:
     return time.perf_counter() - started, answer
 
 
-def measured(mix: list[tuple[str, dict]]) -> dict[str, dict[str, list[float]]]:
-    """Seconds per kind and side; for words, the peer and the portal in alternating order."""
+def measured(
+    mix: list[tuple[str, dict]], *, peer: bool = True
+) -> dict[str, dict[str, list[float]]]:
+    """Seconds per kind and side; for words, the peer (unless not `peer`) and the portal in
+    alternating order."""
     times: dict[str, dict[str, list[float]]] = {}
     for number, (kind, params) in enumerate(mix):
         sides = times.setdefault(KINDS[kind], {"portal": [], "peer": [], "matches": []})
         calls = [("portal", portal_search, params)]
-        if kind == "text":
+        if kind == "text" and peer:
             calls.append(("peer", peer_search, params["q"]))
         if number % 2:
             calls.reverse()
@@ -187,7 +195,7 @@ def main() -> None:
     try:
         data = data_ready(args)
         print(data, flush=True)
-        peer = peer_index(args.peer_indexed)
+        peer = "no peer (--portal-only)" if args.portal_only else peer_index(args.peer_indexed)
         print(peer, flush=True)
         from entries.models import EntryPage
 
@@ -198,9 +206,9 @@ def main() -> None:
         for kind in KINDS:
             mix += [item for item in drawn if item[0] == kind][: args.queries]
         warm_up = [item for item in drawn if item[0] in KINDS][-3:]
-        measured(warm_up)
+        measured(warm_up, peer=not args.portal_only)
         before = load_average()
-        times = measured(sorted(mix, key=lambda item: drawn.index(item)))
+        times = measured(sorted(mix, key=lambda item: drawn.index(item)), peer=not args.portal_only)
         after = load_average()
         made = queries_made(mix)
     finally:

@@ -38,14 +38,18 @@ def _ms(seconds: float) -> str:
 
 def section_text(run: Run) -> str:
     name = SECTION_NAMES.get(run.vendor, run.vendor)
-    peer_words = run.medians["words"]["peer"]
+    peer_words = run.medians["words"].get("peer")
     rows = []
     for kind, sides in run.medians.items():
-        ratio = sides["portal"] / peer_words
         target = f"≤ {TARGET_RATIO:g}" if kind == "words" else "(none)"
-        met = "" if kind != "words" else ("met" if ratio <= TARGET_RATIO else "**missed**")
+        if peer_words is None:
+            peer, ratio, met = "", "", ""
+        else:
+            peer, ratio = _ms(peer_words), sides["portal"] / peer_words
+            met = "" if kind != "words" else ("met" if ratio <= TARGET_RATIO else "**missed**")
+            ratio = f"{ratio:.2f}"
         rows.append(
-            f"| {kind} | {_ms(sides['portal'])} | {_ms(peer_words)} | {ratio:.2f} | {target} "
+            f"| {kind} | {_ms(sides['portal'])} | {peer} | {ratio} | {target} "
             f"| {met} | {run.matches[kind]:.1%} | {run.queries[kind]} |"
         )
     examples = "; ".join(

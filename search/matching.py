@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import FloatField, Func, Q
+from django.db.models import Q
 
 from entries.models import EntryPage, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
@@ -128,15 +128,6 @@ def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:
 def any_of(conditions: list[Q]) -> Q:
     """One flat OR, whatever the number of conditions."""
     return Q(*conditions, _connector=Q.OR)
-
-
-class _Sum(Func):
-    """Scores added in one flat expression: a + b nested per word grows the SQL's expression
-    tree past what SQLite parses and Django's compiler recurses through."""
-
-    arg_joiner = " + "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
 
 
 def _contains(columns: list[str], needles: list[str]) -> Q:

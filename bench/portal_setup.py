@@ -13,8 +13,9 @@ FIXTURES = ROOT / "fixtures"
 ENTRY_FILES = ["seed-entries.jsonl", "demo-entries.jsonl"]
 
 
-def django_setup(database: Path, engine_url: str, index_prefix: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+def django_setup(database: Path | str, engine_url: str, index_prefix: str) -> None:
+    """Django on a SQLite file (a Path) or the database of a URL (a str)."""
+    os.environ["DATABASE_URL"] = database if isinstance(database, str) else f"sqlite:///{database}"
     os.environ["SEARCH_URL"] = engine_url
     os.environ["SEARCH_INDEX_PREFIX"] = index_prefix
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"

@@ -10,8 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Q
 
 from entries.models import EntryPage, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
@@ -131,15 +130,6 @@ def any_of(conditions: list[Q]) -> Q:
     return Q(*conditions, _connector=Q.OR)
 
 
-class _Sum(Func):
-    """Scores added in one flat expression: a + b nested per word grows the SQL's expression
-    tree past what SQLite parses and Django's compiler recurses through."""
-
-    arg_joiner = " + "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
-
-
 def _contains(columns: list[str], needles: list[str]) -> Q:
     return any_of([_column_contains(column, needles) for column in columns])
 
@@ -168,43 +158,59 @@ def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
     return any_of(conditions) if conditions else Q(pk__in=[])
 
 
-def _weighted(condition: Q, weight: float) -> Case:
-    return Case(When(condition, then=Value(weight)), default=Value(0.0), output_field=FloatField())
+# A part of a score: a flag's weight when the entry has it, or a word: per form of it, the
+# weights of the flags (its fields) that hold it; a flag is named by its place in `flags`.
+ScorePart = tuple[int, float] | dict[str, list[tuple[int, float]]]
+
+
+def _rarity(total: int, holding: int) -> float:
+    """How much a needle found in `holding` of `total` entries tells them apart: the
+    inverse document frequency of the engine's ranking (BM25's)."""
+    return math.log(1 + (total - holding + 0.5) / (holding + 0.5)) / RARITY_SCALE
+
+
+def _score(parts: list[ScorePart], flags: tuple[bool, ...], rarity: dict[str, float]) -> float:
+    score = 0.0
+    for part in parts:
+        if isinstance(part, tuple):
+            at, weight = part
+            score += weight if flags[at] else 0.0
+            continue
+        # A word counts once, by its best form, weighed by how rare that form is.
+        score += max(
+            sum(weight if flags[at] else 0.0 for at, weight in fields) * rarity[variant]
+            for variant, fields in part.items()
+        )
+    return score
 
 
 @dataclass(frozen=True)
 class TextMatch:
+    """What an entry must match, the needles its highlights mark, and what its score is
+    made of: `flags`, conditions read with each matching entry in the same query, and the
+    score's parts (TextMatch.scores), so that the words are looked for in one scan."""
+
     condition: Q
-    score: object  # a database expression
     needles: list[str]
+    flags: list[Q]
+    parts: list[ScorePart]
+
+    def scores(self, rows: list[tuple[int, tuple[bool, ...]]], total: int) -> dict[int, float]:
+        """Each matching entry's score, from rows (pk, its flags in the order of `flags`)
+        of every matching entry among `total` entries: a needle's rarity is counted on
+        these rows, since an entry holding a needle matches."""
+        rarity: dict[str, float] = {}
+        for part in self.parts:
+            if isinstance(part, dict):
+                for variant, fields in part.items():
+                    holding = sum(1 for _pk, flags in rows if any(flags[at] for at, _w in fields))
+                    rarity[variant] = _rarity(total, holding)
+        return {pk: _score(self.parts, flags, rarity) for pk, flags in rows}
 
 
-def _rarity(
-    entries: QuerySet[EntryPage], needles: list[str], columns: dict[str, list[str]]
-) -> dict[str, float]:
-    """How much each needle tells entries apart: the inverse document frequency of the
-    engine's ranking (BM25's), counted over `entries` in one query."""
-    every_column = [column for cols in columns.values() for column in cols]
-    counts = entries.aggregate(
-        total=Count("pk"),
-        **{
-            f"n{at}": Count("pk", filter=_contains(every_column, [needle]))
-            for at, needle in enumerate(needles)
-        },
-    )
-    total = counts["total"]
-    return {
-        needle: math.log(1 + (total - counts[f"n{at}"] + 0.5) / (counts[f"n{at}"] + 0.5))
-        / RARITY_SCALE
-        for at, needle in enumerate(needles)
-    }
-
-
-def text_match(
-    text: str, vocabulary: Vocabulary, entries: QuerySet[EntryPage] | None = None
-) -> TextMatch | None:
+def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
-    in each field, weighed by its rarity among `entries` (when given); what must match is
+    in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
     SQLite bounds, grows with the words only as wide as one column's list."""
     words = _words(text, vocabulary)
@@ -219,10 +225,16 @@ def text_match(
         "organisation": ["organisation__title"],
     }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
-    scores: list = []
+    flags: list[Q] = []
+    term_parts: list[ScorePart] = []
+    word_parts: list[ScorePart] = []
     needles: list[str] = []
     term_ids: set[int] = set()
-    word_scores: list[dict[str, _Sum]] = []
+
+    def flag(condition: Q) -> int:
+        flags.append(condition)
+        return len(flags) - 1
+
     for word, raw, times in words:
         variants = {stem(word), stem(raw)}
         corrected = vocabulary.correct(word)
@@ -231,31 +243,20 @@ def text_match(
         # Its language-neutral stem, where cognates and inflections meet (as the engine's
         # search.documents.NEUTRAL_FIELD).
         variants.add(word[:NEUTRAL_LENGTH])
-        variant_scores = {}
+        word_part = {}
         for variant in sorted(variants):
             needles.append(variant)
-            variant_scores[variant] = _Sum(
-                *(
-                    _weighted(_contains(cols, [variant]), weights[name] * times)
-                    for name, cols in columns.items()
-                )
-            )
+            word_part[variant] = [
+                (flag(_contains(cols, [variant])), weights[name] * times)
+                for name, cols in columns.items()
+            ]
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms
                 by_term = _has_terms(variant_terms, vocabulary)
-                scores.append(_weighted(by_term, TERM_WORD_WEIGHT * times))
-        word_scores.append(variant_scores)
-    if entries is not None and word_scores:
-        rarity = _rarity(entries, [variant for found in word_scores for variant in found], columns)
-    else:
-        rarity = {}
-    for variant_scores in word_scores:
-        # A word counts once, by its best form, weighed by how rare that form is.
-        weighed = [
-            score * Value(rarity.get(variant, 1.0)) for variant, score in variant_scores.items()
-        ]
-        scores.append(weighed[0] if len(weighed) == 1 else Greatest(*weighed))
+                term_parts.append((flag(by_term), TERM_WORD_WEIGHT * times))
+        word_parts.append(word_part)
+    parts = [*term_parts, *word_parts]
     distinct = list(dict.fromkeys(needles))
     conditions = [
         _column_contains(column, distinct)
@@ -269,13 +270,13 @@ def text_match(
     if phrase_terms:
         by_phrase = _has_terms(phrase_terms, vocabulary)
         conditions.append(by_phrase)
-        scores.append(_weighted(by_phrase, TERM_PHRASE_WEIGHT))
+        parts.append((flag(by_phrase), TERM_PHRASE_WEIGHT))
     if sum(times for _, _, times in words) != 1:
         # Several words, or only short ones ("1-2-1"): the text as typed counts too.
         phrase = _contains(["title", "summary", "body"], [text.strip()])
         conditions.append(phrase)
-        scores.append(_weighted(phrase, PHRASE_WEIGHT))
-    return TextMatch(condition=any_of(conditions), score=_Sum(*scores), needles=needles)
+        parts.append((flag(phrase), PHRASE_WEIGHT))
+    return TextMatch(condition=any_of(conditions), needles=needles, flags=flags, parts=parts)
 
 
 def vocabulary_terms_named(prefix: str) -> list[Term]:

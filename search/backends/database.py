@@ -7,25 +7,27 @@ translation groups (counted as distinct groups, one version shown per group)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Collection
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
-    FloatField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 
 from entries.markdown import plain_text
 from entries.models import EntryPage, published_day
@@ -35,11 +37,11 @@ from entries.translations import (
     entry_group,
     reader_language,
     translation_chains,
-    translation_group_expression,
-    version_preference,
+    translation_original_expression,
 )
 from entries.visibility import Reader
 from search.backends.base import CrossCounts, RawCounts
+from search.backends.database_order import HitRow, hit_rows, hits_ordered
 from search.labels import facet_values
 from search.languages import language_boosts
 from search.matching import Vocabulary, any_of, text_match
@@ -58,6 +60,14 @@ from vocabulary.facets import (
 from vocabulary.models import Term
 
 
+def ids_parameter(ids: list[int]) -> RawSQL:
+    """The ids as one query parameter (a JSON array on SQLite, an array on PostgreSQL): the
+    ids matching words may outnumber the parameters a query may have."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
     if query.year_from or query.year_to:
         entries = entries.filter(started__isnull=False)
@@ -72,7 +82,15 @@ def _counted(prefix: str, chains: dict[int, str] | None) -> Count:
     """Entries counted (chains is None), or their distinct translation groups."""
     if chains is None:
         return Count(f"{prefix}pk" if prefix else "pk")
-    return Count(translation_group_expression(prefix, chains), distinct=True)
+    # The organisation's id stands for its slug in the group's name: the same groups,
+    # without joining the organisation and its page in every count.
+    group = Concat(
+        Cast(f"{prefix}organisation_id", CharField()),
+        Value("/"),
+        translation_original_expression(prefix, chains),
+        output_field=CharField(),
+    )
+    return Count(group, distinct=True)
 
 
 def _value(field: str):
@@ -168,15 +186,6 @@ def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
     return entries_with_group(entries).aggregate(n=Count("group", distinct=True))["n"]
 
 
-def _language_factor(boosts: dict[str, float]):
-    """The factor of an entry's score for its language."""
-    return Case(
-        *(When(language=language, then=Value(weight)) for language, weight in boosts.items()),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
-
-
 def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
     if not text or not needles:
         return []
@@ -247,72 +256,69 @@ def _did_you_mean(
     return suggestion if candidates.filter(match.condition).exists() else None
 
 
-def _one_per_group(hits: QuerySet[EntryPage], order: list, *, ranked: bool) -> QuerySet[EntryPage]:
-    """One version of each translation group: the one in the reader's language, else the
-    best matching (without words: the original), as the engine's collapse chooses; each
-    annotated with its group's best score and newest day, which order the groups."""
-    preference = version_preference(reader_language())
-    within = [preference[0], F("score").desc(), *preference[1:]] if ranked else preference
-    by_group = {"partition_by": [F("group")]}
-    hits = hits.annotate(
-        version_rank=Window(RowNumber(), order_by=within, **by_group),
-        group_newest=Window(Max("published_date"), **by_group),
-    )
-    if ranked:
-        hits = hits.annotate(group_order=Window(Max("score"), **by_group))
-    return hits.filter(version_rank=1)
-
-
 class DatabaseBackend:
     name = "database"
 
     def _scope(self, reader: Reader, query: SearchQuery, vocabulary: Vocabulary):
         """The entries the reader may see in the query's years (and among its page_ids),
-        those matching its text, and the text match (None without text)."""
+        those matching its text, the text match (None without text) and the score of each
+        entry matching it (None without text)."""
         visible = _years(entries_visible(reader=reader), query)
         if query.page_ids is not None:
             visible = visible.filter(pk__in=query.page_ids)
         scope = visible
-        match = text_match(query.text, vocabulary, visible) if query.text else None
+        match = text_match(query.text, vocabulary) if query.text else None
+        scores = None
         if match is not None:
-            scope = scope.filter(pk__in=scope.filter(match.condition).values("pk"))
-        return visible, scope, match
+            # The words are looked for in one scan of the text columns, which reads what
+            # each matching entry's score is made of; the total, the page and every
+            # facet's count then read the ids found.
+            factors = language_boosts(query.text)
+            flags = {
+                f"flag_{at}": ExpressionWrapper(q, BooleanField())
+                for at, q in enumerate(match.flags)
+            }
+            languages = {}
+            flagged = []
+            for pk, language, *values in (
+                scope.filter(match.condition)
+                .annotate(**flags)
+                .values_list("pk", "language", *flags)
+                .order_by()
+            ):
+                languages[pk] = language
+                flagged.append((pk, tuple(values)))
+            scores = {
+                pk: score * factors.get(languages[pk], 1.0)
+                for pk, score in match.scores(flagged, visible.count()).items()
+            }
+            scope = scope.filter(pk__in=ids_parameter(list(scores)))
+        return visible, scope, match, scores
 
     def _page(
-        self, hits: QuerySet[EntryPage], query: SearchQuery, match, *, grouped: bool
+        self, rows: list[HitRow], query: SearchQuery, match, *, grouped: bool
     ) -> list[SearchHit]:
-        """One page of the hits (the entries matching the query and its selections), in
-        the query's order; `grouped`: one version of each translation group."""
-        newest = F("published_date").desc(nulls_last=True)
-        hits = entries_with_group(hits)
-        if match is not None:
-            factor = _language_factor(language_boosts(query.text))
-            hits = hits.annotate(score=Coalesce(match.score, Value(0.0)) * factor)
-            order = (
-                ["-score", newest, "-pk"]
-                if query.sort == "relevance"
-                else [newest, "-score", "-pk"]
-            )
-        else:
-            order = [newest, "-pk"]
-        if grouped:
-            hits = _one_per_group(hits, order, ranked=match is not None)
-            order = ["-group_order" if key == "-score" else key for key in order]
-            if query.sort == "newest":
-                order = [F("group_newest").desc(nulls_last=True), *order]
-        page = list(
-            hits.select_related("organisation").order_by(*order)[
-                query.offset : query.offset + query.page_size
-            ]
+        """One page of the hits (rows: the entries matching the query and its selections),
+        in the query's order; `grouped`: one version of each translation group."""
+        ordered = hits_ordered(rows, sort=query.sort, grouped=grouped, language=reader_language())[
+            query.offset : query.offset + query.page_size
+        ]
+        entries = EntryPage.objects.select_related("organisation").in_bulk(
+            [row.pk for row, _score in ordered]
         )
         needles = match.needles if match else []
-        return [_hit(entry, needles) for entry in page]
+        page = []
+        for row, _score in ordered:
+            entry = entries[row.pk]
+            entry.score, entry.group = row.score, row.group
+            page.append(_hit(entry, needles))
+        return page
 
     def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         vocabulary = Vocabulary.load()
-        visible, scope, match = self._scope(reader, query, vocabulary)
-        hits = entries_filtered(scope, _selected(query))
-        count = _total(hits, grouped)
+        visible, scope, match, scores = self._scope(reader, query, vocabulary)
+        rows = hit_rows(entries_filtered(scope, _selected(query)), scores)
+        count = len({row.group for row in rows}) if grouped else len(rows)
         did_you_mean = (
             _did_you_mean(entries_filtered(visible, _selected(query)), query, vocabulary)
             if count == 0 and query.text
@@ -322,21 +328,21 @@ class DatabaseBackend:
             count=count,
             page=query.page,
             page_size=query.page_size,
-            results=self._page(hits, query, match, grouped=grouped),
+            results=self._page(rows, query, match, grouped=grouped),
             facets=facet_values(_facet_counts(scope, query, grouped), query),
             engine=self.name,
             did_you_mean=did_you_mean,
         )
 
     def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
-        _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
+        _visible, scope, _match, _scores = self._scope(reader, query, Vocabulary.load())
         count = _total(entries_filtered(scope, _selected(query)), grouped)
         return count, _facet_counts(scope, query, grouped)
 
     def cross_counts(
         self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
     ) -> CrossCounts:
-        _visible, scope, _match = self._scope(reader, query, Vocabulary.load())
+        _visible, scope, _match, _scores = self._scope(reader, query, Vocabulary.load())
         return _cross_counts(scope, query, pairs, translation_chains())
 
     def figures(
@@ -349,12 +355,15 @@ class DatabaseBackend:
         hits_query: SearchQuery | None,
     ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
         # The words are matched and the translation chains read once for all three.
-        _visible, scope, match = self._scope(reader, query, Vocabulary.load())
+        _visible, scope, match, scores = self._scope(reader, query, Vocabulary.load())
         chains = translation_chains()
         count = _total(entries_filtered(scope, _selected(query)), True)
         hits = (
             self._page(
-                entries_filtered(scope, _selected(hits_query)), hits_query, match, grouped=True
+                hit_rows(entries_filtered(scope, _selected(hits_query)), scores),
+                hits_query,
+                match,
+                grouped=True,
             )
             if hits_query is not None
             else []

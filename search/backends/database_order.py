@@ -1,0 +1,87 @@
+"""The order of the database search's hits, from one row per hit read once: the total,
+the choice of one version per translation group and the page all come from these rows,
+instead of window functions over every hit in SQL (which cost more than the rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from entries.models import EntryPage
+from entries.translations import entries_with_group
+
+
+@dataclass(frozen=True)
+class HitRow:
+    pk: int
+    group: str
+    original: str
+    slug: str
+    language: str
+    published: date | None
+    score: float | None  # None without words
+
+
+def hit_rows(hits: QuerySet[EntryPage], scores: dict[int, float] | None) -> list[HitRow]:
+    """The rows of the hits; `scores`: each matching entry's score (None without words)."""
+    rows = entries_with_group(hits).values_list(
+        "pk", "group", "original", "slug", "language", "published_date"
+    )
+    return [
+        HitRow(*row, score=None if scores is None else scores[row[0]]) for row in rows.order_by()
+    ]
+
+
+def _newest_first(day: date | None) -> tuple[bool, int]:
+    """Newest day first, entries without one last (ORDER BY day DESC NULLS LAST)."""
+    return (day is None, -day.toordinal() if day else 0)
+
+
+def _group_newest(versions: list[HitRow]) -> date | None:
+    days = [row.published for row in versions if row.published is not None]
+    return max(days) if days else None
+
+
+def hits_ordered(
+    rows: list[HitRow], *, sort: str, grouped: bool, language: str
+) -> list[tuple[HitRow, float | None]]:
+    """The hits in the query's order, each with the score it is ranked by (its group's best
+    when grouped). Relevance: by score, then newest, then newest id; newest: by day, then
+    score. `grouped`: one version per translation group, the one in `language`, else the
+    best matching, else the original, else by language code; groups ordered by their best
+    score, and (sort newest) their newest day first."""
+    ranked = bool(rows) and rows[0].score is not None
+    if not grouped:
+        chosen = [(row, row.score) for row in rows]
+        group_newest: dict[str, date | None] = {}
+    else:
+        groups: dict[str, list[HitRow]] = {}
+        for row in rows:
+            groups.setdefault(row.group, []).append(row)
+        chosen = []
+        for versions in groups.values():
+            best = min(
+                versions,
+                key=lambda row: (
+                    row.language != language,
+                    -row.score if ranked else 0,
+                    row.slug != row.original,
+                    row.language,
+                    row.pk,
+                ),
+            )
+            chosen.append((best, max(row.score for row in versions) if ranked else None))
+        group_newest = {group: _group_newest(versions) for group, versions in groups.items()}
+
+    def key(item: tuple[HitRow, float | None]) -> tuple:
+        row, score = item
+        first = (_newest_first(group_newest[row.group]),) if grouped and sort == "newest" else ()
+        if not ranked:
+            return (*first, _newest_first(row.published), -row.pk)
+        if sort == "relevance":
+            return (*first, -score, _newest_first(row.published), -row.pk)
+        return (*first, _newest_first(row.published), -score, -row.pk)
+
+    return sorted(chosen, key=key)

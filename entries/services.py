@@ -6,14 +6,19 @@ entries/imports.py; what an importer may change is in entries/import_rights.py.
 """
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy
+from modelsearch.index import insert_or_update_object
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from entries.entry_fill import entry_fill, file_facet_term_lookups
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
-from entries.models import EntryPage
+from entries.models import EntryPage, admin_search_index_deferred
 from organisations.models import OrganisationPage
 from organisations.services import organisation_upsert
 
@@ -74,7 +79,6 @@ def entry_upsert(
     if entry is None:
         entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
-        organisation.add_child(instance=entry)
     elif entry.kind != data["kind"]:
         raise EntryImportError(
             KIND_CHANGE
@@ -91,12 +95,31 @@ def entry_upsert(
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
         if before is not None and entry_to_interchange(entry) == before:
             return entry, Written.UNCHANGED
-    revision = entry.save_revision(user=user, clean=False)
-    if publish:
-        revision.publish(user=user)
-    elif submit:
+    with _wagtail_indexes_updated_once(entry):
+        if created:
+            organisation.add_child(instance=entry)
+        revision = entry.save_revision(user=user, clean=False)
+        if publish:
+            revision.publish(user=user)
+    if not publish and submit:
         entry_submit_for_review(entry=entry, user=user)
     return entry, Written.CREATED if created else Written.UPDATED
+
+
+@contextmanager
+def _wagtail_indexes_updated_once(entry: EntryPage) -> Iterator[None]:
+    """Wagtail updates its reference index (what uses a term, an organisation) on every
+    save of the page and of each child item, and its admin search index on every save of
+    the page: writing an entry saves the page up to three times (creation, revision,
+    publication). Both are updated once, after the last save."""
+    admin_search_index_deferred.value = True
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        del admin_search_index_deferred.value
+    ReferenceIndex.create_or_update_for_object(entry)
+    insert_or_update_object(entry)
 
 
 def entry_submit_for_review(*, entry: EntryPage, user=None) -> None:

@@ -49,7 +49,13 @@ def _in_order(items: Iterable[Orderable]) -> list[Orderable]:
 
 def entry_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
     """Copy every field of a validated line onto an (unsaved) entry page."""
-    organisation_id = data["organisation"]["id"]
+    entry_fields_fill(entry=entry, data=data)
+    entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
+
+
+def entry_fields_fill(*, entry: EntryPage, data: dict) -> None:
+    """Copy the fields of the page row itself: all but terms, keywords, partners and
+    child items."""
     entry.title = data["title"]
     entry.slug = data["id"]
     entry.language = data["language"]
@@ -57,8 +63,29 @@ def entry_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> Non
     entry.visibility = data["visibility"]
     entry.summary = data["summary"]
     entry.body = markdown_to_html(data.get("body", ""))
-    _fill_partners(entry, data.get("partners", []), user)
+    entry.counsellor_choice = data.get("counsellor_choice")
+    for name in CHOICE_FACETS:
+        setattr(entry, name, data.get(name, ""))
+    entry.started = data.get("started")
+    entry.ended = data.get("ended")
+    for name in ("outcomes", "context", "what_worked", "what_did_not_work", "ethics", "safety"):
+        setattr(entry, name, data.get(name, ""))
+    audience = data.get("audience", [])
+    entry.audience_practitioners = "practitioners" in audience
+    entry.audience_policymakers = "policymakers" in audience
+    source = data.get("source", {})
+    entry.source_title = source.get("title", "")
+    entry.source_date = date.fromisoformat(source["date"]) if source.get("date") else None
+    entry.source_url = source.get("url", "")
+    entry.published_date = date.fromisoformat(data["published"]) if "published" in data else None
+    entry.updated_at = updated_at(data["updated"]) if "updated" in data else None
 
+
+def entry_relations_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
+    """Copy the terms, keywords, partners and child items: held on the page until it is
+    next saved in full."""
+    organisation_id = data["organisation"]["id"]
+    _fill_partners(entry, data.get("partners", []), user)
     free_tags = list(data.get("tags", []))
     # The terms of the vocabulary file's facets are resolved by any of their names; a
     # country is its ISO code.
@@ -74,18 +101,6 @@ def entry_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> Non
         setattr(entry, facet.name, terms)
     entry.countries = [country_term_get_or_create(code) for code in data.get("countries", [])]
     entry.tags.set(_tags(free_tags))
-
-    entry.counsellor_choice = data.get("counsellor_choice")
-    for name in CHOICE_FACETS:
-        setattr(entry, name, data.get(name, ""))
-    entry.started = data.get("started")
-    entry.ended = data.get("ended")
-    for name in ("outcomes", "context", "what_worked", "what_did_not_work", "ethics", "safety"):
-        setattr(entry, name, data.get(name, ""))
-    audience = data.get("audience", [])
-    entry.audience_practitioners = "practitioners" in audience
-    entry.audience_policymakers = "policymakers" in audience
-
     entry.metrics = _in_order(
         EntryMetric(
             name=metric["name"],
@@ -102,13 +117,6 @@ def entry_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> Non
         EntryRecommendation(text=text) for text in data.get("recommendations", [])
     )
     entry.relations = _in_order(_related(ref, organisation_id) for ref in data.get("related", []))
-
-    source = data.get("source", {})
-    entry.source_title = source.get("title", "")
-    entry.source_date = date.fromisoformat(source["date"]) if source.get("date") else None
-    entry.source_url = source.get("url", "")
-    entry.published_date = date.fromisoformat(data["published"]) if "published" in data else None
-    entry.updated_at = updated_at(data["updated"]) if "updated" in data else None
 
 
 def _fill_partners(entry: EntryPage, partners: list[dict], user) -> None:

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from itertools import islice
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import jsonschema
 from django.utils.translation import gettext
 
 from entries.interchange import entry_schema
 from entries.models import EntryLink, EntryPage
 from organisations.models import ID_PATTERN, OrganisationPage
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # The deepest valid line is an entry holding a list of objects (metrics, links); a few more
 # levels give room for a clear schema error, and none for the parser's recursion.
@@ -33,7 +35,12 @@ MAX_ERRORS_PER_LINE = 10
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> "jsonschema.Draft202012Validator":
+    # Imported on first use: importing jsonschema imports rfc3987_syntax, which compiles
+    # 39 grammars (2.5 s) for the "iri" format, which this schema does not use. Only a
+    # process that checks a line pays it, not every command, worker and test process.
+    import jsonschema
+
     return jsonschema.Draft202012Validator(
         entry_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
@@ -116,7 +123,7 @@ def _path(parts) -> str:
     return path.lstrip(".") or "entry"
 
 
-def _where(error: jsonschema.ValidationError) -> str:
+def _where(error: "jsonschema.ValidationError") -> str:
     return _path(error.absolute_path)
 
 
@@ -130,7 +137,7 @@ def schema_errors(data: object) -> list[str]:
     return [f"{_where(error)}: {_quoted(error)}" for error in errors]
 
 
-def _quoted(error: jsonschema.ValidationError) -> str:
+def _quoted(error: "jsonschema.ValidationError") -> str:
     message = error.message
     if len(message) > MAX_MESSAGE_LENGTH and isinstance(error.instance, str | list | dict):
         message = message.replace(repr(error.instance), excerpt(error.instance))

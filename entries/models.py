@@ -5,6 +5,7 @@ a lesson may carry metrics), so they share one concrete model and differ in admi
 template and kind. Queries across both kinds go through EntryPage.
 """
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -60,6 +61,11 @@ def published_day(published_date, first_published_at):
     if published_date:
         return published_date
     return first_published_at.date() if first_published_at else None
+
+
+# Set while entries/services.py writes an entry, whose creation, revision and publication
+# each save the page: Wagtail's admin search index is then updated once, after the last.
+admin_search_index_deferred = Local()
 
 
 class EntryPage(Page):
@@ -161,6 +167,11 @@ class EntryPage(Page):
         if type(self).entry_kind:
             self.kind = type(self).entry_kind
         super().save(*args, **kwargs)
+
+    def get_indexed_instance(self):
+        if getattr(admin_search_index_deferred, "value", False):
+            return None
+        return super().get_indexed_instance()
 
     def get_sitemap_urls(self, request=None):
         # The sitemap is public: it lists only what an anonymous visitor may read.

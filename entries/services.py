@@ -6,14 +6,24 @@ entries/imports.py; what an importer may change is in entries/import_rights.py.
 """
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy
+from modelsearch.index import insert_or_update_object
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from entries.entry_fill import entry_fill, file_facet_term_lookups
+from entries.entry_fill import (
+    entry_fields_fill,
+    entry_fill,
+    entry_relations_fill,
+    file_facet_term_lookups,
+)
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
-from entries.models import EntryPage
+from entries.models import EntryPage, admin_search_index_deferred
 from organisations.models import OrganisationPage
 from organisations.services import organisation_upsert
 
@@ -73,8 +83,10 @@ def entry_upsert(
     created = entry is None
     if entry is None:
         entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)
-        entry_fill(entry=entry, data=data, lookups=lookups, user=user)
-        organisation.add_child(instance=entry)
+        entry_fields_fill(entry=entry, data=data)
+        if not publish:
+            # A draft's page row holds its terms and items from the start, as the admin's.
+            entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
     elif entry.kind != data["kind"]:
         raise EntryImportError(
             KIND_CHANGE
@@ -91,12 +103,38 @@ def entry_upsert(
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
         if before is not None and entry_to_interchange(entry) == before:
             return entry, Written.UNCHANGED
-    revision = entry.save_revision(user=user, clean=False)
-    if publish:
-        revision.publish(user=user)
-    elif submit:
+    if created:
+        with _wagtail_index_updates_deferred():
+            organisation.add_child(instance=entry)
+        if publish:
+            # Given once the page row exists, a published entry's terms and items are
+            # written once, by the publication, and the revision reads them from memory:
+            # given before, they would be written with the row too, and read back.
+            entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
+    with _wagtail_index_updates_deferred():
+        revision = entry.save_revision(user=user, clean=False)
+        if publish:
+            revision.publish(user=user)
+    ReferenceIndex.create_or_update_for_object(entry)
+    insert_or_update_object(entry)
+    if not publish and submit:
         entry_submit_for_review(entry=entry, user=user)
     return entry, Written.CREATED if created else Written.UPDATED
+
+
+@contextmanager
+def _wagtail_index_updates_deferred() -> Iterator[None]:
+    """Wagtail updates its reference index (what uses a term, an organisation) on every
+    save of the page and of each child item, and its admin search index on every save of
+    the page: writing an entry saves the page up to three times (creation, revision,
+    publication). Within this, neither is updated: entry_upsert updates both once, after
+    the last save."""
+    admin_search_index_deferred.value = True
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        del admin_search_index_deferred.value
 
 
 def entry_submit_for_review(*, entry: EntryPage, user=None) -> None:

@@ -4,6 +4,7 @@ trends, the checks after the load) and a verdict per promise of issue #15, item 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,14 @@ from soak_memory import Trend
 
 # Log lines copied into the report, of each kind; the rest are in the kept logs.
 LINES_SHOWN = 30
+# A slow-log line: its time, the time taken, the hits, and the body sent (kept in the logs).
+SLOW_LINE = re.compile(
+    r"^\[(?P<at>[^\]]+)\].*?took\[(?P<took>[^\]]+)\].*?total_hits\[(?P<hits>[^\]]+)\]"
+)
+# The words of a search: the query of its cross_fields clause.
+SLOW_WORDS = re.compile(
+    r'"multi_match":\{"query":"(?P<words>[^"]*)","fields":\[[^\]]*\],"type":"cross_fields"'
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,18 @@ def _verdict(trend: Trend) -> str:
     return "GROWS" if trend.grows else "flat"
 
 
+def slow_line_summary(line: str) -> str:
+    """One slow-log line in short: when, how long, which request (hits or counts) for
+    which words; the whole body stays in the kept logs."""
+    found = SLOW_LINE.search(line)
+    if not found:
+        return line[:200]
+    words = SLOW_WORDS.search(line)
+    kind = "counts" if '"size":0' in line else "hits"
+    about = f'"{words["words"]}"' if words else "no words"
+    return f"{found['at']}  took {found['took']}, {kind} of {about}, {found['hits']}"
+
+
 def _failures(stages: list[Stage]) -> list[str]:
     return [
         f"- {stage.users} user(s), {name}: {error} ({count}×)"
@@ -229,7 +250,12 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
             else []
         ),
         *(
-            ["", "```", *checks.engine_slow_log[:LINES_SHOWN], "```"]
+            [
+                "",
+                "```",
+                *(slow_line_summary(line) for line in checks.engine_slow_log[:LINES_SHOWN]),
+                "```",
+            ]
             if checks.engine_slow_log
             else []
         ),

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from entries.models import EntryPage
 from organisations.services import membership_set, organisation_upsert
 from tests.accounts.conftest import current_code
-from tests.browser import assert_accessible, signed_in
+from tests.browser import assert_accessible, axe_violations, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def assert_no_serious_violation(axe, page):
     violations = [
         f"{violation['id']}: {violation['help']} "
         f"({', '.join(str(node['target']) for node in violation['nodes'])})"
-        for violation in axe.run(page).response["violations"]
+        for violation in axe_violations(axe, page)
         if violation["impact"] in ("serious", "critical")
     ]
     assert violations == [], violations

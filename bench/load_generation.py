@@ -35,6 +35,25 @@ class Measured:
         return values[min(len(values) - 1, int(round(share * (len(values) - 1))))]
 
 
+def request_send(connection: http.client.HTTPConnection, request: Request) -> list[int]:
+    """One logical request over a keep-alive connection; the engine's `took` of each of
+    its engine bodies. RuntimeError on an answer other than 200."""
+    took = []
+    for path, body in request.bodies or [(request.path, None)]:
+        headers = {}
+        if body:
+            ndjson = path.endswith("_msearch")
+            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
+        connection.request(request.method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{response.status}: {payload[:200]!r}")
+        if body:
+            took.append(json.loads(payload)["took"])
+    return took
+
+
 def load(host: str, port: int, requests: list[Request], concurrency: int, total: int) -> Measured:
     """`total` requests over `concurrency` keep-alive connections, each walking the mix
     from its own starting point."""
@@ -52,20 +71,7 @@ def load(host: str, port: int, requests: list[Request], concurrency: int, total:
             request = requests[(offset + step) % len(requests)]
             started = time.perf_counter()
             try:
-                for path, body in request.bodies or [(request.path, None)]:
-                    headers = {}
-                    if body:
-                        ndjson = path.endswith("_msearch")
-                        headers["Content-Type"] = (
-                            "application/x-ndjson" if ndjson else "application/json"
-                        )
-                    connection.request(request.method, path, body=body, headers=headers)
-                    response = connection.getresponse()
-                    payload = response.read()
-                    if response.status != 200:
-                        raise RuntimeError(f"{response.status}: {payload[:200]!r}")
-                    if body:
-                        my_took.append(json.loads(payload)["took"])
+                my_took.extend(request_send(connection, request))
             except (OSError, RuntimeError, http.client.HTTPException):
                 with lock:
                     errors[0] += 1

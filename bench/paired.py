@@ -6,31 +6,18 @@ slows both alike. Measured at a concurrency of 1 and 8 connections per target.""
 from __future__ import annotations
 
 import http.client
-import json
 import threading
 import time
 
-from load_generation import Measured, Request
+from load_generation import Measured, Request, request_send
 
 PORTAL, ENGINE = "portal", "engine"
 
 
 def _send(connection: http.client.HTTPConnection, request: Request) -> int | None:
     """One logical request; the engine's took, summed, for engine requests."""
-    took = None
-    for path, body in request.bodies or [(request.path, None)]:
-        headers = {}
-        if body:
-            ndjson = path.endswith("_msearch")
-            headers["Content-Type"] = "application/x-ndjson" if ndjson else "application/json"
-        connection.request(request.method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        payload = response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{response.status}: {payload[:200]!r}")
-        if body:
-            took = (took or 0) + json.loads(payload)["took"]
-    return took
+    took = request_send(connection, request)
+    return sum(took) if took else None
 
 
 def paired_load(

@@ -103,9 +103,10 @@ def _full(connection, requests: list[tuple[str, bytes]]) -> tuple[float, int, in
         spent, answer = _send(connection, path, body)
         elapsed += spent
         if path.endswith("_msearch"):
-            hits, counts = answer["responses"]
-            took += hits["took"] + counts["took"]
-            matched = counts["aggregations"][MATCHING]["doc_count"]
+            # With no facet selected the counts ride on the hits body: one answer.
+            answers = answer["responses"]
+            took += sum(each["took"] for each in answers)
+            matched = answers[-1]["aggregations"][MATCHING]["doc_count"]
         else:
             took += answer["took"]
     return elapsed, took, matched

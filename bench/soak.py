@@ -5,7 +5,8 @@ the memory of every process sampled; writes bench/results/reliability.md.
     .venv/bin/python bench/soak.py [--entries 100000 | --from-sqlite PATH]
         [--minutes 10] [--users 1,4,8] [--workers 3] [--keep] [--reuse-database]
 
-1. Starts PostgreSQL (scripts/postgres.sh, 127.0.0.1:54329) and an OpenSearch node of its
+1. Starts PostgreSQL of its own (scripts/postgres.sh, 127.0.0.1:54339, data in
+   /tmp/soak-postgres) and an OpenSearch node of its
    own (127.0.0.1:9310, data in /tmp/soak-engine, 2 GiB heap) unless they answer already;
    stops at the end only what it started (and nothing with --keep).
 2. Makes a SQLite portal (a copy of --from-sqlite, never written to; else N generated
@@ -49,6 +50,7 @@ from soak_stack import (
     ENGINE_ENV,
     ENGINE_PORT,
     ENGINE_SCRIPT,
+    POSTGRES_ENV,
     POSTGRES_PORT,
     POSTGRES_SCRIPT,
     PSQL,
@@ -225,7 +227,7 @@ def main() -> None:
     args = arguments()
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
     notes = [f"- load average at start: {load_average()}"]
-    postgres = Service(POSTGRES_SCRIPT)
+    postgres = Service(POSTGRES_SCRIPT, POSTGRES_ENV)
     engine = Service(ENGINE_SCRIPT, ENGINE_ENV)
     env = portal_environment(args.database, folder)
     slow_log = EngineSlowLog(args.database)

@@ -155,6 +155,20 @@ def postgres_pid() -> int | None:
     return int(pid_file.read_text().split()[0])
 
 
+def engine_jvm_stats() -> dict | None:
+    """The "jvm" object of the soak's engine node's stats (heap, pools, collectors)."""
+    connection = http.client.HTTPConnection("127.0.0.1", ENGINE_PORT, timeout=30)
+    try:
+        connection.request("GET", "/_nodes/_local/stats/jvm")
+        answer = connection.getresponse()
+        if answer.status != 200:
+            return None
+        (node,) = json.loads(answer.read())["nodes"].values()
+    except OSError:
+        return None
+    return node["jvm"]
+
+
 def engine_pid() -> int | None:
     pid_file = Path(ENGINE_ENV["ENGINE_DATA_DIR"]) / "engine.pid"
     return int(pid_file.read_text().strip()) if pid_file.exists() else None

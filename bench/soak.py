@@ -5,7 +5,8 @@ the memory of every process sampled; writes bench/results/reliability.md.
     .venv/bin/python bench/soak.py [--entries 100000 | --from-sqlite PATH]
         [--minutes 10] [--users 1,4,8] [--workers 3] [--keep] [--reuse-database]
 
-1. Starts PostgreSQL (scripts/postgres.sh, 127.0.0.1:54329) and an OpenSearch node of its
+1. Starts PostgreSQL of its own (scripts/postgres.sh, 127.0.0.1:54339, data in
+   /tmp/soak-postgres) and an OpenSearch node of its
    own (127.0.0.1:9310, data in /tmp/soak-engine, 2 GiB heap) unless they answer already;
    stops at the end only what it started (and nothing with --keep).
 2. Makes a SQLite portal (a copy of --from-sqlite, never written to; else N generated
@@ -17,7 +18,8 @@ the memory of every process sampled; writes bench/results/reliability.md.
    the queue worker (`process_search_queue --watch`).
 4. Runs locust (bench/soak_locustfile.py) headless at each number of users in turn, the
    minutes shared equally, while sampling every 10 s the RSS of each gunicorn process,
-   the engine's JVM, the PostgreSQL processes and the queue worker.
+   the engine's JVM, the PostgreSQL processes and the queue worker, and every 5 minutes
+   the JVM's live set, its heap after a forced full collection (bench/soak_live_heap.py).
 5. Checks that nothing was lost (the queue drained, `check_search_index` clean), writes
    the report, then drops the database and the index unless --keep.
 
@@ -42,18 +44,21 @@ import psutil
 from portal_setup import ROOT
 from report import engine_facts, load_average, machine
 from soak_data import MODERATOR, database_drop, plan_write, postgres_load, sqlite_ready
+from soak_live_heap import LiveHeap
 from soak_memory import Sampler, processes_with_children, trend
-from soak_report import Checks, Stage, report_text, report_write, stage_read
+from soak_report import Checks, JvmLive, Stage, report_text, report_write, stage_read
 from soak_stack import (
     BIN,
     ENGINE_ENV,
     ENGINE_PORT,
     ENGINE_SCRIPT,
+    POSTGRES_ENV,
     POSTGRES_PORT,
     POSTGRES_SCRIPT,
     PSQL,
     EngineSlowLog,
     Service,
+    engine_jvm_stats,
     engine_pid,
     gunicorn_start,
     manage,
@@ -225,7 +230,7 @@ def main() -> None:
     args = arguments()
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
     notes = [f"- load average at start: {load_average()}"]
-    postgres = Service(POSTGRES_SCRIPT)
+    postgres = Service(POSTGRES_SCRIPT, POSTGRES_ENV)
     engine = Service(ENGINE_SCRIPT, ENGINE_ENV)
     env = portal_environment(args.database, folder)
     slow_log = EngineSlowLog(args.database)
@@ -284,11 +289,13 @@ def main() -> None:
                 ),
             ]
 
+        live_heap = LiveHeap(engine_pid, engine_jvm_stats, folder)
         sampler = Sampler(
             watched,
             summed=("PostgreSQL process",),
             split=("OpenSearch JVM",),
             heaps=engine_heap,
+            live_heap=live_heap,
         )
         sampler.start()
         stages, locust_commands = stages_run(args, port, plan, folder)
@@ -298,6 +305,7 @@ def main() -> None:
             (trend(series) for series in sampler.series.values() if len(series.points) >= 3),
             key=lambda item: item.role,
         )
+        live = JvmLive(live_heap.trend(), live_heap.failures, live_heap.histograms)
         postgres_version = subprocess.run(  # noqa: S603
             [PSQL, "-X", "-tA", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "portal"]
             + ["-d", args.database, "-c", "SHOW server_version"],
@@ -344,7 +352,8 @@ def main() -> None:
             ],
         }
         report_write(
-            args.output, report_text(facts=facts, stages=stages, trends=trends, checks=checks)
+            args.output,
+            report_text(facts=facts, stages=stages, trends=trends, live=live, checks=checks),
         )
         print(f"soak: report written to {args.output}", flush=True)
     finally:

@@ -7,13 +7,15 @@ size, summed: the RSS of a backend counts every page of the shared buffers it ha
 which grows for minutes without anything leaking. Heaps (the JVM's heap in use, from the
 engine's node stats) come from `heaps`; a garbage-collected heap rises and falls by design
 (a sawtooth), so its trend is that of its floor: the lowest sample of each sixth of the run
-(at least a minute), which a leak raises and a sawtooth shorter than that does not.
+(at least a minute), shown for information (see the live set below).
 
 A process in `split` (the JVM) is sampled as two series, from /proc/<pid>/status: its
 anonymous memory (heap, pre-touched at start, and native memory: what a leak grows) and its
 file-backed memory (pages of mapped files, the index's segments: page cache the kernel may
 drop, which fills toward the mapped files' size and cannot pass it). The second is judged
-against that bound, read when sampling stops."""
+against that bound, read when sampling stops.
+
+The JVM's live set, the judge of its heap, is sampled by bench/soak_live_heap.py."""
 
 from __future__ import annotations
 
@@ -23,10 +25,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 
+if TYPE_CHECKING:
+    from soak_live_heap import LiveHeap
+
 MB = 2**20
+# A forced full collection every five minutes: rare enough to leave the latencies mostly
+# unperturbed, often enough for a trend over half an hour.
+LIVE_EVERY = 300.0
 
 
 @dataclass
@@ -36,7 +45,7 @@ class Series:
     role: str
     pid: int
     points: list[tuple[float, int]] = field(default_factory=list)
-    # A garbage-collected heap: judged by its floor.
+    # A garbage-collected heap: shown by its floor.
     collected: bool = False
     # File-backed pages: judged against the size of the files mapped (bytes), not a trend.
     mapped_bound: int | None = None
@@ -85,17 +94,19 @@ class Sampler(threading.Thread):
         summed: tuple[str, ...] = (),
         split: tuple[str, ...] = (),
         heaps: Callable[[], dict[str, int]] = dict,
+        live_heap: LiveHeap | None = None,
         every: float = 10.0,
     ):
         super().__init__(daemon=True)
         self.watched, self.summed, self.split = watched, summed, split
         self.heaps, self.every = heaps, every
+        self.live_heap, self.next_live = live_heap, 0.0
         self.split_processes: dict[str, psutil.Process] = {}
         self.series: dict[str, Series] = {}
         self.started = time.monotonic()
         self.stopping = threading.Event()
 
-    def sample(self) -> None:
+    def sample(self, last: bool = False) -> None:
         at = time.monotonic() - self.started
         totals = dict.fromkeys(self.summed, 0)
         for role, process in self.watched():
@@ -124,6 +135,10 @@ class Sampler(threading.Thread):
             self.series.setdefault(name, Series(name, 0)).points.append((at, uss))
         for name, size in self.heaps().items():
             self.series.setdefault(name, Series(name, 0, collected=True)).points.append((at, size))
+        if self.live_heap and (last or at >= self.next_live):
+            moment = "start" if not self.live_heap.samples else "end" if last else ""
+            self.live_heap.collect(at, histogram=moment)
+            self.next_live = at + LIVE_EVERY
 
     def run(self) -> None:
         while not self.stopping.is_set():
@@ -133,7 +148,7 @@ class Sampler(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join()
-        self.sample()
+        self.sample(last=True)
         for name, process in self.split_processes.items():
             try:
                 self.series[name].mapped_bound = mapped_files_size(process)
@@ -165,6 +180,8 @@ class Trend:
     second_half_slope: float
     second_half_minutes: float
     bound_mb: float | None = None
+    # A heap's floor between collections: shown, not judged (the live set is).
+    information: bool = False
 
     @property
     def grows(self) -> bool:
@@ -204,4 +221,5 @@ def trend(series: Series) -> Trend:
         second_half_slope=slope_per_minute(half),
         second_half_minutes=(half[-1][0] - half[0][0]) / 60,
         bound_mb=None if series.mapped_bound is None else series.mapped_bound / MB,
+        information=series.collected,
     )

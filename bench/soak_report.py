@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from soak_memory import Trend
+from soak_live_heap import LiveTrend, histogram_growth
+from soak_memory import LIVE_EVERY, MB, Trend
 
 # Log lines copied into the report, of each kind; the rest are in the kept logs.
 LINES_SHOWN = 30
@@ -87,6 +88,16 @@ class Checks:
     logs_kept: str = ""
 
 
+@dataclass
+class JvmLive:
+    """The engine JVM's live set: its heap after each forced full collection, the
+    collections that failed, and the class histograms of the start and the end."""
+
+    trend: LiveTrend
+    failures: list[str] = field(default_factory=list)
+    histograms: dict[str, str] = field(default_factory=dict)
+
+
 def _stages(stages: list[Stage]) -> list[str]:
     lines = [
         "| users | minutes | requests | requests/s | failures | load average before → after |",
@@ -128,6 +139,8 @@ def _memory(trends: list[Trend]) -> list[str]:
 
 
 def _verdict(trend: Trend) -> str:
+    if trend.information:
+        return f"floor {'rises' if trend.grows else 'flat'} (information: the live set is judged)"
     if trend.bound_mb is not None:
         state = "PASSES" if trend.grows else "within"
         return f"{state} the {trend.bound_mb:,.0f} MB of files it maps"
@@ -146,6 +159,51 @@ def slow_line_summary(line: str) -> str:
     return f"{found['at']}  took {found['took']}, {kind} of {about}, {found['hits']}"
 
 
+def _live(live: JvmLive) -> list[str]:
+    trend = live.trend
+    lines = [
+        "| minute | heap in use MB | old generation MB (the live set) | pause ms |",
+        "| ---: | ---: | ---: | ---: |",
+        *(
+            f"| {sample.at / 60:.1f} | {sample.heap_used / MB:.0f} | {sample.old_used / MB:.1f} "
+            f"| {sample.pause_ms} |"
+            for sample in trend.samples
+        ),
+        "",
+    ]
+    if trend.judged:
+        pauses = [sample.pause_ms for sample in trend.samples]
+        lines += [
+            f"- the live set {trend.first_mb:.1f} → {trend.last_mb:.1f} MB over "
+            f"{trend.minutes:.1f} minutes; least-squares slope {trend.per_hour_mb:+.1f} MB per "
+            f"hour, a growth over the run of {trend.growth_mb:+.1f} MB against a tolerance of "
+            f"{trend.tolerance_mb:.1f} MB: **{'GROWS' if trend.grows else 'flat'}**",
+            f"- a day of load at that rate: {trend.day_mb:+.0f} MB, of a heap of "
+            f"{trend.heap_max / MB:,.0f} MB",
+            f"- the forced collections: {len(pauses)}, pauses {min(pauses)}–{max(pauses)} ms "
+            f"({sum(pauses)} ms in all); the engine answers nothing during one, so a request "
+            "in flight then waits for it: the latencies above include them",
+        ]
+    else:
+        lines.append(f"- too few forced collections ({len(trend.samples)}) to judge a trend")
+    lines += [f"- a forced collection failed at {failure}" for failure in live.failures]
+    if {"start", "end"} <= set(live.histograms):
+        grown = histogram_growth(live.histograms["start"], live.histograms["end"])
+        lines += [
+            "",
+            "The classes whose live bytes grew most between the start's and the end's class "
+            "histograms (`jcmd <pid> GC.class_histogram`, kept in the run's logs):",
+            "",
+            "| class | start KB | end KB |",
+            "| --- | ---: | ---: |",
+            *(
+                f"| `{name}` | {start / 1024:,.0f} | {end / 1024:,.0f} |"
+                for name, start, end in grown
+            ),
+        ]
+    return lines
+
+
 def _failures(stages: list[Stage]) -> list[str]:
     return [
         f"- {stage.users} user(s), {name}: {error} ({count}×)"
@@ -154,11 +212,15 @@ def _failures(stages: list[Stage]) -> list[str]:
     ]
 
 
-def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks: Checks) -> str:
+def report_text(
+    *, facts: dict, stages: list[Stage], trends: list[Trend], live: JvmLive, checks: Checks
+) -> str:
     failures = sum(stage.total.failures for stage in stages)
     requests = sum(stage.total.requests for stage in stages)
     seconds = sum(stage.seconds for stage in stages)
-    growing = [trend.role for trend in trends if trend.grows]
+    growing = [trend.role for trend in trends if trend.grows and not trend.information]
+    if live.trend.grows:
+        growing.append("OpenSearch JVM live set")
     verdicts = [
         (
             f"{facts['entries_wanted']:,} entries on PostgreSQL, served by gunicorn "
@@ -179,8 +241,15 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
         ),
         (
             "no growth trend in any process's memory",
-            not growing,
-            "growing: " + ", ".join(growing) if growing else "every process flat",
+            not growing and live.trend.judged,
+            "growing: " + ", ".join(growing)
+            if growing
+            else "every process flat"
+            + (
+                f"; the JVM's live set {live.trend.growth_mb:+.1f} MB over the run"
+                if live.trend.judged
+                else "; the JVM's live set not measured"
+            ),
         ),
         (
             "nothing lost: every publish indexed",
@@ -265,13 +334,27 @@ def report_text(*, facts: dict, stages: list[Stage], trends: list[Trend], checks
         "A process grows when, over the second half of the run, its RSS rose by more than "
         "10 MB and 5 % of its size (the first minutes fill caches, the JVM's heap and "
         "PostgreSQL's shared buffers). The JVM's heap in use rises and falls between "
-        "collections by design: it is judged by its floor, the lowest sample of each sixth of "
-        "the run (its samples are those six). The JVM's heap is touched whole at start "
+        "collections by design: its floor, the lowest sample of each sixth of the run (its "
+        "samples are those six), follows G1's old generation between concurrent cycles and "
+        "is shown for information; the heap is judged by its live set (below). The JVM's "
+        "heap is touched whole at start "
         "(`-XX:+AlwaysPreTouch`) and its resident memory is read in two parts: anonymous "
         "(heap and native memory, where a leak shows) and file-backed (pages of the index's "
         "mapped segment files, page cache the kernel may drop, bounded by those files).",
         "",
         *_memory(trends),
+        "",
+        "### The JVM's live set",
+        "",
+        f"At the start of the load, every {LIVE_EVERY / 60:.0f} minutes and at its end, a "
+        "full collection forced in the engine's JVM (`jcmd <pid> GC.run`), its heap read "
+        "right after from the node stats: what is still live then is in the old generation. "
+        "A leak raises it whatever G1 does between cycles. It grows when its least-squares "
+        "slope, over the run, gives more than 10 MB and 5 % of its first size. The pause is "
+        "the old collector's time across the forced collection (at the start and the end "
+        "with the class histogram's own collection).",
+        "",
+        *_live(live),
         "",
         "## After the load",
         "",

@@ -22,7 +22,12 @@ PYTHON = str(Path(sys.executable))
 BIN = Path(sys.executable).parent
 POSTGRES_SCRIPT = ROOT / "scripts" / "postgres.sh"
 ENGINE_SCRIPT = ROOT / "search" / "engine" / "engine.sh"
-POSTGRES_PORT = 54329
+# The soak's own cluster, apart from the one on 54329 that the tests of others use.
+POSTGRES_PORT = 54339
+POSTGRES_ENV = {
+    "POSTGRES_PORT": str(POSTGRES_PORT),
+    "POSTGRES_DIR": "/tmp/soak-postgres",  # noqa: S108 — the soak's own cluster
+}
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 BASH = "/bin/bash"
 ENGINE_PORT = 9310
@@ -134,8 +139,34 @@ class Service:
 
 
 def postgres_pid() -> int | None:
-    pid_file = ROOT / "var" / "postgres" / "data" / "postmaster.pid"
-    return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+    """The postmaster's pid, asked of the server on the port (its data directory holds
+    postmaster.pid): right whichever checkout or script started the cluster. Only a
+    superuser may read the data directory; the scripts' clusters trust "postgres"."""
+    shown = subprocess.run(  # noqa: S603
+        [PSQL, "-X", "-tA", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "postgres"]
+        + ["-d", "postgres", "-c", "SHOW data_directory"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    pid_file = Path(shown.stdout.strip()) / "postmaster.pid"
+    if shown.returncode or not pid_file.is_file():
+        return None
+    return int(pid_file.read_text().split()[0])
+
+
+def engine_jvm_stats() -> dict | None:
+    """The "jvm" object of the soak's engine node's stats (heap, pools, collectors)."""
+    connection = http.client.HTTPConnection("127.0.0.1", ENGINE_PORT, timeout=30)
+    try:
+        connection.request("GET", "/_nodes/_local/stats/jvm")
+        answer = connection.getresponse()
+        if answer.status != 200:
+            return None
+        (node,) = json.loads(answer.read())["nodes"].values()
+    except OSError:
+        return None
+    return node["jvm"]
 
 
 def engine_pid() -> int | None:

@@ -174,9 +174,10 @@ def _live(live: JvmLive) -> list[str]:
     if trend.judged:
         pauses = [sample.pause_ms for sample in trend.samples]
         lines += [
-            f"- the live set {trend.first_mb:.1f} → {trend.last_mb:.1f} MB over "
-            f"{trend.minutes:.1f} minutes; least-squares slope {trend.per_hour_mb:+.1f} MB per "
-            f"hour, a growth over the run of {trend.growth_mb:+.1f} MB against a tolerance of "
+            f"- the live set over the run's second half: {trend.first_mb:.1f} → "
+            f"{trend.last_mb:.1f} MB; least-squares slope {trend.per_hour_mb:+.1f} MB per "
+            f"hour, a growth of {trend.growth_mb:+.1f} MB over the run's "
+            f"{trend.minutes:.1f} minutes at that rate, against a tolerance of "
             f"{trend.tolerance_mb:.1f} MB: **{'GROWS' if trend.grows else 'flat'}**",
             f"- a day of load at that rate: {trend.day_mb:+.0f} MB, of a heap of "
             f"{trend.heap_max / MB:,.0f} MB",
@@ -185,7 +186,10 @@ def _live(live: JvmLive) -> list[str]:
             "in flight then waits for it: the latencies above include them",
         ]
     else:
-        lines.append(f"- too few forced collections ({len(trend.samples)}) to judge a trend")
+        lines.append(
+            f"- too few forced collections ({len(trend.samples)}, three in the second half "
+            "needed) to judge a trend"
+        )
     lines += [f"- a forced collection failed at {failure}" for failure in live.failures]
     if {"start", "end"} <= set(live.histograms):
         grown = histogram_growth(live.histograms["start"], live.histograms["end"])
@@ -205,6 +209,7 @@ def _live(live: JvmLive) -> list[str]:
 
 
 def _failures(stages: list[Stage]) -> list[str]:
+    """Each kind of failure with the stage (number of users) it happened in."""
     return [
         f"- {stage.users} user(s), {name}: {error} ({count}×)"
         for stage in stages
@@ -246,7 +251,8 @@ def report_text(
             if growing
             else "every process flat"
             + (
-                f"; the JVM's live set {live.trend.growth_mb:+.1f} MB over the run"
+                f"; the JVM's live set {live.trend.growth_mb:+.1f} MB over the run "
+                "(at its second half's rate)"
                 if live.trend.judged
                 else "; the JVM's live set not measured"
             ),
@@ -293,14 +299,7 @@ def report_text(
         "",
         "### Failures",
         "",
-        *(
-            [
-                f"- {name}: {error} ({count}×)"
-                for stage in stages
-                for name, error, count in stage.failures
-            ]
-            or ["None."]
-        ),
+        *(_failures(stages) or ["None."]),
         *(
             ["", "Server log errors:", "", "```", *checks.server_errors[:20], "```"]
             if checks.server_errors

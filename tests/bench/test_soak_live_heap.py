@@ -89,6 +89,17 @@ def test_a_rising_live_set_is_flagged_with_a_day_at_its_rate():
     assert "| `[B` | 9,766 | 29,297 |" in text
 
 
+def test_a_live_set_that_falls_after_the_rebuild_then_rises_is_flagged():
+    # The 100,000-entry run of 14:07: the rebuild's buffers freed in the first minutes,
+    # then a rise through the second half that a slope over the whole run would hide.
+    after_rebuild = live_set([247, 132, 137, 161, 148, 193, 212])
+    assert after_rebuild.grows
+    assert after_rebuild.first_mb == 161
+    assert memory_verdict(report(after_rebuild)).startswith(
+        "| no growth trend in any process's memory | NO | growing: OpenSearch JVM live set"
+    )
+
+
 def test_a_flat_live_set_passes_though_the_sawtooth_floor_rises():
     flat = live_set([251, 256, 249, 253, 250, 255, 252])  # noise of a few MB, no trend
     sawtooth = trend(sawtooth_heap())

@@ -15,8 +15,9 @@ from django.db.models import Q
 from entries.models import EntryPage, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
+from search.dictionaries import WordTranslations
 from search.documents import NEUTRAL_LENGTH
-from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS
+from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS, TRANSLATION_WEIGHT
 from search.query import words_kept
 from search.words import STOP_WORDS, fold
 from vocabulary.facets import COUNTRIES
@@ -208,11 +209,16 @@ class TextMatch:
         return {pk: _score(self.parts, flags, rarity) for pk, flags in rows}
 
 
-def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
+def text_match(
+    text: str, vocabulary: Vocabulary, translations: list[WordTranslations] | None = None
+) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
     in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
-    SQLite bounds, grows with the words only as wide as one column's list."""
+    SQLite bounds, grows with the words only as wide as one column's list. The
+    dictionaries' `translations` of the words (search/translation.py) score as the engine's:
+    each word's set once, by its best translation, TRANSLATION_WEIGHT of a word typed; they
+    are not highlighted."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -256,8 +262,18 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
                 by_term = _has_terms(variant_terms, vocabulary)
                 term_parts.append((flag(by_term), TERM_WORD_WEIGHT * times))
         word_parts.append(word_part)
+    translated: list[str] = []
+    for word in translations or []:
+        word_part = {}
+        for variant in sorted({stem(t) for targets in word.translations.values() for t in targets}):
+            translated.append(variant)
+            word_part[variant] = [
+                (flag(_contains(cols, [variant])), weights[name] * TRANSLATION_WEIGHT)
+                for name, cols in columns.items()
+            ]
+        word_parts.append(word_part)
     parts = [*term_parts, *word_parts]
-    distinct = list(dict.fromkeys(needles))
+    distinct = list(dict.fromkeys(needles + translated))
     conditions = [
         _column_contains(column, distinct)
         for cols in columns.values()

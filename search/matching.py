@@ -9,6 +9,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from django.db.models import Q
 
@@ -24,6 +25,9 @@ from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
 TERM_PHRASE_WEIGHT = 3.0
+# Dictionary translations a query looks for in all (search/translation.py), shared by its
+# words.
+TRANSLATION_NEEDLES = 24
 # A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
 # weights of vocabulary matches and phrases keep their place among the words' weights.
 RARITY_SCALE = 1.5
@@ -263,9 +267,14 @@ def text_match(
                 term_parts.append((flag(by_term), TERM_WORD_WEIGHT * times))
         word_parts.append(word_part)
     translated: list[str] = []
+    # SQLite bounds the WHERE's depth (1,000): every needle is looked for in each of 10
+    # columns, and a 16-word question's own needles take up to 640 of it.
+    per_word = max(1, TRANSLATION_NEEDLES // max(1, len(translations or [])))
     for word in translations or []:
         word_part = {}
-        for variant in sorted({stem(t) for targets in word.translations.values() for t in targets}):
+        # The languages' translations in turn, the most attested first.
+        ranked = [t for ts in zip_longest(*word.translations.values()) for t in ts if t]
+        for variant in sorted(set(list(dict.fromkeys(stem(t) for t in ranked))[:per_word])):
             translated.append(variant)
             word_part[variant] = [
                 (flag(_contains(cols, [variant])), weights[name] * TRANSLATION_WEIGHT)

@@ -39,13 +39,15 @@ def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
     """The translations of one word into one language that the query uses: none when one
     of them is the word's cognate (Profil / profile: the word meets that language without a
     dictionary, and its other senses would only add noise); no function word ("between");
-    of the rest, the most attested."""
+    none attested less than half as often as the most attested (récit: Erzählung 3 times,
+    Bericht once); of the rest, the most attested."""
     if any(_neutral(translation) == _neutral(word) for translation, _count in attested):
         return ()
+    best = max((count for _translation, count in attested), default=0)
     return tuple(
         translation
-        for translation, _count in attested
-        if not set(fold(translation).split()) <= STOP_WORDS
+        for translation, count in attested
+        if not set(fold(translation).split()) <= STOP_WORDS and count * 2 >= best
     )[:TRANSLATIONS_PER_LANGUAGE]
 
 

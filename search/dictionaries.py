@@ -15,6 +15,7 @@ direction, comes first, so that the few a query uses are the common ones.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import logging
@@ -238,25 +239,32 @@ class Dictionary:
         then the same folded; {} when none is."""
         if self.path is None or source not in INFLECTIONS:
             return {}
-        typed = headword_key(word)
-        forms = [typed] + [
-            typed[: -len(ending)]
-            for ending in INFLECTIONS[source]
-            if typed.endswith(ending) and len(typed) - len(ending) >= 3
-        ]
-        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as database:
-            # Then by the folded forms, for a word typed without its accents (securite).
-            for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
-                rows = database.execute(
-                    f"SELECT {column}, target, words FROM translation"  # noqa: S608 (names, not input)
-                    f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
-                    [source, *keys],
-                ).fetchall()
-                for key in keys:
-                    found = {target: _attested(words) for at, target, words in rows if at == key}
-                    if found:
-                        return found
-        return {}
+        return _translations(self.path, word, source)
+
+
+# Kept per process: a query's words come back in the next queries, and the lookup file
+# changes only with the dictionaries' packages.
+@functools.lru_cache(maxsize=10_000)
+def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
+    typed = headword_key(word)
+    forms = [typed] + [
+        typed[: -len(ending)]
+        for ending in INFLECTIONS[source]
+        if typed.endswith(ending) and len(typed) - len(ending) >= 3
+    ]
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        # Then by the folded forms, for a word typed without its accents (securite).
+        for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
+            rows = database.execute(
+                f"SELECT {column}, target, words FROM translation"  # noqa: S608 (names, not input)
+                f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
+                [source, *keys],
+            ).fetchall()
+            for key in keys:
+                found = {target: _attested(words) for at, target, words in rows if at == key}
+                if found:
+                    return found
+    return {}
 
 
 _dictionaries: dict[tuple[Path, Path], Dictionary] = {}

@@ -1,6 +1,6 @@
 """Query translation through bilingual dictionaries (search/dictionaries.py): the bridge
 between languages where no cognate and no vocabulary term meets (grenzüberschreitend /
-cross-border, Wahl / choice, reconnus / recognised), on both backends.
+cross-border, Wahl / choice, warten / wait), on both backends.
 
 Each informative word of the query, read in the query's language (else the reader's), is
 looked up; its translations into the other two languages form one synonym set (Pirkola's

@@ -69,6 +69,8 @@ class Environment:
     search_timeout: float
     # Seconds the database may take to answer a search in place of a configured engine.
     search_fallback_timeout: float
+    # Debian's FreeDict dictionaries (dict-freedict-*), which translate a query's words.
+    search_dictionary_dir: Path
     # None when BASE_URL is not set: production refuses to start then.
     base_url: str | None
     # Reverse proxies whose X-Forwarded-For is believed (login throttling counts by address).
@@ -111,6 +113,7 @@ def read_environment() -> Environment:
         search_index_prefix=os.environ.get("SEARCH_INDEX_PREFIX", "portal").strip() or "portal",
         search_timeout=search_timeout,
         search_fallback_timeout=search_fallback_timeout,
+        search_dictionary_dir=Path(os.environ.get("SEARCH_DICTIONARY_DIR") or "/usr/share/dictd"),
         base_url=os.environ.get("BASE_URL", "").rstrip("/") or None,
         trusted_proxies=_networks("TRUSTED_PROXIES"),
         media_root=Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media"),

@@ -34,3 +34,28 @@ else
     echo "setup: WARNING: gettext's msgfmt is missing (Debian package gettext): the" >&2
     echo "setup: interface stays in English until the translations are compiled" >&2
 fi
+
+# The bilingual dictionaries that translate a query's words between English, French and
+# German (search/dictionaries.py): Debian's FreeDict packages (GPL), read once into a
+# lookup file under var/. Without them the search works, untranslated.
+DICTIONARIES="dict-freedict-deu-eng dict-freedict-eng-deu dict-freedict-fra-eng dict-freedict-eng-fra dict-freedict-deu-fra dict-freedict-fra-deu"
+DICTIONARY_DIR=${SEARCH_DICTIONARY_DIR:-/usr/share/dictd}
+missing_dictionary=
+for package in $DICTIONARIES; do
+    [ -f "$DICTIONARY_DIR/freedict-${package#dict-freedict-}.index" ] || missing_dictionary=1
+done
+if [ -n "$missing_dictionary" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "setup: installing Debian's FreeDict dictionaries for translating queries"
+        # shellcheck disable=SC2086
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $DICTIONARIES >/dev/null
+    fi
+fi
+mkdir -p var
+if .venv/bin/python manage.py build_search_dictionary >/dev/null 2>var/dictionary-setup.err; then
+    rm -f var/dictionary-setup.err
+else
+    echo "setup: WARNING: $(tail -1 var/dictionary-setup.err)" >&2
+    echo "setup: queries are not translated between languages until they are installed" >&2
+    [ "${CI:-}" = true ] && exit 1
+fi

@@ -54,6 +54,7 @@ from search.facets import (
 from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
 from search.matching import Vocabulary
 from search.query import SearchQuery
+from search.translation import WordTranslations, query_translations, translation_queries
 from search.words import fold, informative_text
 from vocabulary.facets import FACET_NAMES
 
@@ -224,10 +225,11 @@ def _word_query(word: str) -> Query:
     )
 
 
-def text_query(text: str) -> Query:
+def text_query(text: str, translations: list[WordTranslations] | None = None) -> Query:
     """What an entry must match, and its score: each informative word once (_word_query);
     the vocabulary's synonyms of the text in the entry's words, weighed lower, for they
-    stand for words the author did not write; and the concepts the text names."""
+    stand for words the author did not write; the concepts the text names; and the
+    dictionaries' translations of its words (search/translation.py), lower still."""
     synonyms = _stemmed_query(text)
     synonyms.boost = SYNONYM_BOOST
     return Q(
@@ -248,6 +250,7 @@ def text_query(text: str) -> Query:
             ),
             synonyms,
             *concepts_query(text),
+            *translation_queries(translations or []),
         ],
         minimum_should_match=1,
     )
@@ -317,7 +320,9 @@ def did_you_mean_body(reader: Reader, query: SearchQuery) -> dict:
 
 
 def _matcher(query: SearchQuery) -> Query:
-    return text_query(informative_text(query.text)) if query.text else Q("match_all")
+    if not query.text:
+        return Q("match_all")
+    return text_query(informative_text(query.text), query_translations(query.text))
 
 
 def language_boosted(scored: Query, boosts: dict[str, float]) -> Query:

@@ -17,3 +17,7 @@ FIELD_WEIGHTS = {
     "organisation_name": 1.5,
     "tags": 1.5,
 }
+# What a dictionary's translation of a query word weighs against the word typed
+# (search/translation.py): it stands for a word the author wrote in another language, and
+# not all of a dictionary's senses are the query's.
+TRANSLATION_WEIGHT = 0.3

@@ -9,20 +9,25 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from django.db.models import Q
 
 from entries.models import EntryPage, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
+from search.dictionaries import WordTranslations
 from search.documents import NEUTRAL_LENGTH
-from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS
+from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS, TRANSLATION_WEIGHT
 from search.query import words_kept
 from search.words import STOP_WORDS, fold
 from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
 TERM_PHRASE_WEIGHT = 3.0
+# Dictionary translations a query looks for in all (search/translation.py), shared by its
+# words.
+TRANSLATION_NEEDLES = 24
 # A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
 # weights of vocabulary matches and phrases keep their place among the words' weights.
 RARITY_SCALE = 1.5
@@ -208,11 +213,16 @@ class TextMatch:
         return {pk: _score(self.parts, flags, rarity) for pk, flags in rows}
 
 
-def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
+def text_match(
+    text: str, vocabulary: Vocabulary, translations: list[WordTranslations] | None = None
+) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
     in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
-    SQLite bounds, grows with the words only as wide as one column's list."""
+    SQLite bounds, grows with the words only as wide as one column's list. The
+    dictionaries' `translations` of the words (search/translation.py) score as the engine's:
+    each word's set once, by its best translation, TRANSLATION_WEIGHT of a word typed; they
+    are not highlighted."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -256,8 +266,23 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
                 by_term = _has_terms(variant_terms, vocabulary)
                 term_parts.append((flag(by_term), TERM_WORD_WEIGHT * times))
         word_parts.append(word_part)
+    translated: list[str] = []
+    # SQLite bounds the WHERE's depth (1,000): every needle is looked for in each of 10
+    # columns, and a 16-word question's own needles take up to 640 of it.
+    per_word = max(1, TRANSLATION_NEEDLES // max(1, len(translations or [])))
+    for word in translations or []:
+        word_part = {}
+        # The languages' translations in turn, the most attested first.
+        ranked = [t for ts in zip_longest(*word.translations.values()) for t in ts if t]
+        for variant in sorted(set(list(dict.fromkeys(stem(t) for t in ranked))[:per_word])):
+            translated.append(variant)
+            word_part[variant] = [
+                (flag(_contains(cols, [variant])), weights[name] * TRANSLATION_WEIGHT)
+                for name, cols in columns.items()
+            ]
+        word_parts.append(word_part)
     parts = [*term_parts, *word_parts]
-    distinct = list(dict.fromkeys(needles))
+    distinct = list(dict.fromkeys(needles + translated))
     conditions = [
         _column_contains(column, distinct)
         for cols in columns.values()

@@ -138,6 +138,9 @@ SEARCH_ENGINE = ENV.search_engine
 SEARCH_INDEX_PREFIX = ENV.search_index_prefix
 SEARCH_TIMEOUT = ENV.search_timeout
 SEARCH_FALLBACK_TIMEOUT = ENV.search_fallback_timeout
+SEARCH_DICTIONARY_DIR = ENV.search_dictionary_dir
+# The dictionaries read into one lookup file (search/dictionaries.py), rebuilt when they change.
+SEARCH_DICTIONARY_LOOKUP = BASE_DIR / "var" / "search-dictionary.sqlite3"
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,7 @@ from search.languages import language_boosts
 from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
+from search.translation import query_translations
 from search.words import fold
 from vocabulary.facets import (
     ABSENT,
@@ -267,7 +268,11 @@ class DatabaseBackend:
         if query.page_ids is not None:
             visible = visible.filter(pk__in=query.page_ids)
         scope = visible
-        match = text_match(query.text, vocabulary) if query.text else None
+        match = (
+            text_match(query.text, vocabulary, query_translations(query.text))
+            if query.text
+            else None
+        )
         scores = None
         if match is not None:
             # The words are looked for in one scan of the text columns, which reads what

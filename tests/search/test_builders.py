@@ -18,6 +18,7 @@ from search.builders import (
 )
 from search.facets import FACET_SIZE, year_filters
 from search.query import SearchQuery
+from search.translation import query_translations
 
 PUBLIC_ONLY = {"terms": {"visibility": ["public"]}}
 
@@ -297,7 +298,8 @@ def test_grouped_search_collapses_on_the_group_and_counts_distinct_groups():
 def test_language_boosts_multiply_the_score_of_entries_in_that_language():
     hits = hits_body(ANONYMOUS, SearchQuery(text="Beratung"), boosts={"de": 1.3, "en": 1.1})
     boosted = hits["query"]["bool"]["must"][0]["function_score"]
-    assert boosted["query"] == text_query("Beratung").to_dict()
+    # The query's words and their dictionary translations (search/translation.py).
+    assert boosted["query"] == text_query("Beratung", query_translations("Beratung")).to_dict()
     assert boosted["functions"] == [
         {"filter": {"term": {"language": "de"}}, "weight": 1.3},
         {"filter": {"term": {"language": "en"}}, "weight": 1.1},

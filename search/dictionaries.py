@@ -1,0 +1,314 @@
+"""Bilingual dictionaries between the portal's languages, for translating a query's words
+(search/translation.py): the FreeDict dictionaries that Debian packages as
+dict-freedict-{deu-eng,eng-deu,fra-eng,eng-fra,deu-fra,fra-deu}, in dictd's format, under
+settings.SEARCH_DICTIONARY_DIR.
+
+Read once into a lookup file (SQLite, under var/: a word's translations are one indexed
+row, read on demand, so a process neither parses the 140 MB of text nor holds it in
+memory), rebuilt when the dictionaries change. Without them there is no lookup: the search
+works as before, and the log says so once.
+
+Each pair is read in both directions and united (the French-English pair holds 8,000
+words, the German-English one 500,000): a translation attested by more senses, in either
+direction, comes first, so that the few a query uses are the common ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from search.words import fold
+
+logger = logging.getLogger(__name__)
+
+# The portal's languages and the FreeDict names of them.
+FREEDICT_NAMES = {"en": "eng", "fr": "fra", "de": "deu"}
+PAIRS = [
+    (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
+]
+# Raised when the reading of the files changes, so that an older lookup file is rebuilt.
+FORMAT_VERSION = 3
+# Translations kept per word and target language, the most attested first.
+STORED_TRANSLATIONS = 20
+# Translations of more words are mostly explanations ("person who ..."), not words.
+MAX_TRANSLATION_WORDS = 2
+
+# Endings tried, in turn, when a word is not a headword: dictionaries list the lemma
+# (falsch, Profil, reconnu), queries hold inflections (falschen, Profilen, reconnus).
+INFLECTIONS = {
+    "de": ("en", "n", "e", "er", "es", "s", "em", "ern"),
+    "fr": ("s", "x", "e", "es"),
+    "en": ("s", "es", "ies", "ed", "ing"),
+}
+
+
+@dataclass(frozen=True)
+class WordTranslations:
+    """One word of a query and its translations, per target language."""
+
+    word: str
+    translations: dict[str, tuple[str, ...]]
+
+
+_BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_DIGIT = {char: value for value, char in enumerate(_BASE64)}
+# What a translation line holds besides translations: sense numbers, parts of speech,
+# labels, glosses, cross-references.
+_NOISE = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|(?:^|\s)\d+\.")
+_NUMBERED = re.compile(r"^\d+\.\s")
+
+
+def _number(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 64 + _DIGIT[char]
+    return value
+
+
+def dictionary_files(directory: Path, source: str, target: str) -> tuple[Path, Path]:
+    name = f"freedict-{FREEDICT_NAMES[source]}-{FREEDICT_NAMES[target]}"
+    return directory / f"{name}.index", directory / f"{name}.dict.dz"
+
+
+def _translation_lines(entry: str) -> list[str]:
+    """The lines of a dictd entry that hold its translations: after the headword line,
+    those not indented (or only to a [label]), not examples, synonyms, notes or
+    cross-references; of numbered senses each sense's first line, else the first line (the
+    French-German pairs follow each with a definition in the source language)."""
+    lines = [
+        line
+        for line in entry.split("\n")[1:]
+        if line.strip()
+        and (not line.startswith(" ") or line.startswith(" ["))
+        and not line.strip().startswith(('"', "Synonym", "see:", "Note:"))
+    ]
+    numbered = [line for line in lines if _NUMBERED.match(line)]
+    return numbered or lines[:1]
+
+
+def entry_translations(entry: str) -> list[str]:
+    """The translations an entry gives, in its order, each of at most
+    MAX_TRANSLATION_WORDS words."""
+    found = []
+    for line in _translation_lines(entry):
+        for part in re.split(r"[,;]", _NOISE.sub(" ", line)):
+            words = part.replace("…", " ").split()
+            if words[:1] == ["to"]:
+                words = words[1:]
+            if 0 < len(words) <= MAX_TRANSLATION_WORDS and not any(char.isdigit() for char in part):
+                found.append(headword_key(" ".join(words)))
+    return found
+
+
+def headword_key(word: str) -> str:
+    """A word as the lookup holds it: lowercase, accents kept (fold() would make
+    fälschen of falschen)."""
+    return unicodedata.normalize("NFC", word.casefold())
+
+
+def read_pair(index: Path, data: Path) -> list[tuple[str, list[str]]]:
+    """Each single-word headword of one dictionary (headword_key) with its translations."""
+    with gzip.open(data) as compressed:
+        text = compressed.read()
+    entries = []
+    with index.open(encoding="utf-8") as lines:
+        for line in lines:
+            headword, offset, length = line.rstrip("\n").split("\t")[:3]
+            word = headword_key(headword.strip())
+            if not word or " " in word or headword.startswith("00database"):
+                continue
+            start = _number(offset)
+            entry = text[start : start + _number(length)].decode("utf-8", "replace")
+            entries.append((word, entry_translations(entry)))
+    return entries
+
+
+def _tally(
+    into: dict[tuple[str, str, str], dict[str, int]], key: tuple[str, str, str], word: str
+) -> None:
+    counts = into.setdefault(key, {})
+    counts[word] = counts.get(word, 0) + 1
+
+
+def _fingerprint(directory: Path) -> str:
+    files = []
+    for source, target in PAIRS:
+        for path in dictionary_files(directory, source, target):
+            stat = path.stat()
+            files.append([str(path), stat.st_size, int(stat.st_mtime)])
+    return json.dumps({"version": FORMAT_VERSION, "files": files})
+
+
+def dictionaries_present(directory: Path) -> bool:
+    return all(
+        path.is_file()
+        for source, target in PAIRS
+        for path in dictionary_files(directory, source, target)
+    )
+
+
+def lookup_build(directory: Path, destination: Path) -> int:
+    """Reads the six dictionaries into a new lookup file at `destination` (replaced whole,
+    so a reader never sees half of one); returns the number of words."""
+    tallies: dict[tuple[str, str, str], dict[str, int]] = {}
+    for source, target in PAIRS:
+        for word, translations in read_pair(*dictionary_files(directory, source, target)):
+            for translation in translations:
+                _tally(tallies, (source, word, target), translation)
+                # The other direction: the translation, when one word, translates back.
+                if " " not in translation:
+                    _tally(tallies, (target, headword_key(translation), source), word)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".tmp")
+    os.close(handle)
+    try:
+        with closing(sqlite3.connect(temporary)) as database, database:
+            database.execute(
+                "CREATE TABLE translation (source TEXT, word TEXT, folded TEXT, target TEXT,"
+                " words TEXT, PRIMARY KEY (source, word, target)) WITHOUT ROWID"
+            )
+            # A query typed without accents (securite) finds its word by the folded form.
+            database.execute("CREATE INDEX translation_folded ON translation (source, folded)")
+            database.execute("CREATE TABLE meta (fingerprint TEXT)")
+            database.executemany(
+                "INSERT INTO translation VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        source,
+                        word,
+                        fold(word),
+                        target,
+                        "\t".join(
+                            f"{translation}:{counts[translation]}"
+                            for translation in _ranked(counts)[:STORED_TRANSLATIONS]
+                        ),
+                    )
+                    for (source, word, target), counts in tallies.items()
+                ),
+            )
+            database.execute("INSERT INTO meta VALUES (?)", [_fingerprint(directory)])
+            # Statistics, without which the planner scans a language for a folded word.
+            database.execute("ANALYZE")
+        # mkstemp's file is the builder's only; every process of the portal reads this one.
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, destination)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return len({(source, word) for source, word, _target in tallies})
+
+
+def _ranked(counts: dict[str, int]) -> list[str]:
+    """The most attested first; among equals, the order the dictionaries gave."""
+    order = {word: at for at, word in enumerate(counts)}
+    return sorted(counts, key=lambda word: (-counts[word], order[word]))
+
+
+def _attested(stored: str) -> list[tuple[str, int]]:
+    return [
+        (translation, int(count))
+        for translation, count in (item.rsplit(":", 1) for item in stored.split("\t"))
+    ]
+
+
+class Dictionary:
+    """Translations of folded words between the portal's languages, read from the lookup
+    file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+
+    def translations(self, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
+        """The translations of a word of `source` (as typed) into each other language, each
+        with the number of senses attesting it, the most attested first, by the first of
+        the word's forms that is a headword: as typed, then without an inflection's ending,
+        then the same folded; {} when none is."""
+        if self.path is None or source not in INFLECTIONS:
+            return {}
+        return _translations(self.path, word, source)
+
+
+# Kept per process: a query's words come back in the next queries, and the lookup file
+# changes only with the dictionaries' packages.
+@functools.lru_cache(maxsize=10_000)
+def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
+    typed = headword_key(word)
+    forms = [typed] + [
+        typed[: -len(ending)]
+        for ending in INFLECTIONS[source]
+        if typed.endswith(ending) and len(typed) - len(ending) >= 3
+    ]
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        # Then by the folded forms, for a word typed without its accents (securite).
+        for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
+            rows = database.execute(
+                f"SELECT {column}, target, words FROM translation"  # noqa: S608 (names, not input)
+                f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
+                [source, *keys],
+            ).fetchall()
+            for key in keys:
+                found = {target: _attested(words) for at, target, words in rows if at == key}
+                if found:
+                    return found
+    return {}
+
+
+_dictionaries: dict[tuple[Path, Path], Dictionary] = {}
+_lock = threading.Lock()
+
+
+def _lookup_current(path: Path, directory: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+            (stored,) = database.execute("SELECT fingerprint FROM meta").fetchone()
+    except (sqlite3.Error, TypeError):
+        return False
+    return stored == _fingerprint(directory)
+
+
+def lookup_ensure(directory: Path, path: Path) -> bool:
+    """Builds the lookup file from the dictionaries unless it is current; whether it
+    built one."""
+    if _lookup_current(path, directory):
+        return False
+    logger.info("Building the dictionary lookup %s from %s", path, directory)
+    lookup_build(directory, path)
+    return True
+
+
+def dictionary() -> Dictionary:
+    """The dictionary of settings.SEARCH_DICTIONARY_DIR, its lookup file built on first use
+    unless `manage.py build_search_dictionary` built it ahead (as the setup does); one per
+    process."""
+    directory = Path(settings.SEARCH_DICTIONARY_DIR)
+    path = Path(settings.SEARCH_DICTIONARY_LOOKUP)
+    key = (directory, path)
+    if key in _dictionaries:
+        return _dictionaries[key]
+    with _lock:
+        if key not in _dictionaries:
+            if dictionaries_present(directory):
+                lookup_ensure(directory, path)
+                _dictionaries[key] = Dictionary(path)
+            else:
+                logger.warning(
+                    "No bilingual dictionaries in %s (Debian's dict-freedict-* packages):"
+                    " queries are not translated",
+                    directory,
+                )
+                _dictionaries[key] = Dictionary(None)
+    return _dictionaries[key]

@@ -1,0 +1,92 @@
+"""Query translation through bilingual dictionaries (search/dictionaries.py): the bridge
+between languages where no cognate and no vocabulary term meets (grenzüberschreitend /
+cross-border, Wahl / choice, warten / wait), on both backends.
+
+Each informative word of the query, read in the query's language (else the reader's), is
+looked up; its translations into the other two languages form one synonym set (Pirkola's
+structured query): the set counts as one word, by its best translation, so a word with
+twenty senses weighs no more than a word with one. The set scores below the words typed
+(TRANSLATION_WEIGHT), is never required, and finds entries in the target language through
+that language's fields. Translations are not highlighted: the reader did not type them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from elasticsearch.dsl import Q
+from elasticsearch.dsl.query import Query
+
+from entries.translations import reader_language
+from search.dictionaries import WordTranslations, dictionary
+from search.documents import NEUTRAL_LENGTH
+from search.fields import FIELD_WEIGHTS, TEXT_FIELDS, TRANSLATION_WEIGHT
+from search.languages import query_language
+from search.query import MAX_QUERY_WORDS
+from search.words import STOP_WORDS, fold, informative_text
+
+# Translations of one word into one language, the most attested first.
+TRANSLATIONS_PER_LANGUAGE = 5
+# A word's best field counts whole, its other fields a little (as search/builders.py).
+FIELD_TIE = 0.3
+
+
+def _neutral(word: str) -> str:
+    return fold(word)[:NEUTRAL_LENGTH]
+
+
+def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
+    """The translations of one word into one language that the query uses: none when one
+    of them is the word's cognate (Profil / profile: the word meets that language without a
+    dictionary, and its other senses would only add noise); no function word ("between");
+    none attested less than half as often as the most attested (récit: Erzählung 3 times,
+    Bericht once); of the rest, the most attested."""
+    if any(_neutral(translation) == _neutral(word) for translation, _count in attested):
+        return ()
+    best = max((count for _translation, count in attested), default=0)
+    return tuple(
+        translation
+        for translation, count in attested
+        if not set(fold(translation).split()) <= STOP_WORDS and count * 2 >= best
+    )[:TRANSLATIONS_PER_LANGUAGE]
+
+
+def query_translations(text: str) -> list[WordTranslations]:
+    """The informative words of the text that the dictionaries translate, each with its
+    translations into the portal's other languages (_kept)."""
+    source = query_language(text) or reader_language()
+    found = []
+    words = dict.fromkeys(re.sub(r"[^\w]+", " ", informative_text(text)).split())
+    for word in list(words)[:MAX_QUERY_WORDS]:
+        kept = {}
+        for target, attested in dictionary().translations(word, source).items():
+            if translations := _kept(word, attested):
+                kept[target] = translations
+        if kept:
+            found.append(WordTranslations(word=word, translations=kept))
+    return found
+
+
+def translation_queries(words: list[WordTranslations]) -> list[Query]:
+    """The engine's clauses: per word, its best translation, in its language's fields, all
+    of a translation's words (cross-border), analysed as that language's words."""
+    return [
+        Q(
+            "dis_max",
+            queries=[
+                Q(
+                    "multi_match",
+                    query=translation,
+                    type="best_fields",
+                    operator="and",
+                    fields=[f"{name}_{target}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
+                    analyzer=target,
+                    tie_breaker=FIELD_TIE,
+                )
+                for target, translations in sorted(word.translations.items())
+                for translation in translations
+            ],
+            boost=TRANSLATION_WEIGHT,
+        )
+        for word in words
+    ]

@@ -1,0 +1,180 @@
+"""Query translation through the bilingual dictionaries, on both backends: a German word
+with no cognate finds the English entry that says it in English; a word the dictionaries
+do not hold changes nothing; without the dictionaries the search answers as before."""
+
+import os
+import tempfile
+import unittest
+
+import pytest
+from django.conf import settings
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import translation
+
+from entries.services import entry_upsert
+from entries.visibility import ANONYMOUS
+from portal.services import site_ensure
+from search.api import search_entries
+from search.builders import text_query
+from search.dictionaries import WordTranslations, dictionaries_present, entry_translations
+from search.fields import TRANSLATION_WEIGHT
+from search.query import SearchQuery
+from search.translation import query_translations, translation_queries
+from tests.factories import entry_data
+from tests.search.live import LiveEngineMixin
+from vocabulary.services import vocabulary_load
+
+ORG = {"id": "lumen", "name": "Lumen Exit Service", "country": "DE"}
+
+ENTRIES = [
+    {
+        # "wait" only: "warten" meets it through the dictionary alone (no shared stem).
+        "id": "reply-times",
+        "title": "Honest reply times in chat counselling",
+        "summary": "Young people who write to us are told how long they will wait.",
+        "body": "Nobody should wait more than two days for a first reply.",
+    },
+    {
+        "id": "night-pilots",
+        "language": "de",
+        "title": "Nachtlotsen im Chat",
+        "summary": "Ehrenamtliche Nachtlotsen beantworten Nachrichten am Abend.",
+        "body": "Die Nachtlotsen schreiben bis Mitternacht zurück.",
+    },
+    {
+        "id": "school-visits",
+        "title": "School visits by former extremists",
+        "summary": "Former extremists talk to classes about leaving.",
+        "body": "The visits last one lesson.",
+    },
+]
+
+
+def require_dictionaries() -> None:
+    """The dictionaries are part of the setup (scripts/setup.sh): CI must have them."""
+    if dictionaries_present(settings.SEARCH_DICTIONARY_DIR):
+        return
+    reason = (
+        f"no FreeDict dictionaries in {settings.SEARCH_DICTIONARY_DIR} "
+        "(Debian's dict-freedict-* packages; scripts/setup.sh installs them as root)"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        raise AssertionError(f"CI=true and {reason}")
+    raise unittest.SkipTest(reason)
+
+
+class TranslationBehaviour:
+    engine_name = ""
+
+    @classmethod
+    def setUpClass(cls):
+        require_dictionaries()
+        super().setUpClass()
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        for overrides in ENTRIES:
+            entry_upsert(
+                data=entry_data(
+                    organisation=ORG,
+                    domains=None,
+                    formats=None,
+                    countries=None,
+                    target_groups=None,
+                    tags=None,
+                    **overrides,
+                )
+            )
+
+    def ids(self, text: str, language: str) -> list[str]:
+        with translation.override(language):
+            results = search_entries(reader=ANONYMOUS, query=SearchQuery(text=text))
+        self.assertEqual(results.engine, self.engine_name)
+        return [hit.id for hit in results.results]
+
+    def test_a_german_word_finds_the_english_entry_through_its_translation(self):
+        self.assertEqual(self.ids("Wie lange warten?", "de")[0], "reply-times")
+
+    def test_without_dictionaries_the_search_answers_as_before(self):
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            # No translation: the German word meets no English entry.
+            self.assertNotIn("reply-times", self.ids("Wie lange warten?", "de"))
+            # Everything else as ever.
+            self.assertEqual(self.ids("Nachtlotsen", "de"), ["night-pilots"])
+            self.assertEqual(self.ids("former extremists", "en"), ["school-visits"])
+
+    def test_a_word_the_dictionaries_do_not_hold_changes_nothing(self):
+        with translation.override("de"):
+            self.assertEqual(query_translations("Nachtlotsen"), [])
+        found = self.ids("Nachtlotsen", "de")
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertEqual(self.ids("Nachtlotsen", "de"), found)
+        self.assertEqual(found, ["night-pilots"])
+
+
+@override_settings(SEARCH_URL=None)
+class DatabaseTranslationTests(TranslationBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EngineTranslationTests(LiveEngineMixin, TranslationBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name
+
+
+class DictionaryReadingTests(SimpleTestCase):
+    """What is kept of a dictd entry: the translations of its senses, not its examples,
+    notes, synonyms, cross-references or the definitions in the source language."""
+
+    def test_german_english_entry(self):
+        entry = (
+            "warten /vˈaɾtən/ <v, intr>\n"
+            "wait <v>\n"
+            "         Note: for; until\n"
+            '      "jdn. warten lassen"  - keep sb. waiting\n'
+            " see: {wartend}, {gewartet}\n"
+        )
+        self.assertEqual(entry_translations(entry), ["wait"])
+
+    def test_labelled_sense_and_long_explanations(self):
+        entry = (
+            "grenzüberschreitend /x/ <adj>\n"
+            " [pol.] cross-border <adj>, transfrontier <adj>, relating to more than one state\n"
+        )
+        self.assertEqual(entry_translations(entry), ["cross-border", "transfrontier"])
+
+    def test_numbered_senses_without_their_definitions(self):
+        entry = (
+            "Wahl /vaːl/ <n, fem>\n"
+            "1. choix, élection\n"
+            "Entscheidung zwischen zwei oder mehreren Möglichkeiten\n"
+            "2. scrutin 2.\n"
+            "das Abstimmen darüber, wer bestimmte Ämter besetzen darf\n"
+        )
+        self.assertEqual(entry_translations(entry), ["choix", "élection", "scrutin"])
+
+
+class TranslationClauseTests(SimpleTestCase):
+    """The engine's clause: one synonym set per word, its best translation counting, in
+    the target language's fields, below the words typed and never required."""
+
+    def test_one_set_per_word_in_the_target_language_fields(self):
+        word = WordTranslations(word="warten", translations={"en": ("wait", "hold")})
+        (clause,) = translation_queries([word])
+        body = clause.to_dict()["dis_max"]
+        self.assertEqual(body["boost"], TRANSLATION_WEIGHT)
+        self.assertEqual([q["multi_match"]["query"] for q in body["queries"]], ["wait", "hold"])
+        for query in body["queries"]:
+            self.assertEqual(query["multi_match"]["analyzer"], "en")
+            self.assertTrue(
+                all(field.split("^")[0].endswith("_en") for field in query["multi_match"]["fields"])
+            )
+
+    def test_the_clause_is_one_of_the_words_never_required(self):
+        word = WordTranslations(word="warten", translations={"en": ("wait",)})
+        body = text_query("warten", [word]).to_dict()["bool"]
+        self.assertEqual(body["minimum_should_match"], 1)
+        self.assertIn(translation_queries([word])[0].to_dict(), body["should"])
+        self.assertNotIn("must", body)

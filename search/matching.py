@@ -208,11 +208,13 @@ class TextMatch:
         return {pk: _score(self.parts, flags, rarity) for pk, flags in rows}
 
 
-def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
+def text_match(text: str, vocabulary: Vocabulary, language: str) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
     in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
-    SQLite bounds, grows with the words only as wide as one column's list."""
+    SQLite bounds, grows with the words only as wide as one column's list. `language`: the
+    query's; a word's neutral stem counts in the titles of entries in other languages only
+    (as the engine's: search.builders._word_query)."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -241,15 +243,19 @@ def text_match(text: str, vocabulary: Vocabulary) -> TextMatch | None:
         if corrected:
             variants.add(stem(corrected))
         # Its language-neutral stem, where cognates and inflections meet (as the engine's
-        # search.documents.NEUTRAL_FIELD).
-        variants.add(word[:NEUTRAL_LENGTH])
+        # search.documents.NEUTRAL_FIELD), folded and as typed: stored text keeps its
+        # accents ("épuis" of "s'épuisent" in "épuisée").
+        neutral = {word[:NEUTRAL_LENGTH], raw[:NEUTRAL_LENGTH]} - variants
+        variants |= neutral
         word_part = {}
         for variant in sorted(variants):
             needles.append(variant)
-            word_part[variant] = [
-                (flag(_contains(cols, [variant])), weights[name] * times)
-                for name, cols in columns.items()
-            ]
+            word_part[variant] = []
+            for name, cols in columns.items():
+                condition = _contains(cols, [variant])
+                if variant in neutral and name == "title":
+                    condition &= ~Q(language=language)
+                word_part[variant].append((flag(condition), weights[name] * times))
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms

@@ -43,7 +43,7 @@ from entries.visibility import Reader
 from search.backends.base import CrossCounts, RawCounts
 from search.backends.database_order import HitRow, hit_rows, hits_ordered
 from search.labels import facet_values
-from search.languages import language_boosts
+from search.languages import language_boosts, languages_preferred
 from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
@@ -250,7 +250,7 @@ def _did_you_mean(
     if corrected == words:
         return None
     suggestion = " ".join(corrected)
-    match = text_match(suggestion, vocabulary)
+    match = text_match(suggestion, vocabulary, languages_preferred(suggestion)[0])
     if match is None:
         return None
     return suggestion if candidates.filter(match.condition).exists() else None
@@ -267,7 +267,11 @@ class DatabaseBackend:
         if query.page_ids is not None:
             visible = visible.filter(pk__in=query.page_ids)
         scope = visible
-        match = text_match(query.text, vocabulary) if query.text else None
+        match = (
+            text_match(query.text, vocabulary, languages_preferred(query.text)[0])
+            if query.text
+            else None
+        )
         scores = None
         if match is not None:
             # The words are looked for in one scan of the text columns, which reads what

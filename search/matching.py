@@ -213,8 +213,8 @@ def text_match(text: str, vocabulary: Vocabulary, language: str) -> TextMatch | 
     in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
     SQLite bounds, grows with the words only as wide as one column's list. `language`: the
-    query's; a word's neutral stem counts in the titles of entries in other languages only
-    (as the engine's: search.builders._word_query)."""
+    query's (else the reader's); a word's neutral stem counts as a title's in the titles of
+    entries in other languages only (as the engine's: search.builders._word_query)."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -254,7 +254,11 @@ def text_match(text: str, vocabulary: Vocabulary, language: str) -> TextMatch | 
             for name, cols in columns.items():
                 condition = _contains(cols, [variant])
                 if variant in neutral and name == "title":
-                    condition &= ~Q(language=language)
+                    # In a title of the query's language, weighed as any other text (the
+                    # engine's neutral field holds the title too), still found.
+                    same = Q(language=language)
+                    word_part[variant].append((flag(condition & same), weights["body"] * times))
+                    condition &= ~same
                 word_part[variant].append((flag(condition), weights[name] * times))
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:

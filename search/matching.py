@@ -10,9 +10,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from entries.models import EntryPage, Visibility
+from entries.models import EntryPage, EntryTag, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
 from search.documents import NEUTRAL_LENGTH
@@ -134,8 +134,16 @@ def _contains(columns: list[str], needles: list[str]) -> Q:
     return any_of([_column_contains(column, needles) for column in columns])
 
 
+# The entry's free keywords, a column of their own table: looked up per entry (a join
+# would repeat the entry once per keyword).
+TAGS_COLUMN = "tags"
+
+
 def _column_contains(column: str, needles: list[str]) -> Q:
     """The column contains one of the needles: one group of the WHERE clause."""
+    if column == TAGS_COLUMN:
+        tagged = EntryTag.objects.filter(content_object=OuterRef("pk"))
+        return Q(Exists(tagged.filter(any_of([Q(tag__name__icontains=n) for n in needles]))))
     condition = any_of([Q(**{f"{column}__icontains": needle}) for needle in needles])
     if column in MEMBERS_ONLY_FIELDS:
         # As in the index: a public entry's members-only fields are not searched.
@@ -225,6 +233,8 @@ def text_match(text: str, vocabulary: Vocabulary, language: str) -> TextMatch | 
         "body": ["body"],
         "details": list(DETAIL_COLUMNS),
         "organisation": ["organisation__title"],
+        # As the engine's `tags` field (search.documents).
+        "tags": [TAGS_COLUMN],
     }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
     flags: list[Q] = []

@@ -1,7 +1,8 @@
 """Word forms, on both engines: a word's language-neutral stem (its first letters, where a
 cognate meets its translation) stands for the word in the titles of entries in other
 languages only; in the query's own language the word is matched as itself, and a title
-that only shares its first letters does not outrank the entries that hold the word."""
+that only shares its first letters does not outrank the entries that hold the word. The
+free keywords are searched by both."""
 
 import pytest
 from django.test import TestCase, override_settings
@@ -58,6 +59,15 @@ ENTRIES = [
         "body": "Nach der Bedrohung änderten wir die Regeln für Beratende.",
     },
     {
+        # The one entry with the word, in its free keywords only.
+        "id": "doxing-fr",
+        "language": "fr",
+        "title": "Photos de l'équipe retirées du site",
+        "summary": "Les noms et les photos ne sont plus publiés.",
+        "body": "Une revue annuelle de ce qui est trouvable en ligne.",
+        "tags": ["Doxing"],
+    },
+    {
         # "Beratungsstelle" in its title shares the first letters of "Beratende".
         "id": "beratungsstelle",
         "language": "de",
@@ -97,13 +107,15 @@ class WordFormBehaviour:
         vocabulary_load()
         for overrides in ENTRIES:
             data = entry_data(
-                organisation=ORG,
-                domains=None,
-                formats=None,
-                countries=None,
-                target_groups=None,
-                tags=None,
-                **overrides,
+                **{
+                    "organisation": ORG,
+                    "domains": None,
+                    "formats": None,
+                    "countries": None,
+                    "target_groups": None,
+                    "tags": None,
+                    **overrides,
+                }
             )
             entry_upsert(data=data)
 
@@ -123,6 +135,9 @@ class WordFormBehaviour:
             with self.subTest(language):
                 found = self.ids(word, language)
                 self.assertLess(found.index(entry), found.index(look_alike), found)
+
+    def test_a_word_of_the_keywords_alone_is_found(self):
+        self.assertEqual(self.ids("doxing", "fr")[:1], ["doxing-fr"])
 
     def test_a_cognate_in_a_title_still_crosses_languages(self):
         # No vocabulary term says "fake profile": the German word meets the French title.

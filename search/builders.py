@@ -52,6 +52,7 @@ from search.facets import (
     year_filters,
 )
 from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
+from search.languages import languages_preferred
 from search.matching import Vocabulary
 from search.query import SearchQuery
 from search.translation import WordTranslations, query_translations, translation_queries
@@ -170,11 +171,21 @@ def _fuzzy_query(text: str) -> Query:
     )
 
 
-def _word_query(word: str) -> Query:
+def _word_query(word: str, language: str) -> Query:
     """One word of the query, scored once: its best match among its forms (stemmed in each
     language, in the term names, give or take a typo, cut to its language-neutral stem),
-    each weighed by the word's rarity in that field. Summing fields instead let a common
-    word found in six fields outvote the one rare word that says what the query is about."""
+    each weighed by the word's rarity. Summing fields instead let a common word found in
+    six fields outvote the one rare word that says what the query is about.
+
+    In a language's fields the word is weighed by its rarity in that language's whole text
+    (cross_fields), not in each field: a word in most French bodies but one French title
+    ("intervenants") scored by its rarity among titles, times the title's weight, and
+    outvoted the rare word of a French question. The neutral stem in a title counts for
+    entries in another `language` than the query's only: there it is how a cognate meets
+    ("Profilen" in a French title), while in the query's own language the language's field
+    matches the word itself and the stem only adds look-alikes ("inter" of "intervenants" in
+    "Internet", "berat" of "Beratende" in every "Beratung"), weighed by their rarity among
+    all titles of every language."""
     return Q(
         "dis_max",
         queries=[
@@ -182,7 +193,7 @@ def _word_query(word: str) -> Query:
                 Q(
                     "multi_match",
                     query=word,
-                    type="best_fields",
+                    type="cross_fields",
                     fields=[f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
                     # The language's analyzer without synonyms: concepts count once, below.
                     analyzer=lang,
@@ -199,12 +210,21 @@ def _word_query(word: str) -> Query:
                 analyzer="folded",
             ),
             _fuzzy_query(word),
+            Q("match", **{NEUTRAL_FIELD: {"query": word, "boost": NEUTRAL_BOOST}}),
             Q(
-                "multi_match",
-                query=word,
-                type="best_fields",
-                fields=[f"{NEUTRAL_TITLE_FIELD}^{FIELD_WEIGHTS['title']}", NEUTRAL_FIELD],
-                boost=NEUTRAL_BOOST,
+                "bool",
+                must=[
+                    Q(
+                        "match",
+                        **{
+                            NEUTRAL_TITLE_FIELD: {
+                                "query": word,
+                                "boost": NEUTRAL_BOOST * FIELD_WEIGHTS["title"],
+                            }
+                        },
+                    )
+                ],
+                must_not=[Q("term", language=language)],
             ),
             # Bodies are folded only here: their typos too (one edit in the first letters;
             # later ones are cut off).
@@ -225,17 +245,20 @@ def _word_query(word: str) -> Query:
     )
 
 
-def text_query(text: str, translations: list[WordTranslations] | None = None) -> Query:
-    """What an entry must match, and its score: each informative word once (_word_query);
-    the vocabulary's synonyms of the text in the entry's words, weighed lower, for they
-    stand for words the author did not write; the concepts the text names; and the
-    dictionaries' translations of its words (search/translation.py), lower still."""
+def text_query(
+    text: str, language: str, translations: list[WordTranslations] | None = None
+) -> Query:
+    """What an entry must match, and its score: each informative word once (_word_query;
+    `language`: the query's); the vocabulary's synonyms of the text in the entry's words,
+    weighed lower, for they stand for words the author did not write; the concepts the text
+    names; and the dictionaries' translations of its words (search/translation.py), lower
+    still."""
     synonyms = _stemmed_query(text)
     synonyms.boost = SYNONYM_BOOST
     return Q(
         "bool",
         should=[
-            *(_word_query(word) for word in dict.fromkeys(text.split())),
+            *(_word_query(word, language) for word in dict.fromkeys(text.split())),
             # Entries that have most of the words gain: the words of a short query all, of a
             # longer one half. A bonus, not a condition: recall stays with any one word.
             Q(
@@ -322,7 +345,9 @@ def did_you_mean_body(reader: Reader, query: SearchQuery) -> dict:
 def _matcher(query: SearchQuery) -> Query:
     if not query.text:
         return Q("match_all")
-    return text_query(informative_text(query.text), query_translations(query.text))
+    # The query's language, else the reader's.
+    language = languages_preferred(query.text)[0]
+    return text_query(informative_text(query.text), language, query_translations(query.text))
 
 
 def language_boosted(scored: Query, boosts: dict[str, float]) -> Query:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from entries.models import EntryPage, Visibility
+from entries.models import EntryPage, EntryTag, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
 from search.dictionaries import WordTranslations
@@ -139,8 +139,16 @@ def _contains(columns: list[str], needles: list[str]) -> Q:
     return any_of([_column_contains(column, needles) for column in columns])
 
 
+# The entry's free keywords, a column of their own table: looked up per entry (a join
+# would repeat the entry once per keyword).
+TAGS_COLUMN = "tags"
+
+
 def _column_contains(column: str, needles: list[str]) -> Q:
     """The column contains one of the needles: one group of the WHERE clause."""
+    if column == TAGS_COLUMN:
+        tagged = EntryTag.objects.filter(content_object=OuterRef("pk"))
+        return Q(Exists(tagged.filter(any_of([Q(tag__name__icontains=n) for n in needles]))))
     condition = any_of([Q(**{f"{column}__icontains": needle}) for needle in needles])
     if column in MEMBERS_ONLY_FIELDS:
         # As in the index: a public entry's members-only fields are not searched.
@@ -214,12 +222,17 @@ class TextMatch:
 
 
 def text_match(
-    text: str, vocabulary: Vocabulary, translations: list[WordTranslations] | None = None
+    text: str,
+    vocabulary: Vocabulary,
+    language: str,
+    translations: list[WordTranslations] | None = None,
 ) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
     in each field, weighed by its rarity among the entries searched; what must match is
     one condition per column (any word in it), so that the SQL's expression tree, which
-    SQLite bounds, grows with the words only as wide as one column's list. The
+    SQLite bounds, grows with the words only as wide as one column's list. `language`: the
+    query's (else the reader's); a word's neutral stem counts as a title's in the titles of
+    entries in other languages only (as the engine's: search.builders._word_query). The
     dictionaries' `translations` of the words (search/translation.py) score as the engine's:
     each word's set once, by its best translation, TRANSLATION_WEIGHT of a word typed; they
     are not highlighted."""
@@ -233,6 +246,8 @@ def text_match(
         "body": ["body"],
         "details": list(DETAIL_COLUMNS),
         "organisation": ["organisation__title"],
+        # As the engine's `tags` field (search.documents).
+        "tags": [TAGS_COLUMN],
     }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
     flags: list[Q] = []
@@ -251,15 +266,23 @@ def text_match(
         if corrected:
             variants.add(stem(corrected))
         # Its language-neutral stem, where cognates and inflections meet (as the engine's
-        # search.documents.NEUTRAL_FIELD).
-        variants.add(word[:NEUTRAL_LENGTH])
+        # search.documents.NEUTRAL_FIELD), folded and as typed: stored text keeps its
+        # accents ("épuis" of "s'épuisent" in "épuisée").
+        neutral = {word[:NEUTRAL_LENGTH], raw[:NEUTRAL_LENGTH]} - variants
+        variants |= neutral
         word_part = {}
         for variant in sorted(variants):
             needles.append(variant)
-            word_part[variant] = [
-                (flag(_contains(cols, [variant])), weights[name] * times)
-                for name, cols in columns.items()
-            ]
+            word_part[variant] = []
+            for name, cols in columns.items():
+                condition = _contains(cols, [variant])
+                if variant in neutral and name == "title":
+                    # In a title of the query's language, weighed as any other text (the
+                    # engine's neutral field holds the title too), still found.
+                    same = Q(language=language)
+                    word_part[variant].append((flag(condition & same), weights["body"] * times))
+                    condition &= ~same
+                word_part[variant].append((flag(condition), weights[name] * times))
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms

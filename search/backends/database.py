@@ -43,7 +43,7 @@ from entries.visibility import Reader
 from search.backends.base import CrossCounts, RawCounts
 from search.backends.database_order import HitRow, hit_rows, hits_ordered
 from search.labels import facet_values
-from search.languages import language_boosts
+from search.languages import language_boosts, languages_preferred
 from search.matching import Vocabulary, any_of, text_match
 from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
@@ -251,7 +251,7 @@ def _did_you_mean(
     if corrected == words:
         return None
     suggestion = " ".join(corrected)
-    match = text_match(suggestion, vocabulary)
+    match = text_match(suggestion, vocabulary, languages_preferred(suggestion)[0])
     if match is None:
         return None
     return suggestion if candidates.filter(match.condition).exists() else None
@@ -269,7 +269,12 @@ class DatabaseBackend:
             visible = visible.filter(pk__in=query.page_ids)
         scope = visible
         match = (
-            text_match(query.text, vocabulary, query_translations(query.text))
+            text_match(
+                query.text,
+                vocabulary,
+                languages_preferred(query.text)[0],
+                query_translations(query.text),
+            )
             if query.text
             else None
         )

@@ -185,12 +185,15 @@ def test_text_query_sorting_pagination_highlight_and_suggestion():
             "boost": 0.5,
         }
     }
-    assert forms[6] == {
-        "multi_match": {
-            "query": "chat",
-            "type": "best_fields",
-            "fields": ["neutral_title^4.0", "neutral"],
-            "boost": 1.0,
+    # A language's fields weigh the word by its rarity in that language's whole text.
+    assert forms[1]["multi_match"]["type"] == "cross_fields"
+    # The neutral stem: in the whole text, and in the title of entries in another language
+    # than the query's (here the reader's, English) only.
+    assert forms[6] == {"match": {"neutral": {"query": "chat", "boost": 1.0}}}
+    assert forms[7] == {
+        "bool": {
+            "must": [{"match": {"neutral_title": {"query": "chat", "boost": 4.0}}}],
+            "must_not": [{"term": {"language": "en"}}],
         }
     }
     assert anonyme["dis_max"]["queries"][0]["multi_match"]["query"] == "anonyme"
@@ -299,7 +302,9 @@ def test_language_boosts_multiply_the_score_of_entries_in_that_language():
     hits = hits_body(ANONYMOUS, SearchQuery(text="Beratung"), boosts={"de": 1.3, "en": 1.1})
     boosted = hits["query"]["bool"]["must"][0]["function_score"]
     # The query's words and their dictionary translations (search/translation.py).
-    assert boosted["query"] == text_query("Beratung", query_translations("Beratung")).to_dict()
+    assert (
+        boosted["query"] == text_query("Beratung", "de", query_translations("Beratung")).to_dict()
+    )
     assert boosted["functions"] == [
         {"filter": {"term": {"language": "de"}}, "weight": 1.3},
         {"filter": {"term": {"language": "en"}}, "weight": 1.1},

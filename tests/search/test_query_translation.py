@@ -174,7 +174,7 @@ class TranslationClauseTests(SimpleTestCase):
 
     def test_the_clause_is_one_of_the_words_never_required(self):
         word = WordTranslations(word="warten", translations={"en": ("wait",)})
-        body = text_query("warten", [word]).to_dict()["bool"]
+        body = text_query("warten", "de", [word]).to_dict()["bool"]
         self.assertEqual(body["minimum_should_match"], 1)
         self.assertIn(translation_queries([word])[0].to_dict(), body["should"])
         self.assertNotIn("must", body)

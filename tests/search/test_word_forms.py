@@ -1,0 +1,154 @@
+"""Word forms, on both engines: a word's language-neutral stem (its first letters, where a
+cognate meets its translation) stands for the word in the titles of entries in other
+languages only; in the query's own language the word is matched as itself, and a title
+that only shares its first letters does not outrank the entries that hold the word. The
+free keywords are searched by both."""
+
+import pytest
+from django.test import TestCase, override_settings
+from django.utils import translation
+
+from entries.services import entry_upsert
+from entries.visibility import ANONYMOUS
+from portal.services import site_ensure
+from search.api import search_entries
+from search.query import SearchQuery
+from tests.factories import entry_data
+from tests.search.live import LiveEngineMixin
+from vocabulary.services import vocabulary_load
+
+ORG = {"id": "relais", "name": "Relais Sortie", "country": "FR"}
+
+ENTRIES = [
+    {
+        "id": "permanences-du-soir",
+        "language": "fr",
+        "title": "Répondre le soir : ce que la flexibilité nous a coûté",
+        "summary": "Sans règles claires, l'équipe s'est épuisée en moins d'un an.",
+        "body": "Une permanence du soir deux jours par semaine, annoncée clairement.",
+    },
+    {
+        # "intervenants" in its title, and nowhere else in a title: rare among titles,
+        # common in the French text.
+        "id": "binomes",
+        "language": "fr",
+        "title": "Des binômes d'intervenants pour le suivi",
+        "summary": "Chaque personne accompagnée a deux référents.",
+        "body": "Les intervenants se relaient selon leurs disponibilités.",
+    },
+    {
+        # "Internet" in its title shares the first letters of "intervenants".
+        "id": "internet-fr",
+        "language": "fr",
+        "title": "Internet et accompagnement",
+        "summary": "Les messageries servent aussi à prendre rendez-vous.",
+        "body": "Une équipe répond sur les messageries aux personnes accompagnées.",
+    },
+    {
+        "id": "profils-fictifs",
+        "language": "fr",
+        "title": "Ce que les profils fictifs nous ont coûté",
+        "summary": "Des intervenants ont contacté des jeunes sous des profils fictifs.",
+        "body": "La confiance perdue ne revient pas : nous nous présentons désormais.",
+    },
+    {
+        "id": "bedrohungen",
+        "language": "de",
+        "title": "Nach Drohungen gegen unser Team",
+        "summary": "Fotos wurden in einem Kanal veröffentlicht.",
+        "body": "Nach der Bedrohung änderten wir die Regeln für Beratende.",
+    },
+    {
+        # The one entry with the word, in its free keywords only.
+        "id": "doxing-fr",
+        "language": "fr",
+        "title": "Photos de l'équipe retirées du site",
+        "summary": "Les noms et les photos ne sont plus publiés.",
+        "body": "Une revue annuelle de ce qui est trouvable en ligne.",
+        "tags": ["Doxing"],
+    },
+    {
+        # "Beratungsstelle" in its title shares the first letters of "Beratende".
+        "id": "beratungsstelle",
+        "language": "de",
+        "title": "Eine Beratungsstelle für die Ausstiegsarbeit",
+        "summary": "Hilfe beim Ausstieg, online.",
+        "body": "Das Team antwortet innerhalb von zwei Tagen.",
+    },
+]
+# French and German entries that say little: the words above are rare among them.
+ENTRIES += [
+    {
+        "id": f"suivi-{number}",
+        "language": "fr",
+        "title": f"Suivi de sortie, projet {number}",
+        "summary": "Les jeunes sont accompagnés en ligne.",
+        "body": f"Le projet a duré {number} ans.",
+    }
+    for number in range(1, 7)
+] + [
+    {
+        "id": f"projekt-{number}",
+        "language": "de",
+        "title": f"Projekt {number} der Fachstelle",
+        "summary": "Die Fachstelle begleitet Jugendliche online.",
+        "body": f"Das Projekt lief {number} Jahre.",
+    }
+    for number in range(1, 7)
+]
+
+
+class WordFormBehaviour:
+    engine_name = ""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        for overrides in ENTRIES:
+            data = entry_data(
+                **{
+                    "organisation": ORG,
+                    "domains": None,
+                    "formats": None,
+                    "countries": None,
+                    "target_groups": None,
+                    "tags": None,
+                    **overrides,
+                }
+            )
+            entry_upsert(data=data)
+
+    def ids(self, text: str, language: str) -> list[str]:
+        with translation.override(language):
+            results = search_entries(reader=ANONYMOUS, query=SearchQuery(text=text))
+        self.assertEqual(results.engine, self.engine_name)
+        return [hit.id for hit in results.results]
+
+    def test_a_stem_look_alike_in_a_title_does_not_outrank_the_word_itself(self):
+        # "Internet" and "Beratungsstelle" share their first letters with the words asked
+        # for, in titles of the query's own language; the entries with the words come first.
+        for language, word, entry, look_alike in (
+            ("fr", "intervenants", "binomes", "internet-fr"),
+            ("de", "Beratende", "bedrohungen", "beratungsstelle"),
+        ):
+            with self.subTest(language):
+                found = self.ids(word, language)
+                self.assertLess(found.index(entry), found.index(look_alike), found)
+
+    def test_a_word_of_the_keywords_alone_is_found(self):
+        self.assertEqual(self.ids("doxing", "fr")[:1], ["doxing-fr"])
+
+    def test_a_cognate_in_a_title_still_crosses_languages(self):
+        # No vocabulary term says "fake profile": the German word meets the French title.
+        self.assertEqual(self.ids("falsche Profilen", "de")[0], "profils-fictifs")
+
+
+@override_settings(SEARCH_URL=None)
+class DatabaseWordFormTests(WordFormBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EngineWordFormTests(LiveEngineMixin, WordFormBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name

@@ -15,15 +15,17 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from entries.entry_fill import (
+    FileLookups,
     entry_fields_fill,
     entry_fill,
     entry_relations_fill,
-    file_facet_term_lookups,
+    file_lookups,
 )
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
 from entries.models import EntryPage, admin_search_index_deferred
+from entries.selectors import EntryKey
 from organisations.models import OrganisationPage
 from organisations.services import organisation_upsert
 
@@ -46,6 +48,11 @@ class Written(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
+def line_key(data: dict) -> EntryKey:
+    """The identity of a validated line's entry."""
+    return (data["organisation"]["id"], data["id"])
+
+
 def entry_existing(*, organisation_id: str, entry_id: str) -> EntryPage | None:
     entry = EntryPage.objects.filter(organisation__slug=organisation_id, slug=entry_id).first()
     return entry.specific if entry else None
@@ -63,10 +70,11 @@ def _publisher(details: dict, user) -> OrganisationPage:
 def entry_upsert(
     *,
     data: dict,
-    lookups: dict | None = None,
+    lookups: FileLookups | None = None,
     user=None,
     publish: bool = True,
     submit: bool = True,
+    stored: dict[EntryKey, EntryPage] | None = None,
 ) -> tuple[EntryPage, Written]:
     """Create or update the entry of one validated interchange line.
 
@@ -75,11 +83,15 @@ def entry_upsert(
     a draft and (with submit) submitted to the organisation's review workflow, as an
     editor's edit in the admin would be. user None is the operator, who may do anything.
     A line that changes nothing of a live entry without pending changes writes nothing.
-    Returns the entry and what was written.
+    stored holds the entries of a file's lines, read for many at once (entries_stored);
+    without it, the line's own entry is read. Returns the entry and what was written.
     """
-    lookups = lookups or file_facet_term_lookups()
+    lookups = lookups or file_lookups()
     organisation = _publisher(data["organisation"], user)
-    entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
+    if stored is None:
+        entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
+    else:
+        entry = stored.get(line_key(data))
     created = entry is None
     if entry is None:
         entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)

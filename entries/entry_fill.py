@@ -20,6 +20,7 @@ from entries.models import (
     EntryRecommendation,
     EntryRelation,
 )
+from organisations.models import OrganisationPage
 from organisations.services import organisation_get_or_create
 from vocabulary.facets import VOCABULARY_FILE_FACETS
 from vocabulary.models import Term
@@ -30,13 +31,15 @@ from vocabulary.services import country_term_get_or_create
 @dataclass
 class FileLookups:
     """What the lines of an import look up, read once for all of them: the terms of each
-    facet of the vocabulary file by their names, the country terms by code, and the free
-    keywords found so far by name. Only what the database held is kept: what a line
-    creates is rolled back with it if the line is refused."""
+    facet of the vocabulary file by their names, the country terms by code; then, as lines
+    find them, free keywords by name and the organisations whose page said what a line
+    said, by id. Only what the database held before a line is kept: what a line writes is
+    rolled back with it if the line is refused."""
 
     terms: dict[str, dict[str, Term]]
     countries: dict[str, Term]
     tags: dict[str, Tag] = field(default_factory=dict)
+    organisations: dict[str, OrganisationPage] = field(default_factory=dict)
 
 
 def file_lookups() -> FileLookups:

@@ -59,10 +59,13 @@ def _line_notices(data: dict, user) -> list[str]:
     admin would ask of it before submitting or publishing."""
     notices = [gap_text(gap) for gap in publication_gaps(kind=data["kind"], values=data)]
     details = data["organisation"]
-    organisation = organisations_known(ids=[details["id"]]).get(details["id"])
-    if organisation is not None and not organisation_editable_by(
-        user=user, organisation_id=details["id"]
-    ):
+    # Asked in this order, the operator's lines read nothing here.
+    organisation = (
+        None
+        if organisation_editable_by(user=user, organisation_id=details["id"])
+        else organisations_known(ids=[details["id"]]).get(details["id"])
+    )
+    if organisation is not None:
         changes = organisation_changes(
             organisation,
             name=details["name"],

@@ -83,7 +83,9 @@ def entries_import(
                     or data["organisation"]["id"] in publish_organisations
                 )
                 try:
-                    with transaction.atomic():
+                    # A refused line is rolled back alone in a partial import; otherwise
+                    # the whole import is, and a savepoint a line would only cost time.
+                    with transaction.atomic(savepoint=partial):
                         entry, written = entry_upsert(
                             data=data,
                             lookups=lookups,

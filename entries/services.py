@@ -27,7 +27,7 @@ from entries.kinds import entry_page_class
 from entries.models import EntryPage, admin_search_index_deferred
 from entries.selectors import EntryKey
 from organisations.models import OrganisationPage
-from organisations.services import organisation_upsert
+from organisations.services import organisation_changes, organisation_upsert
 
 # Refusals that the checks before writing and the writing itself both give.
 NOT_A_MEMBER = gettext_lazy("organisation: %(id)s is not a member organisation of the portal")
@@ -58,13 +58,32 @@ def entry_existing(*, organisation_id: str, entry_id: str) -> EntryPage | None:
     return entry.specific if entry else None
 
 
-def _publisher(details: dict, user) -> OrganisationPage:
+def _publisher(details: dict, user, lookups: FileLookups) -> OrganisationPage:
     if organisation_editable_by(user=user, organisation_id=details["id"]):
-        return organisation_upsert(**details)
+        return _publisher_up_to_date(details, lookups.organisations)
     organisation = organisations_known(ids=[details["id"]]).get(details["id"])
     if organisation is None:
         raise EntryImportError(NOT_A_MEMBER % {"id": details["id"]})
     return organisation
+
+
+def _publisher_up_to_date(
+    details: dict, confirmed: dict[str, OrganisationPage]
+) -> OrganisationPage:
+    """organisation_upsert, without writing or reading again an organisation that an
+    earlier line of the file found saying what this line says: a file names the same few
+    organisations on many lines."""
+    fields = {key: value for key, value in details.items() if key != "id"}
+    organisation = confirmed.get(details["id"]) or organisations_known(ids=[details["id"]]).get(
+        details["id"]
+    )
+    if organisation is not None and not organisation_changes(organisation, **fields):
+        confirmed[details["id"]] = organisation
+        return organisation
+    # Changed or new: written, and read again by the next line that names it, since a
+    # refused line takes its writes with it.
+    confirmed.pop(details["id"], None)
+    return organisation_upsert(**details)
 
 
 def entry_upsert(
@@ -87,7 +106,7 @@ def entry_upsert(
     without it, the line's own entry is read. Returns the entry and what was written.
     """
     lookups = lookups or file_lookups()
-    organisation = _publisher(data["organisation"], user)
+    organisation = _publisher(data["organisation"], user, lookups)
     if stored is None:
         entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
     else:

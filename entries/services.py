@@ -109,8 +109,9 @@ def entry_upsert(
     organisation = _publisher(data["organisation"], user, lookups)
     if stored is None:
         entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
-    else:
-        entry = stored.get(line_key(data))
+    elif entry := stored.get(line_key(data)):
+        # Read with its batch, before this line brought its organisation up to date.
+        entry.organisation = organisation
     created = entry is None
     if entry is None:
         entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)

@@ -2,6 +2,7 @@
 free keywords, partners, child items and dates."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from taggit.models import Tag
@@ -19,16 +20,33 @@ from entries.models import (
     EntryRecommendation,
     EntryRelation,
 )
+from organisations.models import OrganisationPage
 from organisations.services import organisation_get_or_create
 from vocabulary.facets import VOCABULARY_FILE_FACETS
-from vocabulary.selectors import term_lookup, term_resolve
+from vocabulary.models import Term
+from vocabulary.selectors import country_terms, term_lookup, term_resolve
 from vocabulary.services import country_term_get_or_create
 
 
-def file_facet_term_lookups() -> dict[str, dict]:
-    """The terms of each facet of the vocabulary file, by their names: read once for all
-    the lines of an import."""
-    return {facet.name: term_lookup(facet.name) for facet in VOCABULARY_FILE_FACETS}
+@dataclass
+class FileLookups:
+    """What the lines of an import look up, read once for all of them: the terms of each
+    facet of the vocabulary file by their names, the country terms by code; then, as lines
+    find them, free keywords by name and the organisations whose page said what a line
+    said, by id. Only what the database held before a line is kept: what a line writes is
+    rolled back with it if the line is refused."""
+
+    terms: dict[str, dict[str, Term]]
+    countries: dict[str, Term]
+    tags: dict[str, Tag] = field(default_factory=dict)
+    organisations: dict[str, OrganisationPage] = field(default_factory=dict)
+
+
+def file_lookups() -> FileLookups:
+    return FileLookups(
+        terms={facet.name: term_lookup(facet.name) for facet in VOCABULARY_FILE_FACETS},
+        countries=country_terms(),
+    )
 
 
 def _related(reference: str, organisation_id: str) -> EntryRelation:
@@ -47,7 +65,7 @@ def _in_order(items: Iterable[Orderable]) -> list[Orderable]:
     return items
 
 
-def entry_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
+def entry_fill(*, entry: EntryPage, data: dict, lookups: FileLookups, user=None) -> None:
     """Copy every field of a validated line onto an (unsaved) entry page."""
     entry_fields_fill(entry=entry, data=data)
     entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
@@ -81,7 +99,7 @@ def entry_fields_fill(*, entry: EntryPage, data: dict) -> None:
     entry.updated_at = updated_at(data["updated"]) if "updated" in data else None
 
 
-def entry_relations_fill(*, entry: EntryPage, data: dict, lookups: dict, user=None) -> None:
+def entry_relations_fill(*, entry: EntryPage, data: dict, lookups: FileLookups, user=None) -> None:
     """Copy the terms, keywords, partners and child items: held on the page until it is
     next saved in full."""
     organisation_id = data["organisation"]["id"]
@@ -92,15 +110,18 @@ def entry_relations_fill(*, entry: EntryPage, data: dict, lookups: dict, user=No
     for facet in VOCABULARY_FILE_FACETS:
         terms = []
         for name in data.get(facet.name, []):
-            term = term_resolve(lookups[facet.name], name)
+            term = term_resolve(lookups.terms[facet.name], name)
             if term is None:
                 # Not in the shared vocabulary: kept and shown, as a free keyword.
                 free_tags.append(name)
             elif term not in terms:
                 terms.append(term)
         setattr(entry, facet.name, terms)
-    entry.countries = [country_term_get_or_create(code) for code in data.get("countries", [])]
-    entry.tags.set(_tags(free_tags))
+    entry.countries = [
+        lookups.countries.get(code) or country_term_get_or_create(code)
+        for code in data.get("countries", [])
+    ]
+    entry.tags.set(_tags(free_tags, lookups.tags))
     entry.metrics = _in_order(
         EntryMetric(
             name=metric["name"],
@@ -142,12 +163,16 @@ def _fill_partners(entry: EntryPage, partners: list[dict], user) -> None:
     )
 
 
-def _tags(names: list[str]) -> list[Tag]:
+def _tags(names: list[str], found: dict[str, Tag]) -> list[Tag]:
+    """The keywords of these names, matched without regard to case, the new ones created;
+    found (by name as written) spares asking again for a name an earlier line used."""
     tags: dict[str, Tag] = {}
     for name in names:
         name = name.strip()
         if name and name.casefold() not in tags:
-            tags[name.casefold()] = Tag.objects.filter(name__iexact=name).first() or Tag(name=name)
+            if name not in found and (tag := Tag.objects.filter(name__iexact=name).first()):
+                found[name] = tag
+            tags[name.casefold()] = found.get(name) or Tag(name=name)
     for tag in tags.values():
         if tag.pk is None:
             tag.save()

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from entries.markdown import html_to_markdown
 from entries.models import EntryPage, EntryPartnerName
-from vocabulary.facets import VALUE_FACETS, VOCABULARY_FILE_FACETS, Labels
+from vocabulary.facets import COUNTRIES, VALUE_FACETS, VOCABULARY_FILE_FACETS, Labels
 
 FORMAT_VERSION = 1
 # The facets of one value from a closed list that a line states as written; an entry's
@@ -19,6 +19,20 @@ CHOICE_FACETS = [
     facet.name
     for facet in VALUE_FACETS
     if facet.labels is Labels.CHOICES and EntryPage._meta.get_field(facet.lookup).editable
+]
+# What entry_to_interchange reads beyond the page row: prefetched, many entries are
+# written out in a few queries instead of a score each.
+INTERCHANGE_RELATIONS = [
+    "organisation",
+    "partners",
+    "partner_names",
+    COUNTRIES,
+    *(facet.name for facet in VOCABULARY_FILE_FACETS),
+    "tags",
+    "metrics",
+    "recommendations",
+    "relations",
+    "links",
 ]
 
 

@@ -1,4 +1,6 @@
-"""Reads of entries. Everything here filters through entries.visibility first."""
+"""Reads of entries. What a reader is shown filters through entries.visibility first; the
+import's reads of stored entries by their identity (entries_stored, entry_kinds_stored) are
+for writers, whose rights entries/import_rights.py checks."""
 
 import re
 from collections import defaultdict
@@ -7,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
+from entries.interchange import INTERCHANGE_RELATIONS
 from entries.models import EntryPage
 from entries.translations import (
     entries_one_per_group,
@@ -23,6 +26,47 @@ from vocabulary.models import Term
 
 ID_RE = re.compile(ID_PATTERN)
 ENTRY_ORDER = ["-published_date", "-first_published_at", "title"]
+# Identities read in one statement: SQLite takes at most 32,766 parameters a statement, and
+# an import holds one batch of stored entries, relations included, in memory at a time.
+STORED_BATCH = 500
+
+EntryKey = tuple[str, str]  # (organisation id, entry id): an entry's identity in the portal
+
+
+def _stored(keys: set[EntryKey]) -> QuerySet[EntryPage]:
+    """The entries of these identities, and perhaps a few more (an organisation's id paired
+    with another's entry id): callers keep the ones asked for."""
+    return EntryPage.objects.filter(
+        organisation__slug__in={organisation for organisation, _ in keys},
+        slug__in={slug for _, slug in keys},
+    )
+
+
+def entry_kinds_stored(*, keys: Iterable[EntryKey]) -> dict[EntryKey, str]:
+    """The kind of each of these entries the portal holds, whatever its visibility or state."""
+    keys = list(set(keys))
+    kinds = {}
+    for start in range(0, len(keys), STORED_BATCH):
+        batch = set(keys[start : start + STORED_BATCH])
+        rows = _stored(batch).values_list("organisation__slug", "slug", "kind")
+        kinds.update({(org, slug): kind for org, slug, kind in rows if (org, slug) in batch})
+    return kinds
+
+
+def entries_stored(*, keys: Iterable[EntryKey]) -> dict[EntryKey, EntryPage]:
+    """These entries as the portal holds them, whatever their visibility or state, as their
+    own page types with what entry_to_interchange reads of them (and the keyword items an
+    import replaces): a few queries for up to STORED_BATCH keys, not a score per entry."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    entries = (
+        _stored(keys)
+        .specific()
+        .prefetch_related(*INTERCHANGE_RELATIONS, "tagged_items", for_specific_subqueries=True)
+    )
+    found = {(entry.organisation.slug, entry.slug): entry for entry in entries}
+    return {key: entry for key, entry in found.items() if key in keys}
 
 
 def entries_visible(*, reader: Reader) -> QuerySet[EntryPage]:

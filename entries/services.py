@@ -15,17 +15,19 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from entries.entry_fill import (
+    FileLookups,
     entry_fields_fill,
     entry_fill,
     entry_relations_fill,
-    file_facet_term_lookups,
+    file_lookups,
 )
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
 from entries.models import EntryPage, admin_search_index_deferred
+from entries.selectors import EntryKey
 from organisations.models import OrganisationPage
-from organisations.services import organisation_upsert
+from organisations.services import organisation_changes, organisation_upsert
 
 # Refusals that the checks before writing and the writing itself both give.
 NOT_A_MEMBER = gettext_lazy("organisation: %(id)s is not a member organisation of the portal")
@@ -46,27 +48,52 @@ class Written(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
+def line_key(data: dict) -> EntryKey:
+    """The identity of a validated line's entry."""
+    return (data["organisation"]["id"], data["id"])
+
+
 def entry_existing(*, organisation_id: str, entry_id: str) -> EntryPage | None:
     entry = EntryPage.objects.filter(organisation__slug=organisation_id, slug=entry_id).first()
     return entry.specific if entry else None
 
 
-def _publisher(details: dict, user) -> OrganisationPage:
+def _publisher(details: dict, user, lookups: FileLookups) -> OrganisationPage:
     if organisation_editable_by(user=user, organisation_id=details["id"]):
-        return organisation_upsert(**details)
+        return _publisher_up_to_date(details, lookups.organisations)
     organisation = organisations_known(ids=[details["id"]]).get(details["id"])
     if organisation is None:
         raise EntryImportError(NOT_A_MEMBER % {"id": details["id"]})
     return organisation
 
 
+def _publisher_up_to_date(
+    details: dict, confirmed: dict[str, OrganisationPage]
+) -> OrganisationPage:
+    """organisation_upsert, without writing or reading again an organisation that an
+    earlier line of the file found saying what this line says: a file names the same few
+    organisations on many lines."""
+    fields = {key: value for key, value in details.items() if key != "id"}
+    organisation = confirmed.get(details["id"]) or organisations_known(ids=[details["id"]]).get(
+        details["id"]
+    )
+    if organisation is not None and not organisation_changes(organisation, **fields):
+        confirmed[details["id"]] = organisation
+        return organisation
+    # Changed or new: written, and read again by the next line that names it, since a
+    # refused line takes its writes with it.
+    confirmed.pop(details["id"], None)
+    return organisation_upsert(**details)
+
+
 def entry_upsert(
     *,
     data: dict,
-    lookups: dict | None = None,
+    lookups: FileLookups | None = None,
     user=None,
     publish: bool = True,
     submit: bool = True,
+    stored: dict[EntryKey, EntryPage] | None = None,
 ) -> tuple[EntryPage, Written]:
     """Create or update the entry of one validated interchange line.
 
@@ -75,11 +102,16 @@ def entry_upsert(
     a draft and (with submit) submitted to the organisation's review workflow, as an
     editor's edit in the admin would be. user None is the operator, who may do anything.
     A line that changes nothing of a live entry without pending changes writes nothing.
-    Returns the entry and what was written.
+    stored holds the entries of a file's lines, read for many at once (entries_stored);
+    without it, the line's own entry is read. Returns the entry and what was written.
     """
-    lookups = lookups or file_facet_term_lookups()
-    organisation = _publisher(data["organisation"], user)
-    entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
+    lookups = lookups or file_lookups()
+    organisation = _publisher(data["organisation"], user, lookups)
+    if stored is None:
+        entry = entry_existing(organisation_id=organisation.slug, entry_id=data["id"])
+    elif entry := stored.get(line_key(data)):
+        # Read with its batch, before this line brought its organisation up to date.
+        entry.organisation = organisation
     created = entry is None
     if entry is None:
         entry = entry_page_class(data["kind"])(organisation=organisation, live=publish)

@@ -3,6 +3,7 @@ from functools import cache
 
 import pycountry
 
+from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
 
@@ -20,6 +21,11 @@ def term_lookup(facet: str) -> dict[str, Term]:
         for name in term.names:
             lookup.setdefault(_normalise(name), term)
     return lookup
+
+
+def country_terms() -> dict[str, Term]:
+    """The country terms the portal holds, by ISO 3166-1 code."""
+    return {term.slug: term for term in Term.objects.filter(facet=COUNTRIES)}
 
 
 def term_resolve(lookup: dict[str, Term], name: str) -> Term | None:

@@ -11,18 +11,12 @@ from django.conf import settings
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import translation
 
-from entries.services import entry_upsert
-from entries.visibility import ANONYMOUS
-from portal.services import site_ensure
-from search.api import search_entries
 from search.builders import text_query
 from search.dictionaries import WordTranslations, dictionaries_present, entry_translations
 from search.fields import TRANSLATION_WEIGHT
-from search.query import SearchQuery
 from search.translation import query_translations, translation_queries
-from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
-from vocabulary.services import vocabulary_load
+from tests.search.wording import WordingBehaviour
 
 ORG = {"id": "lumen", "name": "Lumen Exit Service", "country": "DE"}
 
@@ -63,36 +57,14 @@ def require_dictionaries() -> None:
     raise unittest.SkipTest(reason)
 
 
-class TranslationBehaviour:
-    engine_name = ""
+class TranslationBehaviour(WordingBehaviour):
+    organisation = ORG
+    entries = ENTRIES
 
     @classmethod
     def setUpClass(cls):
         require_dictionaries()
         super().setUpClass()
-
-    @classmethod
-    def setUpTestData(cls):
-        site_ensure()
-        vocabulary_load()
-        for overrides in ENTRIES:
-            entry_upsert(
-                data=entry_data(
-                    organisation=ORG,
-                    domains=None,
-                    formats=None,
-                    countries=None,
-                    target_groups=None,
-                    tags=None,
-                    **overrides,
-                )
-            )
-
-    def ids(self, text: str, language: str) -> list[str]:
-        with translation.override(language):
-            results = search_entries(reader=ANONYMOUS, query=SearchQuery(text=text))
-        self.assertEqual(results.engine, self.engine_name)
-        return [hit.id for hit in results.results]
 
     def test_a_german_word_finds_the_english_entry_through_its_translation(self):
         self.assertEqual(self.ids("Wie lange warten?", "de")[0], "reply-times")

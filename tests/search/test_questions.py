@@ -4,16 +4,9 @@ body is still found."""
 
 import pytest
 from django.test import TestCase, override_settings
-from django.utils import translation
 
-from entries.services import entry_upsert
-from entries.visibility import ANONYMOUS
-from portal.services import site_ensure
-from search.api import search_entries
-from search.query import SearchQuery
-from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
-from vocabulary.services import vocabulary_load
+from tests.search.wording import WordingBehaviour
 
 ORG = {"id": "lumen", "name": "Lumen Exit Service", "country": "DE"}
 # Words nearly every entry below has: a question made of them tells none apart.
@@ -97,30 +90,9 @@ QUESTIONS = {
 }
 
 
-class QuestionBehaviour:
-    engine_name = ""
-
-    @classmethod
-    def setUpTestData(cls):
-        site_ensure()
-        vocabulary_load()
-        for overrides in ENTRIES:
-            data = entry_data(
-                organisation=ORG,
-                domains=None,
-                formats=None,
-                countries=None,
-                target_groups=None,
-                tags=None,
-                **overrides,
-            )
-            entry_upsert(data=data)
-
-    def ids(self, text: str, language: str = "en") -> list[str]:
-        with translation.override(language):
-            results = search_entries(reader=ANONYMOUS, query=SearchQuery(text=text))
-        self.assertEqual(results.engine, self.engine_name)
-        return [hit.id for hit in results.results]
+class QuestionBehaviour(WordingBehaviour):
+    organisation = ORG
+    entries = ENTRIES
 
     def test_the_one_rare_word_of_a_question_decides(self):
         question = f"how can {COMMON} help someone whose beliefs left them in debt"

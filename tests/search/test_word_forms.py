@@ -6,16 +6,9 @@ free keywords are searched by both."""
 
 import pytest
 from django.test import TestCase, override_settings
-from django.utils import translation
 
-from entries.services import entry_upsert
-from entries.visibility import ANONYMOUS
-from portal.services import site_ensure
-from search.api import search_entries
-from search.query import SearchQuery
-from tests.factories import entry_data
 from tests.search.live import LiveEngineMixin
-from vocabulary.services import vocabulary_load
+from tests.search.wording import WordingBehaviour
 
 ORG = {"id": "relais", "name": "Relais Sortie", "country": "FR"}
 
@@ -98,32 +91,9 @@ ENTRIES += [
 ]
 
 
-class WordFormBehaviour:
-    engine_name = ""
-
-    @classmethod
-    def setUpTestData(cls):
-        site_ensure()
-        vocabulary_load()
-        for overrides in ENTRIES:
-            data = entry_data(
-                **{
-                    "organisation": ORG,
-                    "domains": None,
-                    "formats": None,
-                    "countries": None,
-                    "target_groups": None,
-                    "tags": None,
-                    **overrides,
-                }
-            )
-            entry_upsert(data=data)
-
-    def ids(self, text: str, language: str) -> list[str]:
-        with translation.override(language):
-            results = search_entries(reader=ANONYMOUS, query=SearchQuery(text=text))
-        self.assertEqual(results.engine, self.engine_name)
-        return [hit.id for hit in results.results]
+class WordFormBehaviour(WordingBehaviour):
+    organisation = ORG
+    entries = ENTRIES
 
     def test_a_stem_look_alike_in_a_title_does_not_outrank_the_word_itself(self):
         # "Internet" and "Beratungsstelle" share their first letters with the words asked

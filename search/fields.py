@@ -20,4 +20,4 @@ FIELD_WEIGHTS = {
 # What a dictionary's translation of a query word weighs against the word typed
 # (search/translation.py): it stands for a word the author wrote in another language, and
 # not all of a dictionary's senses are the query's.
-TRANSLATION_WEIGHT = 0.3
+TRANSLATION_WEIGHT = 0.4

@@ -33,9 +33,6 @@ TRANSLATION_NEEDLES = 24
 RARITY_SCALE = 1.5
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
-# A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
-# weights of vocabulary matches and phrases keep their place among the words' weights.
-RARITY_SCALE = 1.5
 
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités

@@ -69,7 +69,9 @@ def query_translations(text: str) -> list[WordTranslations]:
 
 def translation_queries(words: list[WordTranslations]) -> list[Query]:
     """The engine's clauses: per word, its best translation, in its language's fields, all
-    of a translation's words (cross-border), analysed as that language's words."""
+    of a translation's words (cross-border), analysed as that language's words, weighed by
+    its rarity in the language's whole text (cross_fields), as a word typed is
+    (search.builders._word_query) and as the database weighs it."""
     return [
         Q(
             "dis_max",
@@ -77,7 +79,7 @@ def translation_queries(words: list[WordTranslations]) -> list[Query]:
                 Q(
                     "multi_match",
                     query=translation,
-                    type="best_fields",
+                    type="cross_fields",
                     operator="and",
                     fields=[f"{name}_{target}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
                     analyzer=target,

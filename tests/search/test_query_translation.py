@@ -128,9 +128,10 @@ class DictionaryReadingTests(SimpleTestCase):
         self.assertEqual(entry_translations(entry), ["choix", "élection", "scrutin"])
 
 
-class TranslationClauseTests(SimpleTestCase):
+class TranslationClauseTests(TestCase):
     """The engine's clause: one synonym set per word, its best translation counting, in
-    the target language's fields, below the words typed and never required."""
+    the target language's fields, below the words typed and never required. (A TestCase:
+    the whole text query reads the vocabulary's terms from the database.)"""
 
     def test_one_set_per_word_in_the_target_language_fields(self):
         word = WordTranslations(word="warten", translations={"en": ("wait", "hold")})

@@ -38,19 +38,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import urlopen
 
 import psutil
 from portal_setup import ROOT
 from report import engine_facts, load_average, machine
 from soak_data import MODERATOR, database_drop, plan_write, postgres_load, sqlite_ready
-from soak_live_heap import LiveHeap
+from soak_live_heap import LiveHeap, bounded_bytes
 from soak_memory import Sampler, processes_with_children, trend
 from soak_report import Checks, JvmLive, Stage, report_text, report_write, stage_read
 from soak_stack import (
     BIN,
     ENGINE_ENV,
-    ENGINE_PORT,
     ENGINE_SCRIPT,
     POSTGRES_ENV,
     POSTGRES_PORT,
@@ -58,7 +56,8 @@ from soak_stack import (
     PSQL,
     EngineSlowLog,
     Service,
-    engine_jvm_stats,
+    engine_caches_clear,
+    engine_node_stats,
     engine_pid,
     gunicorn_start,
     manage,
@@ -111,9 +110,10 @@ def stages_run(args, port: int, plan: Path, folder: Path) -> tuple[list[Stage], 
     users = [int(number) for number in args.users.split(",")]
     seconds = args.minutes * 60 / len(users)
     stages, commands = [], []
-    for count in users:
+    for number, count in enumerate(users, start=1):
         stage = Stage(users=count, seconds=seconds, load_before=load_average())
-        prefix = folder / f"locust-{count}"
+        # Numbered: a concurrency may come back (a long stage split to watch the memory).
+        prefix = folder / f"locust-{number}-{count}"
         command = [str(BIN / "locust"), "-f", "bench/soak_locustfile.py", "--headless"]
         command += [f"--users={count}", f"--spawn-rate={count}", f"--run-time={seconds:.0f}s"]
         command += [f"--host=http://127.0.0.1:{port}", f"--csv={prefix}", "--only-summary"]
@@ -148,25 +148,18 @@ def _ours(process, database: str) -> bool:
     return not is_backend or words[2] == database
 
 
-# The engine's caches, bounded by its settings (a share of the heap each): filling them is
-# no leak, so the heap is also judged without them.
-ENGINE_CACHES = ("query_cache", "request_cache", "fielddata")
-
-
 def engine_heap() -> dict[str, int]:
-    """The engine JVM's heap in use, and that heap less the engine's bounded caches (its
-    RSS rises to the fixed 2 GiB heap as pages are first touched, which is no leak)."""
-    try:
-        address = f"http://127.0.0.1:{ENGINE_PORT}/_nodes/_local/stats/jvm,indices"
-        with urlopen(address, timeout=5) as answer:  # noqa: S310 — our own node
-            (node,) = json.load(answer)["nodes"].values()
-    except OSError:
+    """The engine JVM's heap in use, and that heap less the engine's bounded caches and
+    buffers (its RSS rises to the fixed 2 GiB heap as pages are first touched, which is no
+    leak)."""
+    node = engine_node_stats()
+    if node is None:
         return {}
     used = node["jvm"]["mem"]["heap_used_in_bytes"]
-    cached = sum(node["indices"][cache]["memory_size_in_bytes"] for cache in ENGINE_CACHES)
     return {
         "OpenSearch JVM heap in use": used,
-        "OpenSearch JVM heap in use, less its caches": used - cached,
+        "OpenSearch JVM heap in use, less its caches and buffers": used
+        - bounded_bytes(node["indices"]),
     }
 
 
@@ -289,7 +282,7 @@ def main() -> None:
                 ),
             ]
 
-        live_heap = LiveHeap(engine_pid, engine_jvm_stats, folder)
+        live_heap = LiveHeap(engine_pid, engine_node_stats, engine_caches_clear, folder)
         sampler = Sampler(
             watched,
             summed=("PostgreSQL process",),
@@ -305,7 +298,7 @@ def main() -> None:
             (trend(series) for series in sampler.series.values() if len(series.points) >= 3),
             key=lambda item: item.role,
         )
-        live = JvmLive(live_heap.trend(), live_heap.failures, live_heap.histograms)
+        live = JvmLive(live_heap.trend(), live_heap.failures, live_heap.cleared)
         postgres_version = subprocess.run(  # noqa: S603
             [PSQL, "-X", "-tA", "-h", "127.0.0.1", "-p", str(POSTGRES_PORT), "-U", "portal"]
             + ["-d", args.database, "-c", "SHOW server_version"],

@@ -3,16 +3,22 @@
 The floor of a G1 heap's samples follows its old generation, which fills between
 concurrent cycles: it moves by hundreds of MB without a leak. So at the start of the load,
 every LIVE_EVERY seconds (bench/soak_memory.py) and at its end, the JVM is made to run a
-full collection (`jcmd <pid> GC.run`, with the jcmd of the JDK it runs on) and its heap is
-read right after: what is still live, which a leak raises whatever G1 does between cycles.
-Those collections stop the engine: their pauses are recorded and reported."""
+full collection by taking its class histogram (`jcmd <pid> GC.class_histogram`, with the
+jcmd of the JDK it runs on) and its heap is read right after: what is still live, which a
+leak raises whatever G1 does between cycles, and which classes hold it. Those collections
+stop the engine: their pauses are recorded and reported.
+
+Part of the live set is the engine's own bounded caches and indexing buffers, which fill
+toward limits set as shares of the heap and which its node stats account for: each sample
+records them, and the trend is judged on the live set less them. After the last sample the
+caches are cleared and the live set read once more, to show what they held."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
@@ -29,6 +35,34 @@ class LiveSample:
     old_used: int
     # The stop-the-world time the forced collection took (the old collector's time).
     pause_ms: int
+    # What the engine's stats account to its bounded caches and buffers (ENGINE_BOUNDED).
+    bounded: int = 0
+    segments: int = 0
+    # Live bytes per class, from the collection's class histogram.
+    classes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unbounded(self) -> int:
+        """The live set less the engine's bounded caches and buffers: what a leak raises."""
+        return self.old_used - self.bounded
+
+
+# The engine's caches and indexing buffers, each bounded by a setting (a share of the heap:
+# indices.queries.cache.size 10 %, indices.requests.cache.size 1 %, the fielddata breaker,
+# indices.memory.index_buffer_size 10 %) and accounted in its node stats: filling them
+# is no leak. (section of the node stats' "indices", field)
+ENGINE_BOUNDED = (
+    ("query_cache", "memory_size_in_bytes"),
+    ("request_cache", "memory_size_in_bytes"),
+    ("fielddata", "memory_size_in_bytes"),
+    ("segments", "index_writer_memory_in_bytes"),
+    ("segments", "version_map_memory_in_bytes"),
+)
+
+
+def bounded_bytes(indices: dict) -> int:
+    """The bytes of ENGINE_BOUNDED in a node stats' "indices" object."""
+    return sum(indices[section][name] for section, name in ENGINE_BOUNDED)
 
 
 # A line of `jcmd <pid> GC.class_histogram`: rank, instances, bytes, class (module).
@@ -42,9 +76,10 @@ def histogram_bytes(text: str) -> dict[str, int]:
     }
 
 
-def histogram_growth(start: str, end: str, count: int = 10) -> list[tuple[str, int, int]]:
-    """The classes whose bytes grew most between two histograms: (class, start, end)."""
-    before, after = histogram_bytes(start), histogram_bytes(end)
+def histogram_growth(
+    before: dict[str, int], after: dict[str, int], count: int = 10
+) -> list[tuple[str, int, int]]:
+    """The classes whose bytes grew most between two histograms: (class, before, after)."""
     grown = sorted(after, key=lambda name: before.get(name, 0) - after[name])
     return [
         (name, before.get(name, 0), after[name])
@@ -54,18 +89,24 @@ def histogram_growth(start: str, end: str, count: int = 10) -> list[tuple[str, i
 
 
 class LiveHeap:
-    """Forces a full collection in the engine's JVM with the jcmd of the JDK it runs on,
-    and reads its heap right after from the node's stats (`jvm_stats`: the node stats'
-    "jvm" object). At the start and the end it also writes the class histogram (which
-    collects once more) to `folder`, to tell what grew."""
+    """Forces a full collection in the engine's JVM by taking its class histogram (kept in
+    `folder`), with the jcmd of the JDK it runs on, and reads its heap and its bounded
+    caches right after from the node's stats (`node_stats`: the node stats' object, with
+    "jvm" and "indices"). `clear_caches` empties the engine's caches, for the last reading."""
 
     def __init__(
-        self, pid: Callable[[], int | None], jvm_stats: Callable[[], dict | None], folder: Path
+        self,
+        pid: Callable[[], int | None],
+        node_stats: Callable[[], dict | None],
+        clear_caches: Callable[[], None],
+        folder: Path,
     ):
-        self.pid, self.jvm_stats, self.folder = pid, jvm_stats, folder
+        self.pid, self.node_stats, self.clear_caches = pid, node_stats, clear_caches
+        self.folder = folder
         self.samples: list[LiveSample] = []
+        # The live set read once more after the caches were cleared, at the end.
+        self.cleared: LiveSample | None = None
         self.heap_max = 0
-        self.histograms: dict[str, str] = {}
         self.failures: list[str] = []
 
     def _jcmd(self, pid: int, command: str) -> str:
@@ -74,39 +115,49 @@ class LiveHeap:
             [str(jcmd), str(pid), command], capture_output=True, text=True, check=True, timeout=120
         ).stdout
 
-    def collect(self, at: float, histogram: str = "") -> None:
-        pid, before = self.pid(), self.jvm_stats()
+    def _sample(self, at: float) -> LiveSample | None:
+        pid, before = self.pid(), self.node_stats()
         if pid is None or before is None:
             self.failures.append(f"{at / 60:.1f} min: the engine's JVM did not answer")
-            return
+            return None
         try:
-            self._jcmd(pid, "GC.run")
-            after = self.jvm_stats()
-            if histogram:
-                text = self._jcmd(pid, "GC.class_histogram")
-                self.histograms[histogram] = text
-                (self.folder / f"jvm-histogram-{histogram}.log").write_text(text, "utf-8")
+            histogram = self._jcmd(pid, "GC.class_histogram")
         except (psutil.Error, OSError, subprocess.SubprocessError) as error:
             self.failures.append(f"{at / 60:.1f} min: {error}")
-            return
-        # The pauses include the histogram's own collection: every pause the soak caused.
-        finished = self.jvm_stats() if histogram else after
-        if after is None or finished is None:
+            return None
+        (self.folder / f"jvm-histogram-{at / 60:05.1f}min.log").write_text(histogram, "utf-8")
+        after = self.node_stats()
+        if after is None:
             self.failures.append(f"{at / 60:.1f} min: no node stats after the collection")
-            return
+            return None
         old_time = [
-            stats["gc"]["collectors"]["old"]["collection_time_in_millis"]
-            for stats in (before, finished)
+            stats["jvm"]["gc"]["collectors"]["old"]["collection_time_in_millis"]
+            for stats in (before, after)
         ]
-        self.heap_max = after["mem"]["heap_max_in_bytes"]
-        self.samples.append(
-            LiveSample(
-                at=at,
-                heap_used=after["mem"]["heap_used_in_bytes"],
-                old_used=after["mem"]["pools"]["old"]["used_in_bytes"],
-                pause_ms=old_time[1] - old_time[0],
-            )
+        memory = after["jvm"]["mem"]
+        self.heap_max = memory["heap_max_in_bytes"]
+        return LiveSample(
+            at=at,
+            heap_used=memory["heap_used_in_bytes"],
+            old_used=memory["pools"]["old"]["used_in_bytes"],
+            pause_ms=old_time[1] - old_time[0],
+            bounded=bounded_bytes(after["indices"]),
+            segments=after["indices"]["segments"]["count"],
+            classes=histogram_bytes(histogram),
         )
+
+    def collect(self, at: float) -> None:
+        if sample := self._sample(at):
+            self.samples.append(sample)
+
+    def collect_cleared(self, at: float) -> None:
+        """The live set once the engine's caches are emptied (after the last sample)."""
+        try:
+            self.clear_caches()
+        except OSError as error:
+            self.failures.append(f"{at / 60:.1f} min: clearing the caches: {error}")
+            return
+        self.cleared = self._sample(at)
 
     def trend(self) -> LiveTrend:
         return LiveTrend(self.samples, self.heap_max)
@@ -119,12 +170,13 @@ LIVE_TOLERANCE_SHARE = 0.05
 
 @dataclass(frozen=True)
 class LiveTrend:
-    """The trend of the live set (the old generation after a forced full collection),
-    judged over the second half of the run: the first samples follow the restore's index
-    rebuild, whose buffers are still being released (a 100,000-entry run fell 247 -> 132 MB
-    in its first five minutes), which a slope over the whole run would take for a shrinking
-    heap. Its least-squares slope there, and the
-    growth at that rate over the whole run and over a day."""
+    """The trend of the live set (the old generation after a forced full collection) less
+    the engine's bounded caches and buffers, judged over the second half of the run: the
+    first samples follow the restore's index rebuild, whose buffers are still being
+    released (a 100,000-entry run fell 247 -> 132 MB in its first five minutes), which a
+    slope over the whole run would take for a shrinking heap. Its least-squares slope
+    there, and the growth at that rate over the whole run and over a day; the whole live
+    set's slope beside it, for information."""
 
     samples: list[LiveSample]
     heap_max: int
@@ -141,17 +193,23 @@ class LiveTrend:
 
     @property
     def first_mb(self) -> float:
-        return self.judged_samples[0].old_used / MB
+        return self.judged_samples[0].unbounded / MB
 
     @property
     def last_mb(self) -> float:
-        return self.judged_samples[-1].old_used / MB
+        return self.judged_samples[-1].unbounded / MB
+
+    def _per_hour(self, size: Callable[[LiveSample], int]) -> float:
+        return 60 * slope_per_minute([(sample.at, size(sample)) for sample in self.judged_samples])
 
     @property
     def per_hour_mb(self) -> float:
-        return 60 * slope_per_minute(
-            [(sample.at, sample.old_used) for sample in self.judged_samples]
-        )
+        return self._per_hour(lambda sample: sample.unbounded)
+
+    @property
+    def whole_per_hour_mb(self) -> float:
+        """The whole live set's, caches and buffers included."""
+        return self._per_hour(lambda sample: sample.old_used)
 
     @property
     def growth_mb(self) -> float:
@@ -173,3 +231,8 @@ class LiveTrend:
     @property
     def grows(self) -> bool:
         return self.judged and self.growth_mb > self.tolerance_mb
+
+    def grown_classes(self) -> list[tuple[str, int, int]]:
+        """The classes that grew most over the judged half, from its first histogram to
+        the last."""
+        return histogram_growth(self.judged_samples[0].classes, self.samples[-1].classes)

@@ -136,9 +136,10 @@ class Sampler(threading.Thread):
         for name, size in self.heaps().items():
             self.series.setdefault(name, Series(name, 0, collected=True)).points.append((at, size))
         if self.live_heap and (last or at >= self.next_live):
-            moment = "start" if not self.live_heap.samples else "end" if last else ""
-            self.live_heap.collect(at, histogram=moment)
+            self.live_heap.collect(at)
             self.next_live = at + LIVE_EVERY
+            if last:
+                self.live_heap.collect_cleared(at)
 
     def run(self) -> None:
         while not self.stopping.is_set():

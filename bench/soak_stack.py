@@ -155,18 +155,28 @@ def postgres_pid() -> int | None:
     return int(pid_file.read_text().split()[0])
 
 
-def engine_jvm_stats() -> dict | None:
-    """The "jvm" object of the soak's engine node's stats (heap, pools, collectors)."""
+def engine_node_stats() -> dict | None:
+    """The soak's engine node's stats: "jvm" (heap, pools, collectors) and "indices"."""
     connection = http.client.HTTPConnection("127.0.0.1", ENGINE_PORT, timeout=30)
     try:
-        connection.request("GET", "/_nodes/_local/stats/jvm")
+        connection.request("GET", "/_nodes/_local/stats/jvm,indices")
         answer = connection.getresponse()
         if answer.status != 200:
             return None
         (node,) = json.loads(answer.read())["nodes"].values()
     except OSError:
         return None
-    return node["jvm"]
+    return node
+
+
+def engine_caches_clear() -> None:
+    """Empties the engine's query, request and fielddata caches (POST /_cache/clear)."""
+    connection = http.client.HTTPConnection("127.0.0.1", ENGINE_PORT, timeout=30)
+    connection.request("POST", "/_cache/clear")
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 200:
+        raise OSError(f"POST /_cache/clear answered {answer.status}")
 
 
 def engine_pid() -> int | None:

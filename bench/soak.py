@@ -221,6 +221,11 @@ def _logs_only_kept(folder: Path) -> None:
 
 def main() -> None:
     args = arguments()
+    if not args.load_only and not (BIN / "locust").exists():
+        # Found before the hour of loading, not after it.
+        raise SystemExit(
+            f"soak: {BIN / 'locust'} is missing: .venv/bin/pip install -r requirements-bench.txt"
+        )
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
     notes = [f"- load average at start: {load_average()}"]
     postgres = Service(POSTGRES_SCRIPT, POSTGRES_ENV)

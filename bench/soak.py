@@ -21,7 +21,8 @@ the memory of every process sampled; writes bench/results/reliability.md.
    the engine's JVM, the PostgreSQL processes and the queue worker, and every 5 minutes
    the JVM's live set, its heap after a forced full collection (bench/soak_live_heap.py).
 5. Checks that nothing was lost (the queue drained, `check_search_index` clean), writes
-   the report, then drops the database and the index unless --keep.
+   the report, then drops the database and the index unless --keep (or
+   --reuse-database: they are the earlier run's).
 
 Not a test: a measurement on a shared machine; the report gives the load averages.
 """
@@ -233,7 +234,8 @@ def main() -> None:
     env = portal_environment(args.database, folder)
     slow_log = EngineSlowLog(args.database)
     record = Path(str(LOAD_RECORD).format(database=args.database))
-    keep = args.keep or args.load_only
+    # A reused database and index are an earlier run's: this one does not drop them.
+    keep = args.keep or args.load_only or args.reuse_database
     data: list[str] = []
     background = []
     django_ready = False

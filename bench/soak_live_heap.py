@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +28,13 @@ from soak_memory import MB, slope_per_minute
 
 @dataclass(frozen=True)
 class LiveSample:
-    """The JVM's heap right after a forced full collection (bytes): what is still live.
-    After a full collection of G1 every live object is in the old generation."""
+    """The JVM's heap at a forced full collection (bytes): what is still live, as the
+    class histogram taken with it counts it."""
 
     at: float
     heap_used: int
-    old_used: int
+    # The live bytes the class histogram counted (it counts reachable objects only).
+    live: int
     # The stop-the-world time the forced collection took (the old collector's time).
     pause_ms: int
     # What the engine's stats account to its bounded caches and buffers (ENGINE_BOUNDED).
@@ -44,7 +46,7 @@ class LiveSample:
     @property
     def unbounded(self) -> int:
         """The live set less the engine's bounded caches and buffers: what a leak raises."""
-        return self.old_used - self.bounded
+        return self.live - self.bounded
 
 
 # The engine's caches and indexing buffers, each bounded by a setting (a share of the heap:
@@ -65,8 +67,13 @@ def bounded_bytes(indices: dict) -> int:
     return sum(indices[section][name] for section, name in ENGINE_BOUNDED)
 
 
-# A line of `jcmd <pid> GC.class_histogram`: rank, instances, bytes, class (module).
+# A line of `jcmd <pid> GC.class_histogram`: rank, instances, bytes, class (module); and
+# its last line, the totals.
 HISTOGRAM_LINE = re.compile(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)")
+HISTOGRAM_TOTAL = re.compile(r"^Total\s+(\d+)\s+(\d+)\s*$", re.MULTILINE)
+# OpenSearch serves its JVM stats from a cache refreshed every second
+# (monitor.jvm.refresh_interval): read sooner after a collection, they predate it.
+JVM_STATS_REFRESH = 1.5
 
 
 def histogram_bytes(text: str) -> dict[str, int]:
@@ -74,6 +81,14 @@ def histogram_bytes(text: str) -> dict[str, int]:
     return {
         found[3]: int(found[2]) for found in map(HISTOGRAM_LINE.match, text.splitlines()) if found
     }
+
+
+def histogram_total(text: str) -> int:
+    """The live bytes of a class histogram, all classes together."""
+    found = HISTOGRAM_TOTAL.search(text)
+    if found is None:
+        raise ValueError("a class histogram without its Total line")
+    return int(found[2])
 
 
 def histogram_growth(
@@ -115,7 +130,7 @@ class LiveHeap:
             [str(jcmd), str(pid), command], capture_output=True, text=True, check=True, timeout=120
         ).stdout
 
-    def _sample(self, at: float) -> LiveSample | None:
+    def _sample(self, at: float, name: str) -> LiveSample | None:
         pid, before = self.pid(), self.node_stats()
         if pid is None or before is None:
             self.failures.append(f"{at / 60:.1f} min: the engine's JVM did not answer")
@@ -125,7 +140,8 @@ class LiveHeap:
         except (psutil.Error, OSError, subprocess.SubprocessError) as error:
             self.failures.append(f"{at / 60:.1f} min: {error}")
             return None
-        (self.folder / f"jvm-histogram-{at / 60:05.1f}min.log").write_text(histogram, "utf-8")
+        (self.folder / f"jvm-histogram-{name}.log").write_text(histogram, "utf-8")
+        time.sleep(JVM_STATS_REFRESH)
         after = self.node_stats()
         if after is None:
             self.failures.append(f"{at / 60:.1f} min: no node stats after the collection")
@@ -139,7 +155,7 @@ class LiveHeap:
         return LiveSample(
             at=at,
             heap_used=memory["heap_used_in_bytes"],
-            old_used=memory["pools"]["old"]["used_in_bytes"],
+            live=histogram_total(histogram),
             pause_ms=old_time[1] - old_time[0],
             bounded=bounded_bytes(after["indices"]),
             segments=after["indices"]["segments"]["count"],
@@ -147,7 +163,7 @@ class LiveHeap:
         )
 
     def collect(self, at: float) -> None:
-        if sample := self._sample(at):
+        if sample := self._sample(at, f"{at / 60:05.1f}min"):
             self.samples.append(sample)
 
     def collect_cleared(self, at: float) -> None:
@@ -157,7 +173,7 @@ class LiveHeap:
         except OSError as error:
             self.failures.append(f"{at / 60:.1f} min: clearing the caches: {error}")
             return
-        self.cleared = self._sample(at)
+        self.cleared = self._sample(at, "caches-cleared")
 
     def trend(self) -> LiveTrend:
         return LiveTrend(self.samples, self.heap_max)
@@ -170,7 +186,7 @@ LIVE_TOLERANCE_SHARE = 0.05
 
 @dataclass(frozen=True)
 class LiveTrend:
-    """The trend of the live set (the old generation after a forced full collection) less
+    """The trend of the live set (what a forced full collection leaves) less
     the engine's bounded caches and buffers, judged over the second half of the run: the
     first samples follow the restore's index rebuild, whose buffers are still being
     released (a 100,000-entry run fell 247 -> 132 MB in its first five minutes), which a
@@ -209,7 +225,7 @@ class LiveTrend:
     @property
     def whole_per_hour_mb(self) -> float:
         """The whole live set's, caches and buffers included."""
-        return self._per_hour(lambda sample: sample.old_used)
+        return self._per_hour(lambda sample: sample.live)
 
     @property
     def growth_mb(self) -> float:

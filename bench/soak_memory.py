@@ -187,9 +187,10 @@ class Trend:
     @property
     def grows(self) -> bool:
         """Growth over the second half above both 10 MB and 5 % of the process's size;
-        file-backed memory grows only past the files it maps."""
+        file-backed memory grows only past the files it maps (at the end, when the bound
+        is read: pages of segments merged away since left with their files)."""
         if self.bound_mb is not None:
-            return self.max_mb > self.bound_mb
+            return self.last_mb > self.bound_mb
         growth = self.second_half_slope * self.second_half_minutes
         return growth > max(10.0, 0.05 * self.last_mb)
 

@@ -143,7 +143,7 @@ def _verdict(trend: Trend) -> str:
         return f"floor {'rises' if trend.grows else 'flat'} (information: the live set is judged)"
     if trend.bound_mb is not None:
         state = "PASSES" if trend.grows else "within"
-        return f"{state} the {trend.bound_mb:,.0f} MB of files it maps"
+        return f"{state} the {trend.bound_mb:,.0f} MB of files it maps at the end"
     return "GROWS" if trend.grows else "flat"
 
 
@@ -167,7 +167,7 @@ def _live(live: JvmLive) -> list[str]:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *(
             f"| {sample.at / 60:.1f} | {sample.heap_used / MB:.0f} | "
-            f"{sample.old_used / MB:.1f} | {sample.bounded / MB:.1f} | "
+            f"{sample.live / MB:.1f} | {sample.bounded / MB:.1f} | "
             f"{sample.unbounded / MB:.1f} | {sample.classes.get('[B', 0) / MB:.1f} | "
             f"{sample.segments} | {sample.pause_ms} |"
             for sample in trend.samples
@@ -198,7 +198,7 @@ def _live(live: JvmLive) -> list[str]:
     if live.cleared:
         lines.append(
             f"- after the load, the engine's caches cleared (`POST /_cache/clear`): live set "
-            f"{live.cleared.old_used / MB:.1f} MB, its caches and buffers "
+            f"{live.cleared.live / MB:.1f} MB, its caches and buffers "
             f"{live.cleared.bounded / MB:.1f} MB"
         )
     lines += [f"- a forced collection failed at {failure}" for failure in live.failures]
@@ -357,8 +357,9 @@ def report_text(
         "",
         f"At the start of the load, every {LIVE_EVERY / 60:.0f} minutes and at its end, a "
         "full collection forced in the engine's JVM by taking its class histogram (`jcmd "
-        "<pid> GC.class_histogram`), its heap read right after from the node stats: what is "
-        "still live then is in the old generation, and the histogram says of which classes. "
+        "<pid> GC.class_histogram`, which counts the reachable objects only): the live set, "
+        "and of which classes; the heap in use and the engine's own accounts read from the "
+        "node stats once they are refreshed after it. "
         "A leak raises it whatever G1 does between cycles. Part of it is the engine's own "
         "caches and indexing buffers (query, request and fielddata caches, the index "
         "writers' buffers and version maps), each bounded by a share of the heap and "

@@ -6,9 +6,17 @@ use, nor is one that rises only as the engine's caches fill (issue #15, item 4).
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from soak_live_heap import LiveSample, LiveTrend, histogram_bytes, histogram_growth  # noqa: E402
+from soak_live_heap import (  # noqa: E402
+    LiveSample,
+    LiveTrend,
+    histogram_bytes,
+    histogram_growth,
+    histogram_total,
+)
 from soak_memory import MB, Series, trend  # noqa: E402
 from soak_report import Checks, JvmLive, Row, Stage, report_text  # noqa: E402
 
@@ -16,7 +24,7 @@ HEAP_MAX = 2048 * MB
 
 
 def live_set(megabytes: list[float], caches: list[float] | None = None) -> LiveTrend:
-    """A forced collection every five minutes, the old generation after each, of which
+    """A forced collection every five minutes, the live set at each, of which
     `caches` MB are the engine's bounded caches and buffers; the class histograms of the
     first and the last collections."""
     caches = caches or [0.0] * len(megabytes)
@@ -26,7 +34,7 @@ def live_set(megabytes: list[float], caches: list[float] | None = None) -> LiveT
             LiveSample(
                 at=300 * index,
                 heap_used=int(size * MB) + 2 * MB,
-                old_used=int(size * MB),
+                live=int(size * MB),
                 pause_ms=400,
                 bounded=int(cached * MB),
                 segments=30,
@@ -170,3 +178,23 @@ HISTOGRAM_END = """31054:
    3:            10           1000  org.opensearch.Leaky
 Total       405220       33001000
 """
+
+
+def test_the_live_set_is_the_histograms_total():
+    # The histogram counts reachable objects only: its total is the live set, read even
+    # when the node stats' cached heap figures still predate the collection.
+    assert histogram_total(HISTOGRAM_END) == 33_001_000
+    with pytest.raises(ValueError, match="Total"):
+        histogram_total(HISTOGRAM_END.rsplit("Total", 1)[0])
+
+
+def test_file_backed_memory_is_judged_against_the_files_mapped_at_the_end():
+    # Pages of segments merged away since, left with their files: a peak above what is
+    # mapped at the end is no growth; ending above it is.
+    series = Series("OpenSearch JVM, file-backed", 0, mapped_bound=257 * MB)
+    series.points = [
+        (10.0 * step, (49 + (293 if step == 100 else step // 4)) * MB) for step in range(200)
+    ]
+    assert not trend(series).grows
+    series.points.append((2000.0, 300 * MB))
+    assert trend(series).grows

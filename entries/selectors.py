@@ -15,6 +15,7 @@ from entries.translations import (
     entries_one_per_group,
     entries_with_group,
     entry_group,
+    groups_members_q,
     translation_chains,
     translation_group_expression,
     translation_original_expression,
@@ -86,8 +87,11 @@ def translation_versions(*, reader: Reader, groups: Iterable[str]) -> dict[str, 
     groups = set(groups)
     if not groups:
         return {}
+    chains = translation_chains()
     found = _versions_by_group(
-        entries_with_group(entries_visible(reader=reader)).filter(group__in=groups)
+        entries_with_group(
+            entries_visible(reader=reader).filter(groups_members_q(groups, chains)), chains
+        ).filter(group__in=groups)
     )
     return {group: found.get(group, []) for group in groups}
 

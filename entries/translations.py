@@ -6,7 +6,7 @@ searches and counts show and count each group once (entries.selectors, search/),
 reader's language where the reader may see that version."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When, Window
@@ -27,6 +27,21 @@ def translation_group_name(*, organisation: str, original: str) -> str:
     return f"{organisation}/{original}"
 
 
+def _chain_end(slug: str, target: str, translation_of: Callable[[str], str | None]) -> str:
+    """The original an entry reaches from its translation_of (`target`), following each
+    entry's own translation_of (`translation_of`: of an entry's slug, None or "" when it
+    translates nothing or is not there)."""
+    seen = [slug]
+    original = target
+    while original not in seen and (following := translation_of(original)):
+        seen.append(original)
+        original = following
+    if original in seen:
+        # A loop: every member of it names the same original.
+        original = min(seen[seen.index(original) :])
+    return original
+
+
 def translation_chains() -> dict[int, str]:
     """The id of the original of each entry whose translation_of names an entry that itself
     translates another (page id -> id): every other entry's original is its translation_of,
@@ -39,14 +54,7 @@ def translation_chains() -> dict[int, str]:
     translates = {(organisation, slug): target for _pk, organisation, slug, target in rows}
     originals = {}
     for pk, organisation, slug, target in rows:
-        seen = [slug]
-        original = target
-        while (organisation, original) in translates and original not in seen:
-            seen.append(original)
-            original = translates[(organisation, original)]
-        if original in seen:
-            # A loop: every member of it names the same original.
-            original = min(seen[seen.index(original) :])
+        original = _chain_end(slug, target, lambda id_, o=organisation: translates.get((o, id_)))
         if original != target:
             originals[pk] = original
     return originals
@@ -124,22 +132,17 @@ def entries_translating(entry: EntryPage) -> list[int]:
 def entry_original(entry: EntryPage) -> str:
     """The id of one entry's original, as translation_chains finds it, following this
     entry's chain only: a query a link (usually one), not a read of every translation."""
-    seen = [entry.slug]
-    original = entry.translation_of or entry.slug
-    while original not in seen:
-        target = (
-            EntryPage.objects.filter(organisation_id=entry.organisation_id, slug=original)
+    if not entry.translation_of:
+        return entry.slug
+    return _chain_end(
+        entry.slug,
+        entry.translation_of,
+        lambda id_: (
+            EntryPage.objects.filter(organisation_id=entry.organisation_id, slug=id_)
             .values_list("translation_of", flat=True)
             .first()
-        )
-        if not target:
-            break
-        seen.append(original)
-        original = target
-    if original in seen and entry.translation_of:
-        # A loop: every member of it names the same original.
-        original = min(seen[seen.index(original) :])
-    return original
+        ),
+    )
 
 
 def entry_group(entry: EntryPage) -> str:

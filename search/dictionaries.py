@@ -8,6 +8,9 @@ row, read on demand, so a process neither parses the 140 MB of text nor holds it
 memory), rebuilt when the dictionaries change. Without them there is no lookup: the search
 works as before, and the log says so once.
 
+A word typed inflected is found by its lemma (simplemma's lemma lists, stored in the same
+file for the dictionaries' headwords), else by trimming its ending.
+
 Each pair is read in both directions and united (the French-English pair holds 8,000
 words, the German-English one 500,000): a translation attested by more senses, in either
 direction, comes first, so that the few a query uses are the common ones.
@@ -25,11 +28,14 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
+from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
 
 from search.words import fold
 
@@ -41,7 +47,7 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
@@ -150,7 +156,8 @@ def _fingerprint(directory: Path) -> str:
         for path in dictionary_files(directory, source, target):
             stat = path.stat()
             files.append([str(path), stat.st_size, int(stat.st_mtime)])
-    return json.dumps({"version": FORMAT_VERSION, "files": files})
+    # simplemma's lemma lists come with its version.
+    return json.dumps({"version": FORMAT_VERSION, "lemmas": version("simplemma"), "files": files})
 
 
 def dictionaries_present(directory: Path) -> bool:
@@ -183,6 +190,11 @@ def lookup_build(directory: Path, destination: Path) -> int:
             )
             # A query typed without accents (securite) finds its word by the folded form.
             database.execute("CREATE INDEX translation_folded ON translation (source, folded)")
+            database.execute(
+                "CREATE TABLE lemma (source TEXT, form TEXT, lemma TEXT,"
+                " PRIMARY KEY (source, form)) WITHOUT ROWID"
+            )
+            database.executemany("INSERT INTO lemma VALUES (?, ?, ?)", _lemmas(tallies))
             database.execute("CREATE TABLE meta (fingerprint TEXT)")
             database.executemany(
                 "INSERT INTO translation VALUES (?, ?, ?, ?, ?)",
@@ -212,6 +224,26 @@ def lookup_build(directory: Path, destination: Path) -> int:
     return len({(source, word) for source, word, _target in tallies})
 
 
+def _lemmas(tallies: dict[tuple[str, str, str], dict[str, int]]) -> Iterator[tuple[str, str, str]]:
+    """(language, form, lemma) of each inflected form whose lemma the dictionaries hold and
+    which is no headword itself (reconnus: reconnaître; Profilen: Profil; craignent:
+    craindre), from simplemma's lemma lists (Wiktionary's inflection tables): the lookup
+    finds a query's word by its lemma where trimming an ending cannot (-aître, -ndre)."""
+    headwords = {(source, word) for source, word, _target in tallies}
+    for language in FREEDICT_NAMES:
+        forms: dict[str, str] = {}
+        for form, lemma in DefaultDictionaryFactory().get_dictionary(language).items():
+            form, lemma = headword_key(form), headword_key(lemma)
+            if (
+                form != lemma
+                and (language, lemma) in headwords
+                and (language, form) not in headwords
+            ):
+                forms.setdefault(form, lemma)
+        for form, lemma in forms.items():
+            yield language, form, lemma
+
+
 def _ranked(counts: dict[str, int]) -> list[str]:
     """The most attested first; among equals, the order the dictionaries gave."""
     order = {word: at for at, word in enumerate(counts)}
@@ -234,9 +266,10 @@ class Dictionary:
 
     def translations(self, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
         """The translations of a word of `source` (as typed) into each other language, each
-        with the number of senses attesting it, the most attested first, by the first of
-        the word's forms that is a headword: as typed, then without an inflection's ending,
-        then the same folded; {} when none is."""
+        with the number of senses attesting it, the most attested first: the word's as
+        typed when it is a headword, else those of every headword it may be an inflection
+        of (its lemma, its endings taken off), else the same by the folded forms; {} when
+        none is."""
         if self.path is None or source not in INFLECTIONS:
             return {}
         return _translations(self.path, word, source)
@@ -247,12 +280,23 @@ class Dictionary:
 @functools.lru_cache(maxsize=10_000)
 def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
     typed = headword_key(word)
-    forms = [typed] + [
-        typed[: -len(ending)]
-        for ending in INFLECTIONS[source]
-        if typed.endswith(ending) and len(typed) - len(ending) >= 3
-    ]
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        lemmas = [
+            lemma
+            for (lemma,) in database.execute(
+                "SELECT lemma FROM lemma WHERE source = ? AND form = ?", [source, typed]
+            )
+        ]
+        forms = list(
+            dict.fromkeys(
+                [typed, *lemmas]
+                + [
+                    typed[: -len(ending)]
+                    for ending in INFLECTIONS[source]
+                    if typed.endswith(ending) and len(typed) - len(ending) >= 3
+                ]
+            )
+        )
         # Then by the folded forms, for a word typed without its accents (securite).
         for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
             rows = database.execute(
@@ -260,10 +304,24 @@ def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[st
                 f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
                 [source, *keys],
             ).fetchall()
-            for key in keys:
-                found = {target: _attested(words) for at, target, words in rows if at == key}
-                if found:
-                    return found
+            as_typed = {target: _attested(words) for at, target, words in rows if at == keys[0]}
+            if as_typed:
+                return as_typed
+            # Not a headword as typed: every lemma it may be an inflection of, together
+            # (communes: commune, the town, and commun, common), each translation attested
+            # by the senses of all of them.
+            merged: dict[str, dict[str, int]] = {}
+            for key in keys[1:]:
+                for at, target, words in rows:
+                    if at == key:
+                        counts = merged.setdefault(target, {})
+                        for translation, count in _attested(words):
+                            counts[translation] = counts.get(translation, 0) + count
+            if merged:
+                return {
+                    target: [(word, counts[word]) for word in _ranked(counts)]
+                    for target, counts in merged.items()
+                }
     return {}
 
 

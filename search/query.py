@@ -92,6 +92,25 @@ class SearchQuery:
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
 
+    def as_params(self) -> list[tuple[str, str]]:
+        """The contract's parameters that ask for this search, as read (words cleaned,
+        values stripped, defaults left out): what links to it carry, rather than what was
+        sent, which may hold control characters or values that were dropped."""
+        params = [("q", self.text)] if self.text else []
+        params += [(facet, value) for facet, values in self.filters.items() for value in values]
+        params += [
+            (name, str(value))
+            for name, value, default in (
+                ("year_from", self.year_from, None),
+                ("year_to", self.year_to, None),
+                ("sort", self.sort, "relevance"),
+                ("page_size", self.page_size, DEFAULT_PAGE_SIZE),
+                ("page", self.page, 1),
+            )
+            if value != default
+        ]
+        return params
+
 
 def _check(query: SearchQuery) -> None:
     if len(query.text) > MAX_QUERY_LENGTH:

@@ -35,20 +35,37 @@ def _neutral(word: str) -> str:
     return fold(word)[:NEUTRAL_LENGTH]
 
 
+def _spellings_merged(attested: list[tuple[str, int]]) -> list[tuple[tuple[str, ...], int]]:
+    """One translation per word however the dictionaries spell it (crossborder,
+    cross-border, cross border): its spellings together, attested by the senses of all of
+    them, the most attested first. Each spelling is looked for: text writes
+    "cross-border" and "cooperation" as often as "crossborder" and "co-operation"."""
+    merged: dict[str, tuple[tuple[str, ...], int]] = {}
+    for translation, count in attested:
+        key = re.sub(r"[\s-]+", "", translation)
+        spellings, total = merged.get(key, ((), 0))
+        merged[key] = ((*spellings, translation), total + count)
+    return sorted(merged.values(), key=lambda item: -item[1])
+
+
 def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
     """The translations of one word into one language that the query uses: none when one
     of them is the word's cognate (Profil / profile: the word meets that language without a
     dictionary, and its other senses would only add noise); no function word ("between");
     none attested less than half as often as the most attested (récit: Erzählung 3 times,
-    Bericht once); of the rest, the most attested."""
+    Bericht once); of the rest, the most attested, each in all its spellings."""
     if any(_neutral(translation) == _neutral(word) for translation, _count in attested):
         return ()
-    best = max((count for _translation, count in attested), default=0)
+    translations = _spellings_merged(attested)
+    best = max((count for _spellings, count in translations), default=0)
+    kept = [
+        spellings
+        for spellings, count in translations
+        if not set(fold(spellings[0]).split()) <= STOP_WORDS and count * 2 >= best
+    ]
     return tuple(
-        translation
-        for translation, count in attested
-        if not set(fold(translation).split()) <= STOP_WORDS and count * 2 >= best
-    )[:TRANSLATIONS_PER_LANGUAGE]
+        spelling for spellings in kept[:TRANSLATIONS_PER_LANGUAGE] for spelling in spellings
+    )
 
 
 def query_translations(text: str) -> list[WordTranslations]:

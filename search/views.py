@@ -94,13 +94,9 @@ def search_page(request):
         return render(request, "search/search.html", context, status=400)
     # A value that names nothing would empty the page: it is left out, and said so once.
     query, unrecognised = query_recognised(query)
-    if unrecognised:
-        dropped = set(unrecognised)
-        params = [(key, value) for key, value in params if (key, value.strip()) not in dropped]
-    # The words as searched (spaces and control characters cleaned), not as sent: every
-    # link of the page carries them, and a padded q would be copied into each.
-    words = [("q", query.text)] if query.text else []
-    params = words + [(key, value) for key, value in params if key != "q"]
+    # The search as read, not as sent: every link of the page carries it, and a padded q
+    # or a value of control characters would be copied into each.
+    params = query.as_params()
     try:
         results = search_entries(reader=reader_for(request.user), query=query, grouped=True)
     except SearchBusy:
@@ -251,7 +247,8 @@ class SearchFeed(Feed):
         }
 
     def link(self, obj):
-        return reverse("search") + "?" + self.request.GET.urlencode()
+        results, query = obj
+        return reverse("search") + _url(query.as_params())
 
     def subtitle(self, obj):
         return gettext("Practices and lessons learned shared by member organisations.")

@@ -20,18 +20,24 @@ _FUNCTION_WORDS = {
         their theirs we our us you your he she his her him i my me who whom whose which what
         when where why how whether not no is are was were be been being am do does did done
         doing have has had having can could should shall would will may might must ought
-        any some such very more most just also get gets got""",
+        any some such very more most just also get gets got between among amongst during
+        while within through because each both all other others only own same""",
     "fr": """le la les l un une des du de d et ou ni mais au aux pour par sur sous dans avec
         sans chez entre vers apres avant que qu qui quoi dont quel quelle quels quelles
         comment quand pourquoi ou est sont etait etaient etre ete a ont avoir peut peuvent
         pourrait doit doivent devrait faut il ils elle elles on nous vous je j me m te t se s
-        ce c cet cette ces leur leurs son sa ses mon ma mes ne n pas plus y en si tres""",
+        ce c cet cette ces ceux celui celle celles leur leurs son sa ses mon ma mes ne n pas
+        plus y en si tres pendant depuis jusqu parmi selon chaque tout tous toute toutes
+        autre autres aussi ainsi donc alors lorsque lors""",
     "de": """der die das dem den des ein eine einer einem einen eines und oder aber zu zum zur
         im in am an ans auf aus bei beim mit von vom fur uber unter nach vor durch gegen ohne
         um wie was wer wen wem wessen wann wo woher wohin warum weshalb welche welcher
         welches welchen welchem gibt es ist sind war waren sein wird werden wurde wurden kann
         konnen konnte soll sollen sollte sollten darf durfen muss mussen hat haben hatte tun
-        man nicht kein keine keinen sich wenn dass als auch ob so sehr er sie wir ihr ich""",
+        man nicht kein keine keinen sich wenn dass als auch ob so sehr er sie wir ihr ich
+        zwischen wahrend seit bis neben wegen trotz innerhalb ausserhalb sowie damit dann da
+        dies diese dieser diesem diesen dieses jede jeder jedes jeden etwas nichts noch nur
+        schon viel viele wieder weil sondern""",
 }
 FUNCTION_WORDS = {language: frozenset(words.split()) for language, words in _FUNCTION_WORDS.items()}
 STOP_WORDS = frozenset().union(*FUNCTION_WORDS.values())

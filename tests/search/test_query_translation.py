@@ -36,6 +36,22 @@ ENTRIES = [
         "body": "Die Nachtlotsen schreiben bis Mitternacht zurück.",
     },
     {
+        # "fear" only: "craignent" is no headword and no ending trimmed makes one; its
+        # lemma "craindre" is.
+        "id": "voice-only",
+        "title": "Voice-only sessions",
+        "summary": "For clients who fear being seen.",
+        "body": "No video, no photos.",
+    },
+    {
+        # The dictionaries spell it "crossborder" and "cross-border": one translation,
+        # looked for in both spellings.
+        "id": "border-partnership",
+        "title": "A cross-border partnership of exit programmes",
+        "summary": "Three programmes hand over clients who move.",
+        "body": "Cases are discussed monthly.",
+    },
+    {
         "id": "school-visits",
         "title": "School visits by former extremists",
         "summary": "Former extremists talk to classes about leaving.",
@@ -68,6 +84,12 @@ class TranslationBehaviour(WordingBehaviour):
 
     def test_a_german_word_finds_the_english_entry_through_its_translation(self):
         self.assertEqual(self.ids("Wie lange warten?", "de")[0], "reply-times")
+
+    def test_an_inflected_verb_is_translated_through_its_lemma(self):
+        self.assertEqual(self.ids("craignent", "fr")[:1], ["voice-only"])
+
+    def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
+        self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])
 
     def test_without_dictionaries_the_search_answers_as_before(self):
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):

@@ -252,3 +252,17 @@ def test_chips_of_many_selected_filters_grow_linearly(client):
     # Every selected value stays ticked, to untick.
     assert html.count(" checked>") == len(terms)
     assert len(html) < 150_000
+
+
+def test_links_carry_the_search_as_read_not_control_characters_as_sent(client):
+    # A value of control characters selects nothing (it is cleaned to nothing); copied
+    # into every link and form of the page, it made a page of 7 times its length.
+    html = client.get(
+        "/en/search/", {"evaluation": "\x00" * 10_000, "formats": "chat", "q": " exit  "}
+    ).content.decode()
+    assert "%00" not in html and "\x00" not in html
+    assert len(html) < 100_000
+    feed = re.search(r'href="(/en/search/feed/[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert feed == "/en/search/feed/?q=exit&formats=chat"
+    remove_chat = re.search(r'<a href="([^"]+)" aria-label="Remove filter Format: Text chat"', html)
+    assert remove_chat.group(1) == "?q=exit"

@@ -7,7 +7,8 @@ Loads the seed and demo entries of fixtures/ into a throwaway SQLite database, b
 index under the prefix "bench-relevance" (--index-prefix) on the engine (SEARCH_URL,
 default http://127.0.0.1:9200), runs the judged queries (fixtures/dev-queries.json)
 through search.api.search_entries against the engine and against the database fallback,
-and writes bench/results/relevance.md. Not a test: a measurement.
+and writes the tables of bench/results/relevance.md, keeping the notes of earlier rounds
+that follow them (from its first "## " heading). Not a test: a measurement.
 """
 
 from __future__ import annotations
@@ -143,8 +144,17 @@ def main() -> None:
         ]
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, "utf-8")
+    args.output.write_text(report + _notes(args.output), "utf-8")
     print(report)
+
+
+def _notes(report: Path) -> str:
+    """The notes of the earlier rounds in the report, which a run keeps."""
+    if not report.exists():
+        return ""
+    text = report.read_text("utf-8")
+    start = text.find("\n## ")
+    return text[start:] if start >= 0 else ""
 
 
 if __name__ == "__main__":

@@ -171,7 +171,7 @@ def _fuzzy_query(text: str) -> Query:
     )
 
 
-def _word_query(word: str, language: str) -> Query:
+def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query:
     """One word of the query, scored once: its best match among its forms (stemmed in each
     language, in the term names, give or take a typo, cut to its language-neutral stem),
     each weighed by the word's rarity. Summing fields instead let a common word found in
@@ -185,19 +185,30 @@ def _word_query(word: str, language: str) -> Query:
     ("Profilen" in a French title), while in the query's own language the language's field
     matches the word itself and the stem only adds look-alikes ("inter" of "intervenants" in
     "Internet", "berat" of "Beratende" in every "Beratung"), weighed by their rarity among
-    all titles of every language."""
+    all titles of every language. The word's `lemmas` (an inflection's: s'épuisent,
+    épuiser) count as the word in its language's fields, where the stemmer keeps the
+    inflection apart ("épuisent" against "épuisée", "épuisement")."""
     return Q(
         "dis_max",
         queries=[
             *(
+                # The best of the word's forms, not their sum: a lemma the stemmer
+                # reduces as it does the word would count the word twice.
                 Q(
-                    "multi_match",
-                    query=word,
-                    type="cross_fields",
-                    fields=[f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
-                    # The language's analyzer without synonyms: concepts count once, below.
-                    analyzer=lang,
-                    tie_breaker=FIELD_TIE,
+                    "dis_max",
+                    queries=[
+                        Q(
+                            "multi_match",
+                            query=form,
+                            type="cross_fields",
+                            fields=[f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
+                            # The language's analyzer without synonyms: concepts count once,
+                            # below.
+                            analyzer=lang,
+                            tie_breaker=FIELD_TIE,
+                        )
+                        for form in (word, *(lemmas if lang == language else ()))
+                    ],
                 )
                 for lang in LANGUAGES
             ),
@@ -255,10 +266,14 @@ def text_query(
     still."""
     synonyms = _stemmed_query(text)
     synonyms.boost = SYNONYM_BOOST
+    lemmas = {word.word: word.lemmas for word in translations or []}
     return Q(
         "bool",
         should=[
-            *(_word_query(word, language) for word in dict.fromkeys(text.split())),
+            *(
+                _word_query(word, language, lemmas.get(word, ()))
+                for word in dict.fromkeys(text.split())
+            ),
             # Entries that have most of the words gain: the words of a short query all, of a
             # longer one half. A bonus, not a condition: recall stays with any one word.
             Q(

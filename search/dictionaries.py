@@ -64,10 +64,13 @@ INFLECTIONS = {
 
 @dataclass(frozen=True)
 class WordTranslations:
-    """One word of a query and its translations, per target language."""
+    """One word of a query, its translations per target language and, when it is an
+    inflection no dictionary lists, its lemmas in its own language (s'épuisent: épuiser),
+    which find its other inflections (épuisée, épuisement) where a stemmer does not."""
 
     word: str
     translations: dict[str, tuple[str, ...]]
+    lemmas: tuple[str, ...] = ()
 
 
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -274,22 +277,32 @@ class Dictionary:
             return {}
         return _translations(self.path, word, source)
 
+    def lemmas(self, word: str, source: str) -> tuple[str, ...]:
+        """The lemmas of a word of `source` that is an inflection and no headword itself
+        (craignent: craindre); () for any other word."""
+        if self.path is None or source not in INFLECTIONS:
+            return ()
+        return _lemmas_of(self.path, headword_key(word), source)
+
 
 # Kept per process: a query's words come back in the next queries, and the lookup file
 # changes only with the dictionaries' packages.
 @functools.lru_cache(maxsize=10_000)
+def _lemmas_of(path: Path, form: str, source: str) -> tuple[str, ...]:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        rows = database.execute(
+            "SELECT lemma FROM lemma WHERE source = ? AND form = ?", [source, form]
+        )
+        return tuple(lemma for (lemma,) in rows)
+
+
+@functools.lru_cache(maxsize=10_000)
 def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
     typed = headword_key(word)
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
-        lemmas = [
-            lemma
-            for (lemma,) in database.execute(
-                "SELECT lemma FROM lemma WHERE source = ? AND form = ?", [source, typed]
-            )
-        ]
         forms = list(
             dict.fromkeys(
-                [typed, *lemmas]
+                [typed, *_lemmas_of(path, typed, source)]
                 + [
                     typed[: -len(ending)]
                     for ending in INFLECTIONS[source]

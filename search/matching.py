@@ -232,7 +232,7 @@ def text_match(
     entries in other languages only (as the engine's: search.builders._word_query). The
     dictionaries' `translations` of the words (search/translation.py) score as the engine's:
     each word's set once, by its best translation, TRANSLATION_WEIGHT of a word typed; they
-    are not highlighted."""
+    are not highlighted. A word's lemmas there count as its own forms."""
     words = _words(text, vocabulary)
     folded = fold(text)
     if not folded:
@@ -257,8 +257,10 @@ def text_match(
         flags.append(condition)
         return len(flags) - 1
 
+    lemmas = {fold(word.word): word.lemmas for word in translations or []}
     for word, raw, times in words:
-        variants = {stem(word), stem(raw)}
+        # An inflection's lemma (s'épuisent: épuiser) finds its other inflections.
+        variants = {stem(word), stem(raw), *(stem(lemma) for lemma in lemmas.get(word, ()))}
         corrected = vocabulary.correct(word)
         if corrected:
             variants.add(stem(corrected))
@@ -289,8 +291,9 @@ def text_match(
     translated: list[str] = []
     # SQLite bounds the WHERE's depth (1,000): every needle is looked for in each of 10
     # columns, and a 16-word question's own needles take up to 640 of it.
-    per_word = max(1, TRANSLATION_NEEDLES // max(1, len(translations or [])))
-    for word in translations or []:
+    translated_words = [word for word in translations or [] if word.translations]
+    per_word = max(1, TRANSLATION_NEEDLES // max(1, len(translated_words)))
+    for word in translated_words:
         word_part = {}
         # The languages' translations in turn, the most attested first.
         ranked = [t for ts in zip_longest(*word.translations.values()) for t in ts if t]

@@ -69,8 +69,9 @@ def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
 
 
 def query_translations(text: str) -> list[WordTranslations]:
-    """The informative words of the text that the dictionaries translate, each with its
-    translations into the portal's other languages (_kept)."""
+    """The informative words of the text that the dictionaries translate or know as an
+    inflection, each with its translations into the portal's other languages (_kept) and
+    its lemmas."""
     source = query_language(text) or reader_language()
     found = []
     words = dict.fromkeys(re.sub(r"[^\w]+", " ", informative_text(text)).split())
@@ -79,8 +80,9 @@ def query_translations(text: str) -> list[WordTranslations]:
         for target, attested in dictionary().translations(word, source).items():
             if translations := _kept(word, attested):
                 kept[target] = translations
-        if kept:
-            found.append(WordTranslations(word=word, translations=kept))
+        lemmas = dictionary().lemmas(word, source)
+        if kept or lemmas:
+            found.append(WordTranslations(word=word, translations=kept, lemmas=lemmas))
     return found
 
 
@@ -108,4 +110,5 @@ def translation_queries(words: list[WordTranslations]) -> list[Query]:
             boost=TRANSLATION_WEIGHT,
         )
         for word in words
+        if word.translations
     ]

@@ -1,6 +1,7 @@
 """Query translation through the bilingual dictionaries, on both backends: a German word
 with no cognate finds the English entry that says it in English; a word the dictionaries
-do not hold changes nothing; without the dictionaries the search answers as before."""
+do not hold changes nothing; an inflection finds the other inflections of its lemma;
+without the dictionaries the search answers as before."""
 
 import os
 import tempfile
@@ -52,6 +53,15 @@ ENTRIES = [
         "body": "Cases are discussed monthly.",
     },
     {
+        # "recevoir" only, in French: a French query's "reçoivent" meets it through its
+        # lemma (no stem, no neutral stem and no typo bridges them).
+        "id": "first-message",
+        "language": "fr",
+        "title": "Le premier message",
+        "summary": "Ce que les jeunes devraient recevoir en premier.",
+        "body": "Une réponse courte et personnelle.",
+    },
+    {
         "id": "school-visits",
         "title": "School visits by former extremists",
         "summary": "Former extremists talk to classes about leaving.",
@@ -87,6 +97,11 @@ class TranslationBehaviour(WordingBehaviour):
 
     def test_an_inflected_verb_is_translated_through_its_lemma(self):
         self.assertEqual(self.ids("craignent", "fr")[:1], ["voice-only"])
+
+    def test_an_inflection_finds_the_other_inflections_of_its_lemma(self):
+        self.assertEqual(self.ids("ce qu'ils reçoivent", "fr")[:1], ["first-message"])
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertNotIn("first-message", self.ids("ce qu'ils reçoivent", "fr"))
 
     def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
         self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])

@@ -96,6 +96,7 @@ __all__ = [
     "SearchResults",
     "CROSS_FIELDS",
     "autocomplete",
+    "clean_text",
     "cross_counts",
     "facet_counts",
     "figures",

@@ -19,6 +19,7 @@ from search.api import (
     SearchBusy,
     SearchParameterError,
     autocomplete,
+    clean_text,
     query_recognised,
     search_entries,
     search_query_from_params,
@@ -89,8 +90,10 @@ def search_page(request):
     try:
         query = search_query_from_params(dict(request.GET.lists()), language=get_language())
     except SearchParameterError as error:
-        # The form of the error page carries the rest of the search, not what was wrong.
-        context.update(error=error, params=[(k, v) for k, v in params if k != error.parameter])
+        # The form of the error page carries the rest of the search, not what was wrong,
+        # cleaned as the search reads it (no control characters, no empty values).
+        kept = [(key, clean_text(value).strip()) for key, value in params]
+        context.update(error=error, params=[(k, v) for k, v in kept if v and k != error.parameter])
         return render(request, "search/search.html", context, status=400)
     # A value that names nothing would empty the page: it is left out, and said so once.
     query, unrecognised = query_recognised(query)

@@ -266,3 +266,16 @@ def test_links_carry_the_search_as_read_not_control_characters_as_sent(client):
     assert feed == "/en/search/feed/?q=exit&formats=chat"
     remove_chat = re.search(r'<a href="([^"]+)" aria-label="Remove filter Format: Text chat"', html)
     assert remove_chat.group(1) == "?q=exit"
+
+
+def test_the_error_page_form_carries_the_rest_of_the_search_cleaned(client):
+    response = client.get(
+        "/en/search/",
+        {"page": "two", "evaluation": "\x00" * 10_000, "formats": "chat", "q": " exit\x07 "},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<code>page</code>" in html
+    assert "\x00" not in html and "\x07" not in html and len(html) < 100_000
+    assert '<input type="hidden" name="formats" value="chat"' in html
+    assert 'name="page"' not in html and 'name="evaluation"' not in html

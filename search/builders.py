@@ -171,6 +171,12 @@ def _fuzzy_query(text: str) -> Query:
     )
 
 
+def _best_form(forms: list[Query]) -> Query:
+    """The best of a word's forms, not their sum: a lemma the stemmer reduces as it does
+    the word would count the word twice."""
+    return forms[0] if len(forms) == 1 else Q("dis_max", queries=forms)
+
+
 def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query:
     """One word of the query, scored once: its best match among its forms (stemmed in each
     language, in the term names, give or take a typo, cut to its language-neutral stem),
@@ -192,11 +198,8 @@ def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query
         "dis_max",
         queries=[
             *(
-                # The best of the word's forms, not their sum: a lemma the stemmer
-                # reduces as it does the word would count the word twice.
-                Q(
-                    "dis_max",
-                    queries=[
+                _best_form(
+                    [
                         Q(
                             "multi_match",
                             query=form,
@@ -208,7 +211,7 @@ def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query
                             tie_breaker=FIELD_TIE,
                         )
                         for form in (word, *(lemmas if lang == language else ()))
-                    ],
+                    ]
                 )
                 for lang in LANGUAGES
             ),

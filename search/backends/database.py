@@ -69,6 +69,16 @@ def ids_parameter(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
+def _rows_as_stored(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list as the database returns them: read through the ORM, each
+    of a text search's thousands of flags went through SQLite's boolean converter, a fifth
+    of the search's time; 0 and 1 (SQLite), False and True (PostgreSQL) read alike."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
     if query.year_from or query.year_to:
         entries = entries.filter(started__isnull=False)
@@ -290,7 +300,7 @@ class DatabaseBackend:
             }
             languages = {}
             flagged = []
-            for pk, language, *values in (
+            for pk, language, *values in _rows_as_stored(
                 scope.filter(match.condition)
                 .annotate(**flags)
                 .values_list("pk", "language", *flags)

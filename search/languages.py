@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 from entries.translations import reader_language
+from search.cache import process_cached
 from search.documents import LANGUAGES
 from search.matching import Vocabulary
 from search.words import FUNCTION_WORDS, fold
@@ -37,8 +38,9 @@ READER_LANGUAGE_BOOST = 1.02
 _LETTERS = {"de": "äöüß", "fr": "éèêàâçœëïîôûù"}
 
 
-def _words_of_one_language(vocabulary: Vocabulary) -> dict[str, set[str]]:
+def _words_of_one_language() -> dict[str, set[str]]:
     """Each language's words: function words and label words that no other language has."""
+    vocabulary = Vocabulary.load()
     words = {
         language: FUNCTION_WORDS.get(language, set()) | vocabulary.label_words.get(language, set())
         for language in LANGUAGES
@@ -49,9 +51,10 @@ def _words_of_one_language(vocabulary: Vocabulary) -> dict[str, set[str]]:
     }
 
 
-def query_language(text: str, vocabulary: Vocabulary | None = None) -> str | None:
+def query_language(text: str) -> str | None:
     """The language the query is written in, when its words say so; else None."""
-    own = _words_of_one_language(vocabulary or Vocabulary.load())
+    # Kept with the vocabulary it comes from: a search asks three times.
+    own = process_cached("words_of_one_language", _words_of_one_language)
     scores = dict.fromkeys(LANGUAGES, 0)
     for raw in re.sub(r"[^\w]+", " ", unicodedata.normalize("NFC", text.casefold())).split():
         word = fold(raw)

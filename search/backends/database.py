@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Collection
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -72,9 +72,16 @@ def ids_parameter(ids: list[int]) -> RawSQL:
 def _rows_as_stored(rows: QuerySet) -> list[tuple]:
     """The rows of a values_list as the database returns them: read through the ORM, each
     of a text search's thousands of flags went through SQLite's boolean converter, a fifth
-    of the search's time; 0 and 1 (SQLite), False and True (PostgreSQL) read alike."""
+    of the search's time; 0 and 1 (SQLite), False and True (PostgreSQL) read alike.
+    PostgreSQL's JIT is off for it: it compiled the scan's hundreds of expressions for
+    longer than they took to run (7.5 s, against 3 s to run, at 10,000 entries)."""
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -203,10 +203,13 @@ class TestTheSwitcher:
         assert switcher(response)[0] == "/de/search/?q=chat&formats=chat"
         assert alternates(response)["fr"] == "http://testserver/fr/search/?q=chat&amp;formats=chat"
         assert "junk" not in response.content.decode()
+        # The search as read: a value sent 90 times is carried once.
+        repeated = client.get("/de/search/", {"q": "chat", "formats": ["search-advertising"] * 90})
+        assert switcher(repeated)[0] == "/de/search/?q=chat&formats=search-advertising"
         # An address longer than crawlers take is not repeated as alternates.
-        long = client.get("/de/search/", {"q": "chat", "formats": ["search-advertising"] * 90})
+        long = client.get("/de/search/", {"q": "chat " + "é" * 400, "formats": "chat"})
         assert long.status_code == 200 and alternates(long) == {}
-        assert switcher(long)[0].startswith("/de/search/?q=chat&formats=search-advertising")
+        assert switcher(long)[0].startswith("/de/search/?q=chat+%C3%A9%C3%A9")
 
     def test_switching_goes_to_the_same_page_and_query_and_the_cookie_remembers(self, client, seed):
         response = client.post(

@@ -117,8 +117,11 @@ class OwnEngineMixin:
             "ENGINE_PORT": str(cls.engine_port),
             "ENGINE_DATA_DIR": cls.data_dir,
         }
-        subprocess.run(["bash", str(ENGINE_SCRIPT), *command], env=environment, check=True,
-                       capture_output=True, timeout=300)  # fmt: skip
+        done = subprocess.run(["bash", str(ENGINE_SCRIPT), *command], env=environment,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        # The script says why it failed (the engine's last log lines): a bare exit status
+        # in a CI log says nothing.
+        assert done.returncode == 0, f"engine.sh {' '.join(command)}: {done.stderr}{done.stdout}"
 
     @classmethod
     def setUpClass(cls):

@@ -250,7 +250,7 @@ class SearchFeed(Feed):
         }
 
     def link(self, obj):
-        results, query = obj
+        _results, query = obj
         return reverse("search") + _url(query.as_params())
 
     def subtitle(self, obj):

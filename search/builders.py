@@ -51,7 +51,7 @@ from search.facets import (
     visibility_filter,
     year_filters,
 )
-from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
+from search.fields import FIELD_TIE, FIELD_WEIGHTS, TEXT_FIELDS
 from search.languages import languages_preferred
 from search.matching import Vocabulary
 from search.query import SearchQuery
@@ -60,8 +60,7 @@ from search.words import fold, informative_text
 from vocabulary.facets import FACET_NAMES
 
 PHRASE_BOOST = 2.0
-# A word's best field counts whole, its other fields and forms a little.
-FIELD_TIE = 0.3
+# A word's best form counts whole, its other forms a little.
 FORM_TIE = 0.2
 # How many of the best matches a phrase match may reorder. Fixed, so that paging through
 # results never reorders them.

@@ -17,6 +17,9 @@ FIELD_WEIGHTS = {
     "organisation_name": 1.5,
     "tags": 1.5,
 }
+# A word's best field counts whole, its other fields this much each (the engine's
+# `tie_breaker`, the database's search.matching._tied).
+FIELD_TIE = 0.3
 # What a dictionary's translation of a query word weighs against the word typed
 # (search/translation.py): it stands for a word the author wrote in another language, and
 # not all of a dictionary's senses are the query's.

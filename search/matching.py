@@ -256,6 +256,7 @@ def text_match(
         "tags": [TAGS_COLUMN],
     }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
+    all_columns = [column for cols in columns.values() for column in cols]
     flags: list[Q] = []
     term_parts: list[ScorePart] = []
     word_parts: list[ScorePart] = []
@@ -281,16 +282,19 @@ def text_match(
         word_part = {}
         for variant in sorted(variants):
             needles.append(variant)
-            word_part[variant] = []
-            for name, cols in columns.items():
-                condition = _contains(cols, [variant])
-                if variant in neutral and name == "title":
-                    # In a title of the query's language, weighed as any other text (the
-                    # engine's neutral field holds the title too), still found.
-                    same = Q(language=language)
-                    word_part[variant].append((flag(condition & same), weights["body"] * times))
-                    condition &= ~same
-                word_part[variant].append((flag(condition), weights[name] * times))
+            if variant in neutral:
+                # As the engine's neutral fields: anywhere in the entry, weighed as body
+                # text; in a title of another language than the query's, as a title.
+                title = _contains(columns["title"], [variant]) & ~Q(language=language)
+                word_part[variant] = [
+                    (flag(_contains(all_columns, [variant])), weights["body"] * times),
+                    (flag(title), weights["title"] * times),
+                ]
+            else:
+                word_part[variant] = [
+                    (flag(_contains(cols, [variant])), weights[name] * times)
+                    for name, cols in columns.items()
+                ]
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms

@@ -20,15 +20,13 @@ from elasticsearch.dsl.query import Query
 from entries.translations import reader_language
 from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH
-from search.fields import FIELD_WEIGHTS, TEXT_FIELDS, TRANSLATION_WEIGHT
+from search.fields import FIELD_TIE, FIELD_WEIGHTS, TEXT_FIELDS, TRANSLATION_WEIGHT
 from search.languages import query_language
 from search.query import MAX_QUERY_WORDS
 from search.words import STOP_WORDS, fold, informative_text
 
 # Translations of one word into one language, the most attested first.
 TRANSLATIONS_PER_LANGUAGE = 5
-# A word's best field counts whole, its other fields a little (as search/builders.py).
-FIELD_TIE = 0.3
 
 
 def _neutral(word: str) -> str:

@@ -176,7 +176,9 @@ def _best_form(forms: list[Query]) -> Query:
     return forms[0] if len(forms) == 1 else Q("dis_max", queries=forms)
 
 
-def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query:
+def _word_query(
+    word: str, language: str, lemmas: tuple[str, ...] = (), corrected: str | None = None
+) -> Query:
     """One word of the query, scored once: its best match among its forms (stemmed in each
     language, in the term names, give or take a typo, cut to its language-neutral stem),
     each weighed by the word's rarity. Summing fields instead let a common word found in
@@ -192,7 +194,11 @@ def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query
     "Internet", "berat" of "Beratende" in every "Beratung"), weighed by their rarity among
     all titles of every language. The word's `lemmas` (an inflection's: s'épuisent,
     épuiser) count as the word in its language's fields, where the stemmer keeps the
-    inflection apart ("épuisent" against "épuisée", "épuisement")."""
+    inflection apart ("épuisent" against "épuisée", "épuisement"). The vocabulary's word it
+    is a typo of (`corrected`: anonymus, anonymous) counts as the word in every language's
+    fields and in the term names, as on the database (search.matching.Vocabulary.correct):
+    the fuzzy match weighs a typo at half a word and misses words of two typos."""
+    typed = (word, corrected) if corrected else (word,)
     return Q(
         "dis_max",
         queries=[
@@ -209,12 +215,18 @@ def _word_query(word: str, language: str, lemmas: tuple[str, ...] = ()) -> Query
                             analyzer=lang,
                             tie_breaker=FIELD_TIE,
                         )
-                        for form in (word, *(lemmas if lang == language else ()))
+                        for form in (*typed, *(lemmas if lang == language else ()))
                     ]
                 )
                 for lang in LANGUAGES
             ),
-            Q("match", terms={"query": word, "analyzer": "names", "boost": FIELD_WEIGHTS["terms"]}),
+            *(
+                Q(
+                    "match",
+                    terms={"query": form, "analyzer": "names", "boost": FIELD_WEIGHTS["terms"]},
+                )
+                for form in typed
+            ),
             Q(
                 "multi_match",
                 query=word,
@@ -269,11 +281,12 @@ def text_query(
     synonyms = _stemmed_query(text)
     synonyms.boost = SYNONYM_BOOST
     lemmas = {word.word: word.lemmas for word in translations or []}
+    vocabulary = Vocabulary.load()
     return Q(
         "bool",
         should=[
             *(
-                _word_query(word, language, lemmas.get(word, ()))
+                _word_query(word, language, lemmas.get(word, ()), vocabulary.correct(fold(word)))
                 for word in dict.fromkeys(text.split())
             ),
             # Entries that have most of the words gain: the words of a short query all, of a

@@ -284,9 +284,31 @@ class Dictionary:
             return ()
         return _lemmas_of(self.path, headword_key(word), source)
 
+    def knows(self, word: str) -> bool:
+        """Whether a language's dictionaries list the word as typed (or without its
+        accents), as a headword or an inflection of one: a word spelt right, that no typo
+        correction should replace (lessons is no typo of sessions)."""
+        return self.path is not None and _known(self.path, headword_key(word))
+
 
 # Kept per process: a query's words come back in the next queries, and the lookup file
 # changes only with the dictionaries' packages.
+@functools.lru_cache(maxsize=10_000)
+def _known(path: Path, typed: str) -> bool:
+    # Each query by its table's index: the language first.
+    queries = (
+        "SELECT 1 FROM translation WHERE source = ? AND word = ? LIMIT 1",
+        "SELECT 1 FROM translation WHERE source = ? AND folded = ? LIMIT 1",
+        "SELECT 1 FROM lemma WHERE source = ? AND form = ? LIMIT 1",
+    )
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
+        return any(
+            database.execute(query, [source, typed]).fetchone()
+            for source in INFLECTIONS
+            for query in queries
+        )
+
+
 @functools.lru_cache(maxsize=10_000)
 def _lemmas_of(path: Path, form: str, source: str) -> tuple[str, ...]:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from entries.models import EntryPage, EntryTag, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
-from search.dictionaries import WordTranslations
+from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH
 from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS, TRANSLATION_WEIGHT
 from search.query import words_kept
@@ -101,7 +101,9 @@ class Vocabulary:
         }
 
     def correct(self, word: str) -> str | None:
-        if word in self.words or len(word) < 5:
+        """The vocabulary's word a folded query word is a typo of, if it is one: no word of
+        the vocabulary or of the dictionaries, and close to a word of the vocabulary."""
+        if word in self.words or len(word) < 5 or dictionary().knows(word):
             return None
         close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.8)
         return close[0] if close else None

@@ -39,6 +39,20 @@ ENTRIES = [
         "body": "Loneliness is the hardest part of leaving; an apprenticeship helps many.",
     },
     {
+        # The vocabulary's word "anonymous" in its title.
+        "id": "anonymous-line",
+        "title": "Anonymous calls for parents",
+        "summary": "A phone line for mothers and fathers who worry about their child.",
+        "body": "Calls are free of charge.",
+    },
+    {
+        # The same word in its body only.
+        "id": "night-line",
+        "title": "A night line for parents",
+        "summary": "Parents call at night when they worry about their child.",
+        "body": "Calls are anonymous and free of charge.",
+    },
+    {
         "id": "profils-fictifs",
         "language": "fr",
         "title": "Ce que les profils fictifs nous ont coûté",
@@ -62,7 +76,7 @@ ENTRIES = [
 ]
 
 # Entries that say the common words and little else, as most entries of the portal do: the
-# common words are common here too (in 18 entries of 21).
+# common words are common here too (in 18 entries of 23).
 ENTRIES += [
     {
         "id": f"project-{number}",
@@ -116,6 +130,19 @@ class QuestionBehaviour(WordingBehaviour):
         # "apprenticeship" is only in a body; the mistakes come after its first five letters.
         self.assertEqual(self.ids("apprentiseship")[0], "solitude-groups")
         self.assertEqual(self.ids("apprentiseshp")[0], "solitude-groups")
+
+    def test_a_misspelt_vocabulary_word_counts_as_the_word(self):
+        # "anonymus" is no word of any language, one letter from the vocabulary's
+        # "anonymous": it weighs as the word would, in a title as a title's word, not as a
+        # typo found at half weight in the text.
+        ranking = self.ids("anonymous parents")
+        self.assertEqual(ranking[0], "anonymous-line")
+        self.assertEqual(self.ids("anonymus parents"), ranking)
+
+    def test_a_word_spelt_right_is_not_read_as_a_typo(self):
+        # "lessons" is close to the vocabulary's "sessions", but a word of the
+        # dictionaries: the entry saying "sessions" is not found for it.
+        self.assertNotIn("evening-chat", self.ids("lessons"))
 
 
 @override_settings(SEARCH_URL=None)

@@ -291,6 +291,25 @@ class Dictionary:
         return self.path is not None and _known(self.path, headword_key(word))
 
 
+_connections = threading.local()
+
+
+def _lookup_connection(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the lookup file, kept by each thread (a connection may not
+    cross threads): opening one cost twenty times the lookup it served, several times per
+    search. A rebuilt file (lookup_build replaces it whole) gets a connection of its own."""
+    found = path.stat()
+    identity = (found.st_ino, found.st_mtime_ns)
+    kept = _connections.__dict__.setdefault("kept", {})
+    if path in kept and kept[path][0] == identity:
+        return kept[path][1]
+    if path in kept:
+        kept[path][1].close()
+    database = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    kept[path] = (identity, database)
+    return database
+
+
 # Kept per process: a query's words come back in the next queries, and the lookup file
 # changes only with the dictionaries' packages.
 @functools.lru_cache(maxsize=10_000)
@@ -301,62 +320,61 @@ def _known(path: Path, typed: str) -> bool:
         "SELECT 1 FROM translation WHERE source = ? AND folded = ? LIMIT 1",
         "SELECT 1 FROM lemma WHERE source = ? AND form = ? LIMIT 1",
     )
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
-        return any(
-            database.execute(query, [source, typed]).fetchone()
-            for source in INFLECTIONS
-            for query in queries
-        )
+    database = _lookup_connection(path)
+    return any(
+        database.execute(query, [source, typed]).fetchone()
+        for source in INFLECTIONS
+        for query in queries
+    )
 
 
 @functools.lru_cache(maxsize=10_000)
 def _lemmas_of(path: Path, form: str, source: str) -> tuple[str, ...]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
-        rows = database.execute(
-            "SELECT lemma FROM lemma WHERE source = ? AND form = ?", [source, form]
-        )
-        return tuple(lemma for (lemma,) in rows)
+    rows = _lookup_connection(path).execute(
+        "SELECT lemma FROM lemma WHERE source = ? AND form = ?", [source, form]
+    )
+    return tuple(lemma for (lemma,) in rows)
 
 
 @functools.lru_cache(maxsize=10_000)
 def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
     typed = headword_key(word)
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as database:
-        forms = list(
-            dict.fromkeys(
-                [typed, *_lemmas_of(path, typed, source)]
-                + [
-                    typed[: -len(ending)]
-                    for ending in INFLECTIONS[source]
-                    if typed.endswith(ending) and len(typed) - len(ending) >= 3
-                ]
-            )
+    database = _lookup_connection(path)
+    forms = list(
+        dict.fromkeys(
+            [typed, *_lemmas_of(path, typed, source)]
+            + [
+                typed[: -len(ending)]
+                for ending in INFLECTIONS[source]
+                if typed.endswith(ending) and len(typed) - len(ending) >= 3
+            ]
         )
-        # Then by the folded forms, for a word typed without its accents (securite).
-        for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
-            rows = database.execute(
-                f"SELECT {column}, target, words FROM translation"  # noqa: S608 (names, not input)
-                f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
-                [source, *keys],
-            ).fetchall()
-            as_typed = {target: _attested(words) for at, target, words in rows if at == keys[0]}
-            if as_typed:
-                return as_typed
-            # Not a headword as typed: every lemma it may be an inflection of, together
-            # (communes: commune, the town, and commun, common), each translation attested
-            # by the senses of all of them.
-            merged: dict[str, dict[str, int]] = {}
-            for key in keys[1:]:
-                for at, target, words in rows:
-                    if at == key:
-                        counts = merged.setdefault(target, {})
-                        for translation, count in _attested(words):
-                            counts[translation] = counts.get(translation, 0) + count
-            if merged:
-                return {
-                    target: [(word, counts[word]) for word in _ranked(counts)]
-                    for target, counts in merged.items()
-                }
+    )
+    # Then by the folded forms, for a word typed without its accents (securite).
+    for column, keys in (("word", forms), ("folded", [fold(form) for form in forms])):
+        rows = database.execute(
+            f"SELECT {column}, target, words FROM translation"  # noqa: S608 (names, not input)
+            f" WHERE source = ? AND {column} IN ({', '.join('?' * len(keys))})",
+            [source, *keys],
+        ).fetchall()
+        as_typed = {target: _attested(words) for at, target, words in rows if at == keys[0]}
+        if as_typed:
+            return as_typed
+        # Not a headword as typed: every lemma it may be an inflection of, together
+        # (communes: commune, the town, and commun, common), each translation attested
+        # by the senses of all of them.
+        merged: dict[str, dict[str, int]] = {}
+        for key in keys[1:]:
+            for at, target, words in rows:
+                if at == key:
+                    counts = merged.setdefault(target, {})
+                    for translation, count in _attested(words):
+                        counts[translation] = counts.get(translation, 0) + count
+        if merged:
+            return {
+                target: [(word, counts[word]) for word in _ranked(counts)]
+                for target, counts in merged.items()
+            }
     return {}
 
 

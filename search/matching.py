@@ -6,6 +6,7 @@ any language, synonym, id) matches the entries carrying that term."""
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ TRANSLATION_NEEDLES = 24
 RARITY_SCALE = 1.5
 TERM_WORD_WEIGHT = 1.0
 PHRASE_WEIGHT = 3.0
+# How close a word must be to a vocabulary word to be taken for a typo of it (difflib's
+# ratio).
+TYPO_CUTOFF = 0.8
+# Corrections a Vocabulary keeps (it lives search.cache.CACHE_SECONDS): beyond, it starts
+# afresh, so that a flood of made-up words cannot grow it without end.
+CORRECTIONS_KEPT = 10_000
 
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
@@ -61,6 +68,11 @@ class Vocabulary:
     words: set[str] = field(default_factory=set)
     # The folded words of the terms' labels in each language (search/languages.py).
     label_words: dict[str, set[str]] = field(default_factory=dict)
+    # What correct() answered, by word: a query's words come back in the next queries, and
+    # comparing a word with every vocabulary word costs more than building its query.
+    _corrections: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls) -> Vocabulary:
@@ -103,10 +115,37 @@ class Vocabulary:
     def correct(self, word: str) -> str | None:
         """The vocabulary's word a folded query word is a typo of, if it is one: no word of
         the vocabulary or of the dictionaries, and close to a word of the vocabulary."""
-        if word in self.words or len(word) < 5 or dictionary().knows(word):
-            return None
-        close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.8)
-        return close[0] if close else None
+        if word in self._corrections:
+            return self._corrections[word]
+        corrected = None
+        if word not in self.words and len(word) >= 5 and not dictionary().knows(word):
+            close = difflib.get_close_matches(
+                word, self._of_length(len(word)), n=1, cutoff=TYPO_CUTOFF
+            )
+            corrected = close[0] if close else None
+        if len(self._corrections) >= CORRECTIONS_KEPT:
+            self._corrections.clear()
+        self._corrections[word] = corrected
+        return corrected
+
+    def _of_length(self, length: int) -> list[str]:
+        """The words that get_close_matches would not rule out by their length alone (its
+        real_quick_ratio, the same sum): the same closest match as among every word (the
+        best ratio, ties to the greatest word, whatever their order), found without
+        comparing the others."""
+        return [
+            word
+            for size, words in self._by_length.items()
+            if 2.0 * min(size, length) / (size + length) >= TYPO_CUTOFF
+            for word in words
+        ]
+
+    @functools.cached_property
+    def _by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for word in self.words:
+            by_length.setdefault(len(word), []).append(word)
+        return by_length
 
 
 def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:

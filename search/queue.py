@@ -3,12 +3,14 @@
 A change to an entry queues its page id in the same database transaction, then tries to
 apply it (entry_index_update: index or delete its document) as soon as the transaction
 commits. When the engine is down the row stays, and is applied by `process_search_queue`,
-or by the next search that reaches the engine.
+or by a search that reaches the engine: the next one in the process that queued it, within
+BACKLOG_CHECK_SECONDS in any other.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,6 +23,19 @@ from search.entry_documents import DocumentBuilder
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
+
+# How long a process whose searches the engine answers goes without looking for a backlog
+# that another process left: the look is a database query, which would otherwise be the
+# only one of an anonymous search, for a backlog that exists only after an outage.
+BACKLOG_CHECK_SECONDS = 5.0
+# When this process looks next (time.monotonic()); 0: at the next answer.
+_backlog_check_at = 0.0
+
+
+def _backlog_expected() -> None:
+    """This process queued updates, or failed to apply some: the next answer looks."""
+    global _backlog_check_at
+    _backlog_check_at = 0.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ def index_update_enqueue(page_ids: list[int]) -> None:
     """Queue updates of these pages and apply them once the current transaction commits."""
     if not page_ids or engine_get(even_if_down=True) is None:
         return  # No engine configured: the database search needs no index.
+    _backlog_expected()
     now = timezone.now()
     for page_id in page_ids:
         # A newer time marks the row as changed again, even while it is being applied.
@@ -74,6 +90,7 @@ def index_queue_process(*, page_ids: list[int] | None = None, limit: int = 1000)
             entry_index_update(row.page_id)
         except EngineUnavailable as error:
             engine_mark_down(error)
+            _backlog_expected()
             PendingIndexUpdate.objects.filter(pk=row.pk).update(
                 attempts=F("attempts") + 1, last_error=str(error)[:2000]
             )
@@ -87,7 +104,13 @@ def index_queue_process(*, page_ids: list[int] | None = None, limit: int = 1000)
 
 
 def index_queue_drain_if_pending() -> None:
-    """Called after a search the engine answered: it is up, so catch up on the backlog."""
+    """Called after a search the engine answered: it is up, so catch up on the backlog, if
+    one may have been left since this process last looked."""
+    global _backlog_check_at
+    now = time.monotonic()
+    if now < _backlog_check_at:
+        return
+    _backlog_check_at = now + BACKLOG_CHECK_SECONDS
     if PendingIndexUpdate.objects.exists():
         try:
             index_queue_process(limit=200)

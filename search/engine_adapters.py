@@ -124,6 +124,22 @@ def _ndjson(operations: list[dict]) -> bytes:
     return b"".join(orjson.dumps(line) + b"\n" for line in operations)
 
 
+class OrjsonSerializer:
+    """opensearch-py's JSON serializer, with orjson: several times faster than the json
+    module both ways, and a search's request and answer are a good part of the portal's
+    own work per search. Bodies already serialised (bytes, str) pass as they are."""
+
+    mimetype = "application/json"
+
+    def dumps(self, data: object) -> bytes | str:
+        if isinstance(data, bytes | str):
+            return data
+        return orjson.dumps(data)
+
+    def loads(self, data: bytes | str) -> object:
+        return orjson.loads(data)
+
+
 class OpenSearchEngine:
     name = "opensearch"
 
@@ -141,6 +157,7 @@ class OpenSearchEngine:
             retry_on_timeout=False,
             # A rebuild keeps several bulk requests in flight.
             pool_maxsize=4,
+            serializer=OrjsonSerializer(),
         )
 
     def _call(self, method, *args, **kwargs):
@@ -172,7 +189,7 @@ class OpenSearchEngine:
         if patient:
             params["request_timeout"] = max(self.timeout, BULK_TIMEOUT_SECONDS)
         answer = self._call(
-            self.client.msearch, index=index, body=_msearch_lines(bodies), params=params
+            self.client.msearch, index=index, body=_ndjson(_msearch_lines(bodies)), params=params
         )
         return _msearch_answers(answer)
 

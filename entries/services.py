@@ -11,7 +11,10 @@ from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy
 from modelsearch.index import insert_or_update_object
-from wagtail.models import ReferenceIndex
+from wagtail.actions.base import BaseAction
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.models import ReferenceIndex, Revision
+from wagtail.permissions import policy_registry
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from entries.entry_fill import (
@@ -146,12 +149,30 @@ def entry_upsert(
     with _wagtail_index_updates_deferred():
         revision = entry.save_revision(user=user, clean=False)
         if publish:
-            revision.publish(user=user)
+            _PublishSavedPage(revision, page=entry, user=user).execute()
     ReferenceIndex.create_or_update_for_object(entry)
     insert_or_update_object(entry)
     if not publish and submit:
         entry_submit_for_review(entry=entry, user=user)
     return entry, Written.CREATED if created else Written.UPDATED
+
+
+class _PublishSavedPage(PublishPageRevisionAction):
+    """Wagtail's publication of a revision (revision.publish), given the page the revision
+    was just saved from instead of rebuilding that page from the revision's JSON: the
+    rebuild reads every term, keyword and partner back by id (about 14 queries an entry)
+    to make the page already held. The rest is Wagtail's own: the live fields, the full
+    save, page_published, the log entry, the workflow's cancellation, the aliases."""
+
+    def __init__(self, revision: Revision, *, page: EntryPage, user=None):
+        # PublishRevisionAction.__init__, but for its revision.as_object().
+        BaseAction.__init__(self, page, user=user)
+        self.revision = revision
+        self.object = page
+        self.permission_policy = policy_registry.get(page)
+        self.changed = True
+        self.log_action = True
+        self.previous_revision = None
 
 
 @contextmanager

@@ -3,6 +3,7 @@ hands Wagtail's publish action the page the revision was just saved from, instea
 letting it rebuild that page from the revision's JSON (entries/services.py): the live page,
 its revision, its log and the page_published signal must be what the rebuild gives."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -52,7 +53,7 @@ OWN = {
 
 
 @contextmanager
-def _published() -> list:
+def _published() -> Iterator[list]:
     sent = []
 
     def receiver(sender, instance, revision, **kwargs):

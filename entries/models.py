@@ -5,6 +5,9 @@ a lesson may carry metrics), so they share one concrete model and differ in admi
 template and kind. Queries across both kinds go through EntryPage.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from asgiref.local import Local
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,11 +67,30 @@ def published_day(published_date, first_published_at):
 
 
 # Set while entries/services.py writes an entry, whose creation, revision and publication
-# each save the page: Wagtail's admin search index is then updated once, after the last.
-admin_search_index_deferred = Local()
+# each save the page: the listeners that keep an index in step with an entry's saves
+# (Wagtail's admin search index in entries/signals.py, the portal's search queue in
+# search/signals.py) skip those saves, and entry_upsert updates each once, after the last.
+_entry_saves_deferred = Local()
+
+
+def entry_saves_deferred() -> bool:
+    return getattr(_entry_saves_deferred, "value", False)
+
+
+@contextmanager
+def entry_saves_deferring() -> Iterator[None]:
+    _entry_saves_deferred.value = True
+    try:
+        yield
+    finally:
+        del _entry_saves_deferred.value
 
 
 class EntryPage(Page):
+    # modelsearch's own handlers would update Wagtail's admin search index on every save:
+    # entries/signals.py calls them for the saves that are not deferred.
+    search_auto_update = False
+
     organisation = models.ForeignKey(
         OrganisationPage, on_delete=models.PROTECT, editable=False, related_name="entries"
     )
@@ -167,11 +189,6 @@ class EntryPage(Page):
         if type(self).entry_kind:
             self.kind = type(self).entry_kind
         super().save(*args, **kwargs)
-
-    def get_indexed_instance(self):
-        if getattr(admin_search_index_deferred, "value", False):
-            return None
-        return super().get_indexed_instance()
 
     def get_sitemap_urls(self, request=None):
         # The sitemap is public: it lists only what an anonymous visitor may read.

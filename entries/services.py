@@ -27,8 +27,9 @@ from entries.entry_fill import (
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
-from entries.models import EntryPage, admin_search_index_deferred
+from entries.models import EntryPage, entry_saves_deferring
 from entries.selectors import EntryKey
+from entries.signals import entry_written
 from organisations.models import OrganisationPage
 from organisations.services import organisation_changes, organisation_upsert
 
@@ -138,20 +139,21 @@ def entry_upsert(
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
         if before is not None and entry_to_interchange(entry) == before:
             return entry, Written.UNCHANGED
-    if created:
-        with _wagtail_index_updates_deferred():
+    with _entry_saves_deferred():
+        if created:
             organisation.add_child(instance=entry)
-        if publish:
-            # Given once the page row exists, a published entry's terms and items are
-            # written once, by the publication, and the revision reads them from memory:
-            # given before, they would be written with the row too, and read back.
-            entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
-    with _wagtail_index_updates_deferred():
+            if publish:
+                # Given once the page row exists, a published entry's terms and items are
+                # written once, by the publication, and the revision reads them from
+                # memory: given before, they would be written with the row too, and read
+                # back.
+                entry_relations_fill(entry=entry, data=data, lookups=lookups, user=user)
         revision = entry.save_revision(user=user, clean=False)
         if publish:
             _PublishSavedPage(revision, page=entry, user=user).execute()
     ReferenceIndex.create_or_update_for_object(entry)
     insert_or_update_object(entry)
+    entry_written.send(sender=type(entry), instance=entry)
     if not publish and submit:
         entry_submit_for_review(entry=entry, user=user)
     return entry, Written.CREATED if created else Written.UPDATED
@@ -176,18 +178,14 @@ class _PublishSavedPage(PublishPageRevisionAction):
 
 
 @contextmanager
-def _wagtail_index_updates_deferred() -> Iterator[None]:
-    """Wagtail updates its reference index (what uses a term, an organisation) on every
-    save of the page and of each child item, and its admin search index on every save of
-    the page: writing an entry saves the page up to three times (creation, revision,
-    publication). Within this, neither is updated: entry_upsert updates both once, after
-    the last save."""
-    admin_search_index_deferred.value = True
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        del admin_search_index_deferred.value
+def _entry_saves_deferred() -> Iterator[None]:
+    """Writing an entry saves the page up to three times (creation, revision, publication)
+    and each child item with it. Wagtail updates its reference index (what uses a term, an
+    organisation) on every such save, and the admin search index and the portal's search
+    queue follow every save of the page. Within this, none is updated: entry_upsert updates
+    each once, after the last save."""
+    with entry_saves_deferring(), disable_reference_index_auto_update():
+        yield
 
 
 def entry_submit_for_review(*, entry: EntryPage, user=None) -> None:

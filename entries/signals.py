@@ -1,8 +1,14 @@
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+from modelsearch.signal_handlers import post_delete_signal_handler, post_save_signal_handler
 from wagtail.signals import pre_page_move
 
-from entries.models import EntryPage
+from entries.models import EntryPage, entry_saves_deferred
+
+# Sent (with instance, the entry) once entries/services.py has written an entry, after the
+# saves whose index updates it deferred (entries.models.entry_saves_deferred).
+entry_written = Signal()
 
 
 @receiver(pre_page_move)
@@ -13,3 +19,18 @@ def keep_entries_with_their_organisation(
     would hand it over, so it is refused for everyone, by any path (admin, bulk, code)."""
     if issubclass(sender, EntryPage) and parent_page_after.pk != parent_page_before.pk:
         raise PermissionDenied("An entry stays with the organisation that published it.")
+
+
+@receiver(post_save)
+def admin_search_index_update(sender, instance, **kwargs):
+    """Wagtail's admin search index follows an entry's saves (EntryPage turns modelsearch's
+    own handlers off), but for the saves of an entry being written, whose writer updates
+    it once."""
+    if isinstance(instance, EntryPage) and not entry_saves_deferred():
+        post_save_signal_handler(instance, **kwargs)
+
+
+@receiver(post_delete)
+def admin_search_index_remove(sender, instance, **kwargs):
+    if isinstance(instance, EntryPage):
+        post_delete_signal_handler(instance, **kwargs)

@@ -1,5 +1,5 @@
 """Keep the index in step with entries: every change that can alter what a search shows
-(publish, unpublish, edit, delete, visibility, the organisation's name, the original of a
+(publish, unpublish, edit, import, delete, visibility, the organisation's name, the original of a
 translation, a peer review given or withdrawn) queues the entry, and the entries translating
 it, for an index update, applied at once when the engine answers (search/queue.py). And keep
 the process cache (search/cache.py) in step with the vocabulary and the organisations."""
@@ -7,7 +7,8 @@ the process cache (search/cache.py) in step with the vocabulary and the organisa
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
-from entries.models import EntryPage, PeerReview
+from entries.models import EntryPage, PeerReview, entry_saves_deferred
+from entries.signals import entry_written
 from entries.translations import entries_translating
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear
@@ -23,6 +24,8 @@ def _entry_and_translations(entry: EntryPage) -> list[int]:
 
 def _entry_changed(sender, instance, **kwargs) -> None:
     if isinstance(instance, EntryPage):
+        if entry_saves_deferred():
+            return  # Its writer sends entry_written after the last save.
         index_update_enqueue(_entry_and_translations(instance))
     elif isinstance(instance, OrganisationPage) and kwargs.get("signal") is page_published:
         # Results show the organisation's name: its entries carry it in their documents.
@@ -31,7 +34,7 @@ def _entry_changed(sender, instance, **kwargs) -> None:
 
 def _entry_saved(sender, instance, **kwargs) -> None:
     # A live entry saved outside a publish (a visibility change by a service, a move).
-    if isinstance(instance, EntryPage) and not kwargs.get("raw"):
+    if isinstance(instance, EntryPage) and not (kwargs.get("raw") or entry_saves_deferred()):
         index_update_enqueue(_entry_and_translations(instance))
 
 
@@ -46,6 +49,7 @@ def connect() -> None:
     page_published.connect(_entry_changed, dispatch_uid="search_page_published")
     page_unpublished.connect(_entry_changed, dispatch_uid="search_page_unpublished")
     post_delete.connect(_entry_changed, dispatch_uid="search_entry_deleted")
+    entry_written.connect(_entry_changed, dispatch_uid="search_entry_written")
     post_save.connect(_entry_saved, dispatch_uid="search_entry_saved")
     post_save.connect(_review_changed, sender=PeerReview, dispatch_uid="search_review_saved")
     post_delete.connect(_review_changed, sender=PeerReview, dispatch_uid="search_review_deleted")

@@ -56,3 +56,18 @@ def test_a_drafts_edit_is_found_by_the_admin_search_too():
     )
     assert report.awaiting_approval == ["test-org/draft"]
     assert "draft" in _admin_search("forum")
+
+
+def test_an_entry_edited_and_deleted_outside_an_import_follows_in_the_admin_search():
+    """Outside an import, every save updates the admin's search as Wagtail's own handlers
+    would (EntryPage hands them to entries/signals.py, which defers only an import's)."""
+    assert entries_import([entry_line(id="chat", title="Anonymous chat counselling")]).ok
+    entry = EntryPage.objects.get(slug="chat").specific
+
+    entry.title = "Peer mentoring by former members"
+    entry.save_revision().publish()
+    assert "chat" in _admin_search("mentoring")
+    assert "chat" not in _admin_search("counselling")
+
+    entry.delete()
+    assert "chat" not in _admin_search("mentoring")

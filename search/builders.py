@@ -474,9 +474,17 @@ def counts_body(
     search = Search().query(
         Q("bool", filter=[matched, *_scope(reader, query), *([counted] if counted else [])])
     )
-    for name, aggregation in facet_aggregations(query, grouped=grouped).items():
-        search.aggs[name] = aggregation
-    return search.extra(size=0, track_total_hits=False).to_dict()
+    return {
+        **search.extra(size=0, track_total_hits=False).to_dict(),
+        "aggs": _counts_aggregations(query, grouped=grouped),
+    }
+
+
+def _counts_aggregations(query: SearchQuery, *, grouped: bool) -> dict:
+    return {
+        name: aggregation.to_dict()
+        for name, aggregation in facet_aggregations(query, grouped=grouped).items()
+    }
 
 
 def cross_counts_body(reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]) -> dict:
@@ -525,13 +533,13 @@ def search_bodies(
     itself about a third of the portal's own work per search. With nothing selected the
     hits and the counts cover the same entries, so the counts' aggregations ride on the hits
     body, alone in the request: the engine matches the words once (matching, not
-    aggregating, is most of a count's time)."""
+    aggregating, is most of a count's time), and the words' query is turned into a dict
+    once."""
     matcher = _matcher(query)
     hits = hits_body(reader, query, grouped=grouped, boosts=boosts, matcher=matcher)
-    counts = counts_body(reader, query, grouped=grouped, matcher=matcher)
     if selection_filters(query):
-        return [hits, counts]
-    return [{**hits, "aggs": counts["aggs"]}]
+        return [hits, counts_body(reader, query, grouped=grouped, matcher=matcher)]
+    return [{**hits, "aggs": _counts_aggregations(query, grouped=grouped)}]
 
 
 # The aggregation of autocomplete_body that says which terms are in use.

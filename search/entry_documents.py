@@ -11,11 +11,11 @@ each query (search/facets.py), so a visibility change is one document update.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import orjson
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_from_path
 from wagtail.models import Site
@@ -277,10 +277,13 @@ class DocumentBuilder:
 
 
 def document_digest(document: dict) -> str:
-    """A digest of everything the document says but its digest."""
+    """A digest of everything the document says but its digest. (Encoded with orjson, as
+    the documents are sent: the standard library's encoder took a third of building them.
+    Documents indexed before this encoding look stale to the drift check once, which
+    re-indexes them.)"""
     content = {key: value for key, value in document.items() if key != DIGEST_FIELD}
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def entry_document(entry: EntryPage) -> dict:

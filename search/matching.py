@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django.db.models import Exists, OuterRef, Q
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from entries.models import EntryPage, EntryTag, Visibility
 from entries.visibility import MEMBERS_ONLY_FIELDS
@@ -120,13 +122,30 @@ class Vocabulary:
         corrected = None
         if word not in self.words and len(word) >= 5 and not dictionary().knows(word):
             close = difflib.get_close_matches(
-                word, self._of_length(len(word)), n=1, cutoff=TYPO_CUTOFF
+                word, self._within_reach(word), n=1, cutoff=TYPO_CUTOFF
             )
             corrected = close[0] if close else None
         if len(self._corrections) >= CORRECTIONS_KEPT:
             self._corrections.clear()
         self._corrections[word] = corrected
         return corrected
+
+    def _within_reach(self, word: str) -> list[str]:
+        """The words whose difflib ratio to this one may reach TYPO_CUTOFF. difflib's ratio
+        counts the letters of its matching blocks, which form a common subsequence, so it is
+        never above rapidfuzz's Indel similarity (the longest common subsequence, measured
+        in C): a word under the cutoff there is under it in difflib too, and difflib chooses
+        among the rest as it would among all."""
+        candidates = process.extract(
+            word,
+            self._of_length(len(word)),
+            scorer=Indel.normalized_similarity,
+            # Below the cutoff: rapidfuzz refuses a score of exactly the cutoff (it turns
+            # it into a distance, and rounds), and a prefilter may only let more through.
+            score_cutoff=TYPO_CUTOFF - 0.01,
+            limit=None,
+        )
+        return [candidate for candidate, _score, _index in candidates]
 
     def _of_length(self, length: int) -> list[str]:
         """The words that get_close_matches would not rule out by their length alone (its

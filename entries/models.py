@@ -5,10 +5,6 @@ a lesson may carry metrics), so they share one concrete model and differ in admi
 template and kind. Queries across both kinds go through EntryPage.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from asgiref.local import Local
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -64,26 +60,6 @@ def published_day(published_date, first_published_at):
     if published_date:
         return published_date
     return first_published_at.date() if first_published_at else None
-
-
-# Set while entries/services.py writes an entry, whose creation, revision and publication
-# each save the page: the listeners that keep an index in step with an entry's saves
-# (Wagtail's admin search index in entries/signals.py, the portal's search queue in
-# search/signals.py) skip those saves, and entry_upsert updates each once, after the last.
-_entry_saves_deferred = Local()
-
-
-def entry_saves_deferred() -> bool:
-    return getattr(_entry_saves_deferred, "value", False)
-
-
-@contextmanager
-def entry_saves_deferring() -> Iterator[None]:
-    _entry_saves_deferred.value = True
-    try:
-        yield
-    finally:
-        del _entry_saves_deferred.value
 
 
 class EntryPage(Page):

@@ -6,8 +6,6 @@ entries/imports.py; what an importer may change is in entries/import_rights.py.
 """
 
 import enum
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy
 from modelsearch.index import insert_or_update_object
@@ -15,7 +13,6 @@ from wagtail.actions.base import BaseAction
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
 from wagtail.models import ReferenceIndex, Revision
 from wagtail.permissions import policy_registry
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from entries.entry_fill import (
     FileLookups,
@@ -27,9 +24,9 @@ from entries.entry_fill import (
 from entries.import_rights import organisation_editable_by, organisations_known
 from entries.interchange import entry_to_interchange
 from entries.kinds import entry_page_class
-from entries.models import EntryPage, entry_saves_deferring
+from entries.models import EntryPage
 from entries.selectors import EntryKey
-from entries.signals import entry_written
+from entries.signals import entry_saves_deferring, entry_written
 from organisations.models import OrganisationPage
 from organisations.services import organisation_changes, organisation_upsert
 
@@ -139,7 +136,7 @@ def entry_upsert(
         entry_fill(entry=entry, data=data, lookups=lookups, user=user)
         if before is not None and entry_to_interchange(entry) == before:
             return entry, Written.UNCHANGED
-    with _entry_saves_deferred():
+    with entry_saves_deferring():
         if created:
             organisation.add_child(instance=entry)
             if publish:
@@ -175,17 +172,6 @@ class _PublishSavedPage(PublishPageRevisionAction):
         self.changed = True
         self.log_action = True
         self.previous_revision = None
-
-
-@contextmanager
-def _entry_saves_deferred() -> Iterator[None]:
-    """Writing an entry saves the page up to three times (creation, revision, publication)
-    and each child item with it. Wagtail updates its reference index (what uses a term, an
-    organisation) on every such save, and the admin search index and the portal's search
-    queue follow every save of the page. Within this, none is updated: entry_upsert updates
-    each once, after the last save."""
-    with entry_saves_deferring(), disable_reference_index_auto_update():
-        yield
 
 
 def entry_submit_for_review(*, entry: EntryPage, user=None) -> None:

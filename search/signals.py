@@ -1,14 +1,15 @@
 """Keep the index in step with entries: every change that can alter what a search shows
-(publish, unpublish, edit, import, delete, visibility, the organisation's name, the original of a
-translation, a peer review given or withdrawn) queues the entry, and the entries translating
-it, for an index update, applied at once when the engine answers (search/queue.py). And keep
-the process cache (search/cache.py) in step with the vocabulary and the organisations."""
+(publish, unpublish, edit, import, delete, visibility, the organisation's name, the
+original of a translation, a peer review given or withdrawn) queues the entry, and the
+entries translating it, for an index update, applied at once when the engine answers
+(search/queue.py). And keep the process cache (search/cache.py) in step with the
+vocabulary and the organisations."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
-from entries.models import EntryPage, PeerReview, entry_saves_deferred
-from entries.signals import entry_written
+from entries.models import EntryPage, PeerReview
+from entries.signals import entry_saves_deferred, entry_written
 from entries.translations import entries_translating
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear

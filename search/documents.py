@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from search.client import alias_name
 from search.fields import TEXT_FIELDS
-from search.words import STOP_WORDS
+from search.words import BRITISH_TO_AMERICAN, STOP_WORDS
 from vocabulary.facets import COUNTRIES, FACET_NAMES
 from vocabulary.models import Term
 
@@ -57,6 +57,8 @@ DIGEST_FIELD = "digest"
 # The entry's translation group (entries.translations.translation_group_name): searches that
 # show each group once collapse on it and count its distinct values.
 GROUP_FIELD = "group"
+# The English analyzer's filters that write British spellings the American way.
+ENGLISH_SPELLING_FILTERS = [f"english_spelling_{at}" for at in range(len(BRITISH_TO_AMERICAN))]
 
 FRENCH_ARTICLES = [
     "l",
@@ -143,6 +145,7 @@ def _language_analyzers(synonyms: bool) -> dict[str, dict]:
                 "lowercase",
                 "asciifolding",
                 "english_stop",
+                *ENGLISH_SPELLING_FILTERS,
                 "english_stemmer",
                 synonyms=synonyms,
                 before_stop=4,
@@ -206,6 +209,14 @@ def index_settings(rules: list[str]) -> dict:
                 "english_possessive": {"type": "stemmer", "language": "possessive_english"},
                 "english_stop": {"type": "stop", "stopwords": "_english_"},
                 "english_stemmer": {"type": "stemmer", "language": "english"},
+                # One spelling of English: the stemmer keeps "organised" and "organized"
+                # apart.
+                **{
+                    name: {"type": "pattern_replace", "pattern": pattern, "replacement": replaced}
+                    for name, (pattern, replaced) in zip(
+                        ENGLISH_SPELLING_FILTERS, BRITISH_TO_AMERICAN, strict=True
+                    )
+                },
                 "french_stop": {"type": "stop", "stopwords": "_french_"},
                 "french_stemmer": {"type": "stemmer", "language": "light_french"},
                 "german_stop": {"type": "stop", "stopwords": "_german_"},

@@ -23,7 +23,7 @@ from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH
 from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS, TRANSLATION_WEIGHT
 from search.query import words_kept
-from search.words import STOP_WORDS, fold
+from search.words import STOP_WORDS, english_spellings, fold
 from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
@@ -334,6 +334,8 @@ def text_match(
         corrected = vocabulary.correct(word)
         if corrected:
             variants.add(stem(corrected))
+        # Its other English spelling: stored text is not normalised as the engine's is.
+        variants |= {stem(spelling) for spelling in english_spellings(word)}
         # Its language-neutral stem, where cognates and inflections meet (as the engine's
         # search.documents.NEUTRAL_FIELD), folded and as typed: stored text keeps its
         # accents ("épuis" of "s'épuisent" in "épuisée").
@@ -370,7 +372,11 @@ def text_match(
         word_part = {}
         # The languages' translations in turn, the most attested first.
         ranked = [t for ts in zip_longest(*word.translations.values()) for t in ts if t]
-        for variant in sorted(set(list(dict.fromkeys(stem(t) for t in ranked))[:per_word])):
+        # Each in its other English spelling too (recognize: recognise).
+        spelt = (
+            stem(spelling) for t in ranked for spelling in (t, *sorted(english_spellings(fold(t))))
+        )
+        for variant in sorted(set(list(dict.fromkeys(spelt))[:per_word])):
             translated.append(variant)
             word_part[variant] = [
                 (flag(_contains(cols, [variant])), weights[name] * TRANSLATION_WEIGHT)

@@ -25,8 +25,10 @@ from search.languages import query_language
 from search.query import MAX_QUERY_WORDS
 from search.words import STOP_WORDS, fold, informative_text
 
-# Translations of one word into one language, the most attested first.
+# Translations of one word into one language, the most attested first; and up to how
+# many when those attested as often as the last are kept too.
 TRANSLATIONS_PER_LANGUAGE = 5
+TRANSLATIONS_TIED_MAX = 10
 
 
 def _neutral(word: str) -> str:
@@ -51,19 +53,23 @@ def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
     of them is the word's cognate (Profil / profile: the word meets that language without a
     dictionary, and its other senses would only add noise); no function word ("between");
     none attested less than half as often as the most attested (récit: Erzählung 3 times,
-    Bericht once); of the rest, the most attested, each in all its spellings."""
+    Bericht once); of the rest, the most attested (and those as attested as the last),
+    each in all its spellings."""
     if any(_neutral(translation) == _neutral(word) for translation, _count in attested):
         return ()
     translations = _spellings_merged(attested)
     best = max((count for _spellings, count in translations), default=0)
     kept = [
-        spellings
+        (spellings, count)
         for spellings, count in translations
         if not set(fold(spellings[0]).split()) <= STOP_WORDS and count * 2 >= best
     ]
-    return tuple(
-        spelling for spellings in kept[:TRANSLATIONS_PER_LANGUAGE] for spelling in spellings
-    )
+    # Those as attested as the last kept are kept too: the dictionaries' order among equals
+    # says nothing (reconnaître: recognize, sixth of eight senses attested twice).
+    if len(kept) > TRANSLATIONS_PER_LANGUAGE:
+        least = kept[TRANSLATIONS_PER_LANGUAGE - 1][1]
+        kept = [item for item in kept if item[1] >= least][:TRANSLATIONS_TIED_MAX]
+    return tuple(spelling for spellings, _count in kept for spelling in spellings)
 
 
 def query_translations(text: str) -> list[WordTranslations]:

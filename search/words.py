@@ -59,3 +59,49 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+# British and American spellings of English words, as rules (a pattern and what replaces
+# it) that write the British form the American way: entries of European organisations
+# write "organised", "behaviour", "counselling"; dictionaries and American readers
+# "organized", "behavior", "counseling". Patterns in the syntax Python and Java share: the
+# engine's English analyzer applies them (search/documents.py) and the database search
+# looks for both spellings (english_spellings).
+BRITISH_TO_AMERICAN = (
+    # organise, organisation, analyse: -ize, -yze
+    (r"(?:(?<=\w{3}i)|(?<=\w{2}y))s(?=(?:e|es|ed|ing|ations?|ers?)$)", "z"),
+    # behaviour, favourable: -or
+    (r"(?<=\w{3})our(?=(?:s|ed|ing|ites?|abl[ey]|al|ally|ers?|hoods?)?$)", "or"),
+    # centre, fibre: -er
+    (r"(?<=\w{3}[tb])re(?=s?$)", "er"),
+    # defence, licence: -se
+    (r"(?<=\w{2}[fc]en)c(?=es?$)", "s"),
+    # dialogue, catalogue: -og
+    (r"(?<=\w{2}og)ue(?=s?$)", ""),
+    # counsellor, travelled: one l
+    (r"(?<=\w{2}[^aeiou\W][aeiou]l)l(?=(?:ed|ing|ers?|ors?)$)", ""),
+    # programme: -m
+    (r"(?<=\w{4}m)me(?=s?$)", ""),
+)
+# The American spellings whose British form is sure, the other way round.
+AMERICAN_TO_BRITISH = (
+    (r"(?:(?<=\w{3}i)|(?<=\w{2}y))z(?=(?:e|es|ed|ing|ations?|ers?)$)", "s"),
+    (r"(?<=\w{2}[^aeiou\W][aeiou])l(?=(?:ed|ing|ers?|ors?)$)", "ll"),
+)
+_COMPILED = {
+    rules: [(re.compile(pattern), replacement) for pattern, replacement in rules]
+    for rules in (BRITISH_TO_AMERICAN, AMERICAN_TO_BRITISH)
+}
+
+
+def _respelt(word: str, rules: tuple[tuple[str, str], ...]) -> str:
+    for pattern, replacement in _COMPILED[rules]:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def english_spellings(word: str) -> set[str]:
+    """The folded word's other English spellings (organized: organised; behaviour:
+    behavior), for a search that cannot normalise the text it looks in; empty for a word
+    spelt one way."""
+    return {_respelt(word, BRITISH_TO_AMERICAN), _respelt(word, AMERICAN_TO_BRITISH)} - {word}

@@ -1,7 +1,8 @@
 """Query translation through the bilingual dictionaries, on both backends: a German word
 with no cognate finds the English entry that says it in English; a word the dictionaries
-do not hold changes nothing; an inflection finds the other inflections of its lemma;
-without the dictionaries the search answers as before."""
+do not hold changes nothing; an inflection finds the other inflections of its lemma; a
+translation finds the entry that spells it the British way; without the dictionaries the
+search answers as before."""
 
 import os
 import tempfile
@@ -62,6 +63,14 @@ ENTRIES = [
         "body": "Une réponse courte et personnelle.",
     },
     {
+        # "recognised", British: "reconnus" meets it through "recognize", one of eight
+        # translations the dictionaries attest equally, spelt the American way.
+        "id": "not-recognised",
+        "title": "Counselling by telephone",
+        "summary": "For clients who are afraid of being recognised in their town.",
+        "body": "The line keeps no numbers.",
+    },
+    {
         "id": "school-visits",
         "title": "School visits by former extremists",
         "summary": "Former extremists talk to classes about leaving.",
@@ -105,6 +114,9 @@ class TranslationBehaviour(WordingBehaviour):
 
     def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
         self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])
+
+    def test_translations_as_attested_as_the_last_kept_are_kept_too(self):
+        self.assertEqual(self.ids("reconnus", "fr")[:1], ["not-recognised"])
 
     def test_without_dictionaries_the_search_answers_as_before(self):
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):

@@ -60,6 +60,18 @@ def translation_chains() -> dict[int, str]:
     return originals
 
 
+def translated_originals(chains: dict[int, str] | None = None) -> set[tuple[int, str]]:
+    """(organisation id, id) of every entry some entry translates, directly or through a
+    chain: the originals of groups that may hold more than one version."""
+    chains = translation_chains() if chains is None else chains
+    return {
+        (organisation, chains.get(pk, target))
+        for pk, organisation, target in EntryPage.objects.exclude(translation_of="").values_list(
+            "pk", "organisation_id", "translation_of"
+        )
+    }
+
+
 def translation_original_expression(prefix: str = "", chains: dict[int, str] | None = None):
     """The id of an entry's original as a database expression (on a model that reaches the
     entry through `prefix`, e.g. "entrypage__")."""
@@ -142,6 +154,19 @@ def entry_original(entry: EntryPage) -> str:
             .values_list("translation_of", flat=True)
             .first()
         ),
+    )
+
+
+def entry_original_pk(entry: EntryPage) -> int | None:
+    """The page id of the original this entry translates (at the end of its chain), if it
+    translates one that is there."""
+    if not entry.translation_of:
+        return None
+    return (
+        EntryPage.objects.filter(organisation_id=entry.organisation_id, slug=entry_original(entry))
+        .exclude(pk=entry.pk)
+        .values_list("pk", flat=True)
+        .first()
     )
 
 

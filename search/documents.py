@@ -57,6 +57,10 @@ DIGEST_FIELD = "digest"
 # The entry's translation group (entries.translations.translation_group_name): searches that
 # show each group once collapse on it and count its distinct values.
 GROUP_FIELD = "group"
+# Whether the entry's translation group may hold another version (it is a translation, or
+# the original of one): counting groups then needs distinct group names among these only,
+# the other entries being their group's one version (search/facets.py).
+SHARED_GROUP_FIELD = "group_shared"
 # The English analyzer's filters that write British spellings the American way.
 ENGLISH_SPELLING_FILTERS = [f"english_spelling_{at}" for at in range(len(BRITISH_TO_AMERICAN))]
 
@@ -298,6 +302,7 @@ def index_mappings() -> dict:
             },
         },
         GROUP_FIELD: _facet_keyword(),
+        SHARED_GROUP_FIELD: {"type": "boolean"},
         DIGEST_FIELD: {"type": "keyword", "index": False, "doc_values": False},
         # Short texts, searched as they are (folded), each with its own weight.
         "organisation_name": _text("folded", positions=False, copy_to=SHARED_FIELD),

@@ -30,7 +30,7 @@ from entries.models import (
     published_day,
 )
 from entries.selectors import entries_visible
-from entries.translations import translation_chains, translation_group_name
+from entries.translations import translated_originals, translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
 from search.documents import (
     DIGEST_FIELD,
@@ -40,6 +40,7 @@ from search.documents import (
     NEUTRAL_FIELD,
     NEUTRAL_TITLE_FIELD,
     SHARED_FIELD,
+    SHARED_GROUP_FIELD,
     facet_value_key,
 )
 from search.fields import DETAIL_COLUMNS, TEXT_FIELDS
@@ -68,6 +69,7 @@ ENTRY_COLUMNS = (
     "published_date",
     "first_published_at",
     "organisation__title",
+    "organisation_id",
     "translation_of",
     # The value of each facet holding one value per entry.
     *(facet.lookup for facet in VALUE_FACETS),
@@ -115,8 +117,9 @@ class DocumentBuilder:
         self.value_names = facet_labels(
             {facet.name: set(facet.choices.values) for facet in NAMED_VALUE_FACETS}, "en"
         )
-        # The originals of translations of translations.
+        # The originals of translations of translations, and of every translation.
         self.chains = translation_chains()
+        self.translated = translated_originals(self.chains)
         self.site_roots = list(Site.get_site_root_paths())
         try:
             # Where Wagtail serves pages; a page's URL is this plus its path under its site.
@@ -247,6 +250,8 @@ class DocumentBuilder:
                 organisation=row["organisation__slug"],
                 original=self.chains.get(row["pk"]) or row["translation_of"] or row["slug"],
             ),
+            SHARED_GROUP_FIELD: bool(row["translation_of"])
+            or (row["organisation_id"], row["slug"]) in self.translated,
             "title_complete": text["title"],
             # Shown on result cards; not indexed under these names.
             "title": text["title"],

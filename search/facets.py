@@ -5,10 +5,12 @@ counts read back from the answer (labelled by search/labels.py, as the database'
 A selected value filters the hits and the counts of every other facet, not its own: the
 counts of a facet say what widening the selection would give.
 
-Counts of translation groups (a search that shows each group once) are cardinalities of
-the group field, the total's and each value's. The engine counts distinct values exactly
-up to its precision threshold, which is set to its maximum (GROUP_PRECISION, 40,000
-groups: beyond any network's catalogue; above it a count may be off by a few percent).
+Counts of translation groups (a search that shows each group once), the total's and each
+value's, are the entries that are their group's one version plus the distinct groups of
+the others (a cardinality of the group field). The engine counts distinct values exactly
+up to its precision threshold, which is set to its maximum (GROUP_PRECISION, 40,000 groups
+of several versions: beyond any network's catalogue; above it a count may be off by a few
+percent).
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from elasticsearch.dsl.query import Query
 
 from entries.models import Visibility
 from entries.visibility import Reader
-from search.documents import FACETS_FIELD, GROUP_FIELD, facet_value_from_key
+from search.documents import (
+    FACETS_FIELD,
+    GROUP_FIELD,
+    SHARED_GROUP_FIELD,
+    facet_value_from_key,
+)
 from search.query import SearchQuery
 from vocabulary.facets import FACET_NAMES
 
@@ -29,7 +36,9 @@ FACET_SIZE = 300
 # The aggregation that counts every facet nobody selected, and whose doc_count is the
 # number of hits.
 MATCHING = "matching"
-# The sub-aggregation counting the translation groups of a bucket, when groups are counted.
+# The sub-aggregations counting the translation groups of a bucket, when groups are
+# counted: its entries whose group may hold other versions, and their distinct groups.
+SHARED = "shared"
 GROUPS = "groups"
 # The engine's highest precision threshold of a cardinality: exact below it.
 GROUP_PRECISION = 40_000
@@ -90,8 +99,13 @@ def selection_filters(query: SearchQuery, *, leave_out: str | Iterable[str] = ()
     ]
 
 
-def _groups() -> A:
-    return A("cardinality", field=GROUP_FIELD, precision_threshold=GROUP_PRECISION)
+def _groups_counted(aggregation: A) -> None:
+    """Each bucket of the aggregation counts its translation groups too: its entries that
+    are their group's one version (SHARED_GROUP_FIELD false), and the distinct groups of
+    the others. A cardinality of every bucket's groups cost more than the rest of a search
+    at 100,000 entries; the entries of groups of several versions are few."""
+    shared = aggregation.bucket(SHARED, "filter", filter=Q("term", **{SHARED_GROUP_FIELD: True}))
+    shared.metric(GROUPS, "cardinality", field=GROUP_FIELD, precision_threshold=GROUP_PRECISION)
 
 
 def facet_aggregations(
@@ -120,7 +134,7 @@ def facet_aggregations(
             counted.append(aggs[facet].bucket("values", "terms", field=facet, size=FACET_SIZE))
     if grouped:
         for aggregation in counted:
-            aggregation.metric(GROUPS, _groups())
+            _groups_counted(aggregation)
     return aggs
 
 
@@ -165,7 +179,11 @@ def facet_counts_from_aggregations(
 
 
 def _count(bucket: dict) -> int:
-    return bucket[GROUPS]["value"] if GROUPS in bucket else bucket["doc_count"]
+    """A bucket's entries, or its groups when they were counted (_groups_counted)."""
+    if SHARED not in bucket:
+        return bucket["doc_count"]
+    shared = bucket[SHARED]
+    return bucket["doc_count"] - shared["doc_count"] + shared[GROUPS]["value"]
 
 
 # Besides the facets, cross counts may count entries by the year they started.
@@ -182,7 +200,7 @@ def cross_aggregations(query: SearchQuery, pairs: Iterable[tuple[str, str]]) -> 
         pair = aggs[f"{rows}|{columns}"] = A("filter", filter=_all_of(selections))
         row_values = pair.bucket("values", "terms", field=rows, size=FACET_SIZE)
         column_values = row_values.bucket("values", "terms", field=columns, size=FACET_SIZE)
-        column_values.metric(GROUPS, _groups())
+        _groups_counted(column_values)
     return aggs
 
 

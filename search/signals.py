@@ -10,7 +10,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from entries.models import EntryPage, PeerReview
 from entries.signals import entry_saves_deferred, entry_written
-from entries.translations import entries_translating
+from entries.translations import entries_translating, entry_original_pk
 from organisations.models import OrganisationPage
 from search.cache import process_cache_clear
 from search.queue import index_update_enqueue
@@ -19,8 +19,10 @@ from vocabulary.models import Term
 
 def _entry_and_translations(entry: EntryPage) -> list[int]:
     # Translations of translations are in the group of the entry's original: when the
-    # entry's translation_of changes, so does their group.
-    return [entry.pk, *entries_translating(entry)]
+    # entry's translation_of changes, so does their group. The original's document says
+    # that its group holds other versions (search.documents.SHARED_GROUP_FIELD).
+    original = entry_original_pk(entry)
+    return [entry.pk, *entries_translating(entry), *([original] if original else [])]
 
 
 def _entry_changed(sender, instance, **kwargs) -> None:

@@ -288,14 +288,18 @@ def test_grouped_search_collapses_on_the_group_and_counts_distinct_groups():
     # The engine refuses a rescore with a collapse: the phrase is a clause instead.
     assert "rescore" not in hits
     assert hits["query"]["bool"]["must"][0]["bool"]["should"] == [phrase_query("chat").to_dict()]
-    groups = {"cardinality": {"field": "group", "precision_threshold": 40_000}}
+    # Distinct groups among the entries whose group may hold other versions only.
+    groups = {
+        "filter": {"term": {"group_shared": True}},
+        "aggs": {"groups": {"cardinality": {"field": "group", "precision_threshold": 40_000}}},
+    }
     matching = counts["aggs"]["matching"]
-    assert matching["aggs"]["groups"] == groups
-    assert matching["aggs"]["values"]["aggs"]["groups"] == groups
-    assert counts["aggs"]["formats"]["aggs"]["values"]["aggs"]["groups"] == groups
+    assert matching["aggs"]["shared"] == groups
+    assert matching["aggs"]["values"]["aggs"]["shared"] == groups
+    assert counts["aggs"]["formats"]["aggs"]["values"]["aggs"]["shared"] == groups
     # The API's search counts every version, as before.
     _hits, counts = search_bodies(ANONYMOUS, query)
-    assert "groups" not in counts["aggs"]["matching"].get("aggs", {})
+    assert "shared" not in counts["aggs"]["matching"].get("aggs", {})
 
 
 def test_language_boosts_multiply_the_score_of_entries_in_that_language():

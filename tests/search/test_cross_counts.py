@@ -30,7 +30,14 @@ class CrossCountsBodyTests(SimpleTestCase):
         query = search_query_from_params({"ideologies": ["far-right"], "domains": ["exit-work"]})
         cells = {
             "terms": {"field": "formats", "size": 300},
-            "aggs": {"groups": {"cardinality": {"precision_threshold": 40000, "field": "group"}}},
+            "aggs": {
+                "shared": {
+                    "filter": {"term": {"group_shared": True}},
+                    "aggs": {
+                        "groups": {"cardinality": {"precision_threshold": 40000, "field": "group"}}
+                    },
+                }
+            },
         }
         self.assertEqual(
             cross_counts_body(ANONYMOUS, query, [("domains", "formats")]),

@@ -329,3 +329,42 @@ class EngineGroupUpdateTests(LiveEngineMixin, TestCase):
                 "exit-chat-es": "alpha/exit-chat-fr",
             },
         )
+
+
+@pytest.mark.engine
+class EngineGroupCountUpdateTests(LiveEngineMixin, TestCase):
+    """An original indexed alone, then translated: its group counts once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_ensure()
+        vocabulary_load()
+        super().setUpTestData()
+
+    def test_a_translation_added_later_counts_in_its_originals_group(self):
+        # The original was indexed alone, as its group's one version; its translation
+        # makes it one of two, and its document must say so, or the group counts twice.
+        video = {"organisation": BETA, "domains": None, "countries": None, "formats": ["video"]}
+        with self.captureOnCommitCallbacks(execute=True):
+            entry_upsert(data=entry_data(id="video-groups", title="Video groups", **video))
+        with self.captureOnCommitCallbacks(execute=True):
+            entry_upsert(
+                data=entry_data(
+                    id="video-groups-fr",
+                    language="fr",
+                    translation_of="video-groups",
+                    title="Groupes en vidéo",
+                    **video,
+                )
+            )
+        engine_get().refresh(alias_name())
+        counts = facet_counts(
+            reader=ANONYMOUS, query=search_query_from_params({"formats": ["video"]}), grouped=True
+        )
+        self.assertEqual(counts.engine, self.engine_name)
+        self.assertEqual(counts.count, 1)
+        self.assertEqual(self.values_of(counts.facets, "organisation"), {"beta": 1})
+
+    @staticmethod
+    def values_of(facets, facet) -> dict[str, int]:
+        return {value.term: value.count for value in facets[facet]}

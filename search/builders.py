@@ -15,10 +15,11 @@ Language: the words' score is multiplied by the factor of the entry's language
 (search/languages.py: the query's and the reader's languages), a function_score.
 
 Translation groups: the search page shows each group once. Its hits collapse on the group
-field, with the group's versions as inner hits for the page to show the reader's; the
-phrase boost is then a clause of the query rather than a rescore (the engine refuses both
-together), which changes nothing but the cost as long as a search finds fewer than
-PHRASE_WINDOW entries. Its counts count distinct groups (search/facets.py).
+field, and the versions of the page's groups are asked in a second request (versions_body)
+for the page to show the reader's; the phrase boost is then a clause of the query rather
+than a rescore (the engine refuses both together), which changes nothing but the cost as
+long as a search finds fewer than PHRASE_WINDOW entries. Its counts count distinct groups
+(search/facets.py).
 
 A faceted search is two bodies sent in one request (_msearch): the page of hits, and the
 counts. The hits need scores but not every match (the engine may skip entries that cannot
@@ -426,11 +427,13 @@ def hits_body(
     grouped: bool = False,
     boosts: dict[str, float] | None = None,
     matcher: Query | None = None,
+    inner_versions: bool = False,
 ) -> dict:
     """One page of the entries that match the query and every selection, with highlights;
-    `grouped`: one hit per translation group, its versions as inner hits; `matcher`: the
-    query's _matcher, when the caller built it already. No total: the counts body gives
-    it."""
+    `grouped`: one hit per translation group, whose versions versions_body asks for, or
+    (`inner_versions`) the hits carry as inner hits, in the same request but at the cost of
+    the whole query again for each hit; `matcher`: the query's _matcher, when the caller
+    built it already. No total: the counts body gives it."""
     boosts = boosts or {}
     ranked = query.text and query.sort == "relevance"
     scored = matcher if matcher is not None else _matcher(query)
@@ -457,9 +460,25 @@ def hits_body(
     body = search.to_dict()
     highlight = _highlight(query.text) if query.text else None
     if grouped:
-        body["collapse"] = _collapsed(highlight)
+        body["collapse"] = _collapsed(highlight) if inner_versions else {"field": GROUP_FIELD}
     elif highlight:
         body["highlight"] = highlight
+    return body
+
+
+def versions_body(hits: dict, groups: list[str], text: str) -> dict:
+    """The versions of these translation groups that the query of a grouped `hits` body
+    matches, best first, with highlights: the versions of a page's collapsed hits. Asked
+    after the hits, not as the collapse's inner hits: the engine ran the whole query again
+    for each group's inner hits, half of a search page's time."""
+    body = {
+        "query": {"bool": {"must": [hits["query"]], "filter": [{"terms": {GROUP_FIELD: groups}}]}},
+        "size": len(groups) * MAX_VERSIONS,
+        "_source": SOURCE_FIELDS,
+        "track_total_hits": False,
+    }
+    if text:
+        body["highlight"] = _highlight(text)
     return body
 
 

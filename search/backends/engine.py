@@ -16,6 +16,7 @@ from entries.translations import entry_group, reader_language
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, CrossCounts, RawCounts
 from search.builders import (
+    MAX_VERSIONS,
     TERMS_IN_USE,
     VERSIONS,
     autocomplete_body,
@@ -26,9 +27,10 @@ from search.builders import (
     hits_body,
     related_body,
     search_bodies,
+    versions_body,
 )
 from search.client import alias_name, engine_mark_down
-from search.documents import facet_value_key
+from search.documents import GROUP_FIELD, facet_value_key
 from search.engine_adapters import (
     Engine,
     EngineError,
@@ -151,8 +153,9 @@ class EngineBackend:
         build: Callable[[Reader, SearchQuery], dict | list[dict]],
         reader: Reader,
         query: SearchQuery,
-    ) -> tuple[SearchQuery, Any]:
-        """The query as asked and the engine's answer to build(reader, query). The engine
+    ) -> tuple[SearchQuery, Any, Any]:
+        """The query as asked, what build(reader, query) built and the engine's answer to
+        it. The engine
         refuses a query of too many clauses: it is asked the informative words, at most
         MAX_QUERY_WORDS of them (as the database search), and half as many again while it
         refuses (words with many synonyms cost more clauses)."""
@@ -161,20 +164,38 @@ class EngineBackend:
         while True:
             bounded = text_bounded(query.text, known, limit)
             asked = dataclasses.replace(query, text=bounded) if bounded != query.text else query
+            built = build(reader, asked)
             try:
-                return asked, self._ask(build(reader, asked), too_large_raises=True)
+                return asked, built, self._ask(built, too_large_raises=True)
             except QueryTooLarge as error:
                 if limit == 1:
                     logger.exception("the search engine refused even one word")
                     raise BackendUnavailable from error
                 limit //= 2
 
+    def _versions_attached(self, hits: dict, body: dict, text: str) -> None:
+        """Each collapsed hit of a grouped search's answer given its versions (best first),
+        as the collapse's inner hits would give them (builders.versions_body)."""
+        collapsed = hits["hits"]["hits"]
+        groups = [raw["_source"][GROUP_FIELD] for raw in collapsed]
+        if not groups:
+            return
+        versions: dict[str, list[dict]] = {group: [] for group in groups}
+        for raw in self._ask(versions_body(body, groups, text))["hits"]["hits"]:
+            found = versions.get(raw["_source"][GROUP_FIELD])
+            if found is not None and len(found) < MAX_VERSIONS:
+                found.append(raw)
+        for raw, group in zip(collapsed, groups, strict=True):
+            raw["inner_hits"] = {VERSIONS: {"hits": {"hits": versions[group]}}}
+
     def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         build = functools.partial(
             search_bodies, grouped=grouped, boosts=language_boosts(query.text)
         )
-        asked, answers = self._ask_bounded(build, reader, query)
+        asked, bodies, answers = self._ask_bounded(build, reader, query)
         hits, counts = answers[0], answers[-1]  # one answer when the hits carry the counts
+        if grouped:
+            self._versions_attached(hits, bodies[0], asked.text)
         count, facet_counts = facet_counts_from_aggregations(counts["aggregations"], query)
         suggestion = None
         if count == 0 and query.text:
@@ -194,14 +215,14 @@ class EngineBackend:
 
     def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
         build = functools.partial(counts_body, grouped=grouped)
-        _asked, answer = self._ask_bounded(build, reader, query)
+        _asked, _body, answer = self._ask_bounded(build, reader, query)
         return facet_counts_from_aggregations(answer["aggregations"], query)
 
     def cross_counts(
         self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
     ) -> CrossCounts:
         build = functools.partial(cross_counts_body, pairs=pairs)
-        _asked, answer = self._ask_bounded(build, reader, query)
+        _asked, _body, answer = self._ask_bounded(build, reader, query)
         return cross_counts_from_aggregations(answer["aggregations"], pairs)
 
     def figures(
@@ -220,10 +241,14 @@ class EngineBackend:
             if hits_query is not None:
                 # Bounded to the same words as the counted query.
                 hits_asked = dataclasses.replace(hits_query, text=asked.text)
-                bodies.append(hits_body(reader, hits_asked, grouped=True, boosts=boosts))
+                # Its versions as inner hits: the overview asks the engine once, for a few
+                # hits of a narrow selection.
+                bodies.append(
+                    hits_body(reader, hits_asked, grouped=True, boosts=boosts, inner_versions=True)
+                )
             return bodies
 
-        _asked, (counted, *hits) = self._ask_bounded(build, reader, query)
+        _asked, _bodies, (counted, *hits) = self._ask_bounded(build, reader, query)
         count, counts = facet_counts_from_aggregations(counted["aggregations"], query)
         crossed = cross_counts_from_aggregations(counted["aggregations"], pairs)
         found = _hits(hits[0], hits_query, grouped=True) if hits_query is not None else []

@@ -5,6 +5,7 @@ import pytest
 
 from entries.visibility import ANONYMOUS, EVERYTHING, Reader
 from search.builders import (
+    MAX_VERSIONS,
     PHRASE_WINDOW,
     SYNONYM_BOOST,
     autocomplete_body,
@@ -15,6 +16,7 @@ from search.builders import (
     related_body,
     search_bodies,
     text_query,
+    versions_body,
 )
 from search.facets import FACET_SIZE, year_filters
 from search.query import SearchQuery
@@ -282,9 +284,14 @@ def test_autocomplete_and_related_are_scoped_to_what_the_reader_sees():
 def test_grouped_search_collapses_on_the_group_and_counts_distinct_groups():
     query = SearchQuery(text="chat", filters={"formats": ("chat",)})
     hits, counts = search_bodies(ANONYMOUS, query, grouped=True)
-    assert hits["collapse"]["field"] == "group"
-    versions = hits["collapse"]["inner_hits"]
-    assert versions["name"] == "versions" and "highlight" in versions
+    assert hits["collapse"] == {"field": "group"}
+    # The page's groups' versions: a second request, the same query on those groups only.
+    versions = versions_body(hits, ["alpha/exit-chat", "beta/chat"], "chat")
+    assert versions["query"]["bool"] == {
+        "must": [hits["query"]],
+        "filter": [{"terms": {"group": ["alpha/exit-chat", "beta/chat"]}}],
+    }
+    assert versions["size"] == 2 * MAX_VERSIONS and "highlight" in versions
     # The engine refuses a rescore with a collapse: the phrase is a clause instead.
     assert "rescore" not in hits
     assert hits["query"]["bool"]["must"][0]["bool"]["should"] == [phrase_query("chat").to_dict()]

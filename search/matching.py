@@ -30,7 +30,7 @@ from vocabulary.models import Term
 TERM_PHRASE_WEIGHT = 3.0
 # Dictionary translations a query looks for in all (search/translation.py), shared by its
 # words.
-TRANSLATION_NEEDLES = 24
+TRANSLATION_NEEDLES = 32
 # A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
 # weights of vocabulary matches and phrases keep their place among the words' weights.
 RARITY_SCALE = 1.5

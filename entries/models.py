@@ -141,7 +141,11 @@ class EntryPage(Page):
     class Meta:
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
-        indexes = [models.Index(fields=["visibility", "language"])]
+        indexes = [
+            models.Index(fields=["visibility", "language"]),
+            # The versions of a page of search results are found by it.
+            models.Index(fields=["translation_of"]),
+        ]
 
     # What practices and lessons set: the kind their pages are.
     entry_kind: str = ""

@@ -15,7 +15,7 @@ from entries.translations import (
     entries_one_per_group,
     entries_with_group,
     entry_group,
-    groups_members_q,
+    group_member_ids,
     translation_chains,
     translation_group_expression,
     translation_original_expression,
@@ -90,7 +90,8 @@ def translation_versions(*, reader: Reader, groups: Iterable[str]) -> dict[str, 
     chains = translation_chains()
     found = _versions_by_group(
         entries_with_group(
-            entries_visible(reader=reader).filter(groups_members_q(groups, chains)), chains
+            entries_visible(reader=reader).filter(pk__in=group_member_ids(groups, chains)),
+            chains,
         ).filter(group__in=groups)
     )
     return {group: found.get(group, []) for group in groups}

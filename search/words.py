@@ -88,14 +88,18 @@ AMERICAN_TO_BRITISH = (
     (r"(?:(?<=\w{3}i)|(?<=\w{2}y))z(?=(?:e|es|ed|ing|ations?|ers?)$)", "s"),
     (r"(?<=\w{2}[^aeiou\W][aeiou])l(?=(?:ed|ing|ers?|ors?)$)", "ll"),
 )
-_COMPILED = {
-    rules: [(re.compile(pattern), replacement) for pattern, replacement in rules]
-    for rules in (BRITISH_TO_AMERICAN, AMERICAN_TO_BRITISH)
-}
 
 
-def _respelt(word: str, rules: tuple[tuple[str, str], ...]) -> str:
-    for pattern, replacement in _COMPILED[rules]:
+def _compiled(rules: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(pattern), replacement) for pattern, replacement in rules]
+
+
+_AMERICANISED = _compiled(BRITISH_TO_AMERICAN)
+_BRITISHED = _compiled(AMERICAN_TO_BRITISH)
+
+
+def _respelt(word: str, rules: list[tuple[re.Pattern, str]]) -> str:
+    for pattern, replacement in rules:
         word = pattern.sub(replacement, word)
     return word
 
@@ -104,4 +108,4 @@ def english_spellings(word: str) -> set[str]:
     """The folded word's other English spellings (organized: organised; behaviour:
     behavior), for a search that cannot normalise the text it looks in; empty for a word
     spelt one way."""
-    return {_respelt(word, BRITISH_TO_AMERICAN), _respelt(word, AMERICAN_TO_BRITISH)} - {word}
+    return {_respelt(word, _AMERICANISED), _respelt(word, _BRITISHED)} - {word}

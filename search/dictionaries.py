@@ -47,7 +47,7 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
@@ -182,6 +182,7 @@ def lookup_build(directory: Path, destination: Path) -> int:
                 # The other direction: the translation, when one word, translates back.
                 if " " not in translation:
                     _tally(tallies, (target, headword_key(translation), source), word)
+    pivot_translations(tallies)
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".tmp")
     os.close(handle)
@@ -225,6 +226,25 @@ def lookup_build(directory: Path, destination: Path) -> int:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return len({(source, word) for source, word, _target in tallies})
+
+
+def pivot_translations(tallies: dict[tuple[str, str, str], dict[str, int]]) -> None:
+    """Translations through the third language for the words a pair lacks: the
+    French-English pair holds 8,000 words, without épuisement, which the French-German pair
+    translates as Erschöpfung and the German-English one Erschöpfung as exhaustion. Through
+    the word's first translation only, and only when that translates back first to the word:
+    further down, and through words of several senses (Fall: case, chute), the meaning
+    drifts. Attested once, so that such a translation ranks after any a dictionary gives."""
+    pivoted = {}
+    for (source, word, pivot), into_pivot in tallies.items():
+        middle = _ranked(into_pivot)[0]
+        if _ranked(tallies.get((pivot, middle, source), {}))[:1] != [word]:
+            continue
+        for target in FREEDICT_NAMES.keys() - {source, pivot}:
+            onward = tallies.get((pivot, middle, target))
+            if (source, word, target) not in tallies and onward:
+                pivoted[(source, word, target)] = {_ranked(onward)[0]: 1}
+    tallies.update(pivoted)
 
 
 def _lemmas(tallies: dict[tuple[str, str, str], dict[str, int]]) -> Iterator[tuple[str, str, str]]:

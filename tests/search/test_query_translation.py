@@ -14,7 +14,12 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import translation
 
 from search.builders import text_query
-from search.dictionaries import WordTranslations, dictionaries_present, entry_translations
+from search.dictionaries import (
+    WordTranslations,
+    dictionaries_present,
+    entry_translations,
+    pivot_translations,
+)
 from search.fields import TRANSLATION_WEIGHT
 from search.translation import query_translations, translation_queries
 from tests.search.live import LiveEngineMixin
@@ -135,6 +140,38 @@ class TranslationBehaviour(WordingBehaviour):
         self.assertEqual(found, ["night-pilots"])
 
 
+class PivotTranslationBehaviour(WordingBehaviour):
+    """A French word the French-English dictionary lacks, translated through German."""
+
+    organisation = ORG
+    entries = [
+        {
+            # "exhaustion" only: the French-English dictionary lacks "épuisement", the
+            # French-German one gives "Erschöpfung", the German-English one "exhaustion".
+            "id": "night-shifts",
+            "title": "Night shifts in chat counselling",
+            "summary": "Counsellors who answer until midnight report exhaustion.",
+            "body": "Two evenings a week at most.",
+        },
+        {
+            "id": "evening-rota",
+            "title": "An evening rota for chat counselling",
+            "summary": "Counsellors who answer until midnight take turns.",
+            "body": "Two evenings a week at most.",
+        },
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        require_dictionaries()
+        super().setUpClass()
+
+    def test_a_word_the_pair_lacks_is_translated_through_the_third_language(self):
+        self.assertEqual(self.ids("épuisement", "fr"), ["night-shifts"])
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertEqual(self.ids("épuisement", "fr"), [])
+
+
 @override_settings(SEARCH_URL=None)
 class DatabaseTranslationTests(TranslationBehaviour, TestCase):
     engine_name = "database"
@@ -142,6 +179,16 @@ class DatabaseTranslationTests(TranslationBehaviour, TestCase):
 
 @pytest.mark.engine
 class EngineTranslationTests(LiveEngineMixin, TranslationBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name
+
+
+@override_settings(SEARCH_URL=None)
+class DatabasePivotTranslationTests(PivotTranslationBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EnginePivotTranslationTests(LiveEngineMixin, PivotTranslationBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
 
 
@@ -175,6 +222,39 @@ class DictionaryReadingTests(SimpleTestCase):
             "das Abstimmen darüber, wer bestimmte Ämter besetzen darf\n"
         )
         self.assertEqual(entry_translations(entry), ["choix", "élection", "scrutin"])
+
+
+class PivotTests(SimpleTestCase):
+    """Translations through the third language fill only what a pair lacks, and only
+    through a word whose first translation back is the word translated."""
+
+    def test_a_word_the_pair_lacks_goes_through_the_third_language(self):
+        tallies = {
+            ("fr", "norme", "de"): {"norm": 2},
+            ("de", "norm", "fr"): {"norme": 2},
+            ("de", "norm", "en"): {"standard": 2, "norm": 1},
+        }
+        pivot_translations(tallies)
+        self.assertEqual(tallies[("fr", "norme", "en")], {"standard": 1})
+
+    def test_what_a_pair_gives_is_kept_as_it_is(self):
+        tallies = {
+            ("fr", "maison", "en"): {"house": 3},
+            ("fr", "maison", "de"): {"haus": 2},
+            ("de", "haus", "fr"): {"maison": 2},
+            ("de", "haus", "en"): {"building": 1},
+        }
+        pivot_translations(tallies)
+        self.assertEqual(tallies[("fr", "maison", "en")], {"house": 3})
+
+    def test_not_through_a_word_that_means_something_else_first(self):
+        tallies = {
+            ("fr", "chute", "de"): {"fall": 1},
+            ("de", "fall", "fr"): {"cas": 3, "chute": 1},
+            ("de", "fall", "en"): {"case": 3},
+        }
+        pivot_translations(tallies)
+        self.assertNotIn(("fr", "chute", "en"), tallies)
 
 
 class TranslationClauseTests(TestCase):

@@ -13,7 +13,8 @@ file for the dictionaries' headwords), else by trimming its ending.
 
 Each pair is read in both directions and united (the French-English pair holds 8,000
 words, the German-English one 500,000): a translation attested by more senses, in either
-direction, comes first, so that the few a query uses are the common ones.
+direction, comes first, so that the few a query uses are the common ones. A word a pair
+lacks is translated through the third language (pivot_translations).
 """
 
 from __future__ import annotations
@@ -230,11 +231,12 @@ def lookup_build(directory: Path, destination: Path) -> int:
 
 def pivot_translations(tallies: dict[tuple[str, str, str], dict[str, int]]) -> None:
     """Translations through the third language for the words a pair lacks: the
-    French-English pair holds 8,000 words, without épuisement, which the French-German pair
-    translates as Erschöpfung and the German-English one Erschöpfung as exhaustion. Through
-    the word's first translation only, and only when that translates back first to the word:
-    further down, and through words of several senses (Fall: case, chute), the meaning
-    drifts. Attested once, so that such a translation ranks after any a dictionary gives."""
+    French-English pair gives 7,500 French words an English translation, not épuisement,
+    which the French-German pair translates as Erschöpfung and the German-English one
+    Erschöpfung as exhaustion. Through the word's first translation only, and only when that
+    translates back first to the word: further down, and through words of several senses
+    (Fall: case, chute), the meaning drifts. Attested once: where a query word's lemmas
+    have their translations merged (_translations), a dictionary's own come first."""
     pivoted = {}
     for (source, word, pivot), into_pivot in tallies.items():
         middle = _ranked(into_pivot)[0]

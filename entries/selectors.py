@@ -22,7 +22,7 @@ from entries.translations import (
 )
 from entries.visibility import Reader, visible_q
 from organisations.models import ID_PATTERN, OrganisationPage
-from vocabulary.facets import FACETS
+from vocabulary.facets import FACETS, FacetDefinition
 from vocabulary.models import Term
 
 ID_RE = re.compile(ID_PATTERN)
@@ -292,11 +292,24 @@ def entries_filtered(
     entries: QuerySet[EntryPage], filters: dict[str, list[str]]
 ) -> QuerySet[EntryPage]:
     for name, values in filters.items():
-        if not values:
-            continue
-        condition = FILTER_FACETS[name].filter_q(values)
-        entries = entries.filter(pk__in=EntryPage.objects.filter(condition).values("pk"))
+        if values:
+            entries = entries.filter(pk__in=_holding(FILTER_FACETS[name], values))
     return entries
+
+
+def _holding(facet: FacetDefinition, values: list[str]) -> QuerySet:
+    """The ids of the entries holding any of the facet's values. A vocabulary facet's
+    relation is read by its terms' index: joined from the entries, SQLite read the whole
+    relation for the terms' slugs (9 of a facet count's 10 ms at 10,000 entries, and the
+    database search counts every facet with the others' selections)."""
+    if facet.holds_terms:
+        terms = Term.objects.filter(facet=facet.name, slug__in=values)
+        return (
+            getattr(EntryPage, facet.name)
+            .through.objects.filter(term__in=terms)
+            .values("entrypage_id")
+        )
+    return EntryPage.objects.filter(facet.filter_q(values)).values("pk")
 
 
 def entries_for_export(*, reader: Reader, filters: dict[str, list[str]]) -> QuerySet[EntryPage]:

@@ -155,10 +155,9 @@ class EngineBackend:
         query: SearchQuery,
     ) -> tuple[SearchQuery, Any, Any]:
         """The query as asked, what build(reader, query) built and the engine's answer to
-        it. The engine
-        refuses a query of too many clauses: it is asked the informative words, at most
-        MAX_QUERY_WORDS of them (as the database search), and half as many again while it
-        refuses (words with many synonyms cost more clauses)."""
+        it. The engine refuses a query of too many clauses: it is asked the informative
+        words, at most MAX_QUERY_WORDS of them (as the database search), and half as many
+        again while it refuses (words with many synonyms cost more clauses)."""
         known = Vocabulary.load().words
         limit = MAX_QUERY_WORDS
         while True:

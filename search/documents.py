@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from search.client import alias_name
 from search.fields import TEXT_FIELDS
-from search.words import BRITISH_TO_AMERICAN, STOP_WORDS
+from search.words import BRITISH_TO_AMERICAN, COGNATE_SPELLINGS, STOP_WORDS
 from vocabulary.facets import COUNTRIES, FACET_NAMES
 from vocabulary.models import Term
 
@@ -41,9 +41,11 @@ SHARED_FIELD = "text"
 # and folding it a second time would cost a third of the indexing time and make every
 # typo-tolerant search walk its words; the body is matched in its language.
 COPIED_FIELDS = ("title", "summary", "details")
-# Every word of the entry's text, body included, folded and cut to its first
-# NEUTRAL_LENGTH letters, function words of every language left out: where a word meets its
-# inflections and its cognates in the other languages (Profilen, profils, profiles: "profi").
+# Every word of the entry's text, body included, folded, written one way where German and
+# French or English spell a sound apart (search.words.COGNATE_SPELLINGS) and cut to its
+# first NEUTRAL_LENGTH letters, function words of every language left out: where a word
+# meets its inflections and its cognates in the other languages (Profilen, profils,
+# profiles: "profi"; Kontakt, contact: "konta").
 NEUTRAL_FIELD = "neutral"
 # The same of the title alone, weighted as a title: a cognate in a title says as much as
 # the word in the title's own language.
@@ -63,6 +65,8 @@ GROUP_FIELD = "group"
 SHARED_GROUP_FIELD = "group_shared"
 # The English analyzer's filters that write British spellings the American way.
 ENGLISH_SPELLING_FILTERS = [f"english_spelling_{at}" for at in range(len(BRITISH_TO_AMERICAN))]
+# The neutral analyzer's filters that write a cognate's sounds one way.
+COGNATE_FILTERS = [f"cognate_spelling_{at}" for at in range(len(COGNATE_SPELLINGS))]
 
 FRENCH_ARTICLES = [
     "l",
@@ -193,8 +197,16 @@ def _neutral_analyzer() -> dict:
             "german_normalization",
             "asciifolding",
             "function_words",
+            *COGNATE_FILTERS,
             "neutral_length",
         ],
+    }
+
+
+def _pattern_filters(names: list[str], rules: tuple[tuple[str, str], ...]) -> dict[str, dict]:
+    return {
+        name: {"type": "pattern_replace", "pattern": pattern, "replacement": replaced}
+        for name, (pattern, replaced) in zip(names, rules, strict=True)
     }
 
 
@@ -215,12 +227,7 @@ def index_settings(rules: list[str]) -> dict:
                 "english_stemmer": {"type": "stemmer", "language": "english"},
                 # One spelling of English: the stemmer keeps "organised" and "organized"
                 # apart.
-                **{
-                    name: {"type": "pattern_replace", "pattern": pattern, "replacement": replaced}
-                    for name, (pattern, replaced) in zip(
-                        ENGLISH_SPELLING_FILTERS, BRITISH_TO_AMERICAN, strict=True
-                    )
-                },
+                **_pattern_filters(ENGLISH_SPELLING_FILTERS, BRITISH_TO_AMERICAN),
                 "french_stop": {"type": "stop", "stopwords": "_french_"},
                 "french_stemmer": {"type": "stemmer", "language": "light_french"},
                 "german_stop": {"type": "stop", "stopwords": "_german_"},
@@ -237,6 +244,9 @@ def index_settings(rules: list[str]) -> dict:
                 "plural_stemmer": {"type": "stemmer", "language": "minimal_english"},
                 "function_words": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
                 "neutral_length": {"type": "truncate", "length": NEUTRAL_LENGTH},
+                # One spelling of the sounds German and French or English write apart
+                # (Kontakt, contact): cognates meet in the neutral fields.
+                **_pattern_filters(COGNATE_FILTERS, COGNATE_SPELLINGS),
             },
             "analyzer": {
                 NEUTRAL_FIELD: _neutral_analyzer(),

@@ -23,7 +23,7 @@ from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH
 from search.fields import DETAIL_COLUMNS, FIELD_WEIGHTS, TRANSLATION_WEIGHT
 from search.query import words_kept
-from search.words import STOP_WORDS, english_spellings, fold
+from search.words import STOP_WORDS, cognate_spellings, english_spellings, fold
 from vocabulary.facets import COUNTRIES
 from vocabulary.models import Term
 
@@ -338,8 +338,13 @@ def text_match(
         variants |= {stem(spelling) for spelling in english_spellings(word)}
         # Its language-neutral stem, where cognates and inflections meet (as the engine's
         # search.documents.NEUTRAL_FIELD), folded and as typed: stored text keeps its
-        # accents ("épuis" of "s'épuisent" in "épuisée").
-        neutral = {word[:NEUTRAL_LENGTH], raw[:NEUTRAL_LENGTH]} - variants
+        # accents ("épuis" of "s'épuisent" in "épuisée"); and as the other languages spell
+        # it ("konta" of "contact" in "Kontakt").
+        neutral = {
+            word[:NEUTRAL_LENGTH],
+            raw[:NEUTRAL_LENGTH],
+            *cognate_spellings(word, NEUTRAL_LENGTH),
+        } - variants
         variants |= neutral
         word_part = {}
         for variant in sorted(variants):

@@ -104,6 +104,40 @@ def _respelt(word: str, rules: list[tuple[re.Pattern, str]]) -> str:
     return word
 
 
+# How German on one side, French and English on the other, write the same sounds of the
+# words they share (Kamera, caméra; Zentrum, centre; Telefon, téléphone), as rules in the
+# syntax Python and Java share that write every word one way: the engine's language-neutral
+# field applies them (search/documents.py), so that cognates meet there (Radikalisierung,
+# radicalisation: "radik"); the database search looks for the other spelling too
+# (cognate_spellings).
+COGNATE_SPELLINGS = (
+    ("ph", "f"),
+    # A c sounding as in "centre", "social" is German's z (Zentrum, sozial)...
+    ("c(?=[eiy])", "z"),
+    # ...any other is its k (Kontakt, Klient, Kampagne).
+    ("c", "k"),
+)
+_COGNATE = _compiled(COGNATE_SPELLINGS)
+# The word written as French and English would, and as German would; ch is the same in
+# all three.
+_ROMANCE = _compiled((("k", "c"), ("z(?=[eiy])", "c")))
+_GERMANIC = _compiled((("c(?=[eiy])", "z"), ("c(?!h)", "k")))
+
+
+def cognate_key(word: str) -> str:
+    """The folded word written as the engine's language-neutral field writes it."""
+    return _respelt(word, _COGNATE)
+
+
+def cognate_spellings(word: str, length: int) -> set[str]:
+    """The folded word's first `length` letters as the other languages would write them,
+    for a search that cannot write stored text one way: Kontakt, "conta"; centre, "zentr".
+    The word's own spelling left out; empty for a word without c, k or z."""
+    spelt = {_respelt(word, _ROMANCE), _respelt(word, _GERMANIC)}
+    key = cognate_key(word)
+    return {other[:length] for other in spelt if cognate_key(other) == key} - {word[:length]}
+
+
 def english_spellings(word: str) -> set[str]:
     """The folded word's other English spellings (organized: organised; behaviour:
     behavior), for a search that cannot normalise the text it looks in; empty for a word

@@ -1,12 +1,15 @@
 """Word forms, on both engines: a word's language-neutral stem (its first letters, where a
-cognate meets its translation) stands for the word in the titles of entries in other
-languages only; in the query's own language the word is matched as itself, and a title
-that only shares its first letters does not outrank the entries that hold the word. The
-free keywords are searched by both."""
+cognate meets its translation, however German or French spells it) stands for the word in
+the titles of entries in other languages only; in the query's own language the word is
+matched as itself, and a title that only shares its first letters does not outrank the
+entries that hold the word. The free keywords are searched by both."""
+
+import tempfile
 
 import pytest
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
+from search.words import cognate_key, cognate_spellings
 from tests.search.live import LiveEngineMixin
 from tests.search.wording import WordingBehaviour
 
@@ -77,6 +80,14 @@ ENTRIES = [
         "summary": "Beratung per E-Mail, anonym.",
         "body": "Die Beratung antwortet innerhalb einer Woche.",
     },
+    {
+        # "Kamera" as German spells it, in its title.
+        "id": "ohne-kamera",
+        "language": "de",
+        "title": "Sitzungen ohne Kamera",
+        "summary": "Die Klienten sprechen nur per Telefon.",
+        "body": "Viele wollen nicht erkannt werden.",
+    },
 ]
 # French and German entries that say little: the words above are rare among them.
 ENTRIES += [
@@ -122,6 +133,13 @@ class WordFormBehaviour(WordingBehaviour):
         # No vocabulary term says "fake profile": the German word meets the French title.
         self.assertEqual(self.ids("falsche Profilen", "de")[0], "profils-fictifs")
 
+    def test_a_cognate_spelt_the_other_way_crosses_languages(self):
+        # German writes k where French writes c: "Kontakt" meets "contacté", "caméra"
+        # meets "Kamera". Without the dictionaries, which translate both.
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertEqual(self.ids("Kontakt", "de")[:1], ["profils-fictifs"])
+            self.assertEqual(self.ids("caméra", "fr")[:1], ["ohne-kamera"])
+
 
 @override_settings(SEARCH_URL=None)
 class DatabaseWordFormTests(WordFormBehaviour, TestCase):
@@ -139,3 +157,31 @@ class DatabaseWordFormTests(WordFormBehaviour, TestCase):
 @pytest.mark.engine
 class EngineWordFormTests(LiveEngineMixin, WordFormBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
+
+
+class CognateSpellingTests(SimpleTestCase):
+    def test_cognates_are_written_alike(self):
+        for german, french_or_english in (
+            ("kontakt", "contact"),
+            ("zentrum", "centre"),
+            ("sozial", "social"),
+            ("telefon", "telephone"),
+            ("radikalisierung", "radicalisation"),
+            ("kampagne", "campagne"),
+            ("konzept", "concept"),
+        ):
+            with self.subTest(german):
+                self.assertEqual(cognate_key(german)[:5], cognate_key(french_or_english)[:5])
+
+    def test_a_c_is_written_by_its_sound(self):
+        # The c of "face" is no k: it does not meet "fake".
+        self.assertNotEqual(cognate_key("face"), cognate_key("fake"))
+
+    def test_the_other_spellings_of_the_first_letters(self):
+        self.assertEqual(cognate_spellings("kontakt", 5), {"conta"})
+        self.assertEqual(cognate_spellings("contact", 5), {"konta"})
+        self.assertEqual(cognate_spellings("centre", 5), {"zentr"})
+        self.assertEqual(cognate_spellings("polizei", 5), {"polic"})
+        # "ch" is written alike in the three languages.
+        self.assertEqual(cognate_spellings("chat", 5), set())
+        self.assertEqual(cognate_spellings("beratung", 5), set())

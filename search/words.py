@@ -132,7 +132,8 @@ def cognate_key(word: str) -> str:
 def cognate_spellings(word: str, length: int) -> set[str]:
     """The folded word's first `length` letters as the other languages would write them,
     for a search that cannot write stored text one way: Kontakt, "conta"; centre, "zentr".
-    The word's own spelling left out; empty for a word without c, k or z."""
+    The word's own spelling left out; empty for a word without c, k or z. Not f for ph:
+    every word with an f would be looked for a second time, for the few that meet so."""
     spelt = {_respelt(word, _ROMANCE), _respelt(word, _GERMANIC)}
     key = cognate_key(word)
     return {other[:length] for other in spelt if cognate_key(other) == key} - {word[:length]}

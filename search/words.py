@@ -118,10 +118,10 @@ COGNATE_SPELLINGS = (
     ("c", "k"),
 )
 _COGNATE = _compiled(COGNATE_SPELLINGS)
-# The word written as French and English would, and as German would; ch is the same in
-# all three.
+# The word written as French and English would, and as German would; German keeps the c
+# of ch and ck (Chat, Rückkehr).
 _ROMANCE = _compiled((("k", "c"), ("z(?=[eiy])", "c")))
-_GERMANIC = _compiled((("c(?=[eiy])", "z"), ("c(?!h)", "k")))
+_GERMANIC = _compiled((("c(?=[eiy])", "z"), ("c(?![hk])", "k")))
 
 
 def cognate_key(word: str) -> str:

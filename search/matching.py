@@ -16,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from entries.models import EntryPage, EntryTag, Visibility
+from entries.models import EntryTag, Visibility
+from entries.selectors import entries_holding_terms
 from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
 from search.dictionaries import WordTranslations, dictionary
@@ -217,14 +218,7 @@ def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
     by_facet: dict[str, list[int]] = {}
     for term_id in term_ids:
         by_facet.setdefault(vocabulary.facet_of[term_id], []).append(term_id)
-    conditions = [
-        Q(
-            pk__in=getattr(EntryPage, facet)
-            .through.objects.filter(term_id__in=ids)
-            .values("entrypage_id")
-        )
-        for facet, ids in by_facet.items()
-    ]
+    conditions = [Q(pk__in=entries_holding_terms(facet, ids)) for facet, ids in by_facet.items()]
     return any_of(conditions) if conditions else Q(pk__in=[])
 
 

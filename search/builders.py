@@ -43,6 +43,7 @@ from search.documents import (
     NEUTRAL_TITLE_FIELD,
     SHARED_FIELD,
     facet_value_key,
+    language_text_fields,
 )
 from search.facets import (
     counted_filter,
@@ -210,7 +211,7 @@ def _word_query(
                             "multi_match",
                             query=form,
                             type="cross_fields",
-                            fields=[f"{name}_{lang}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
+                            fields=language_text_fields(lang),
                             # The language's analyzer without synonyms: concepts count once,
                             # below.
                             analyzer=lang,

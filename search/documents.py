@@ -9,6 +9,8 @@ autocomplete).
   copy their text to `text`, one shared folded (unstemmed) field that matches across
   languages and carries the typo tolerance, the phrase matches and the "did you mean"
   suggestions. Text in a language without analyzers here goes to `text` alone.
+- A German entry's compounds are also indexed as their parts (`parts_de`), searched
+  with the German fields: "Daten" finds "Datenschutzkonzept".
 - The entry's terms are keyword fields (one per facet, holding term ids); the names of those
   terms, in every language and with their synonyms, are indexed once in `terms`, so that a
   French query finds an English entry through its vocabulary. So are the names a result
@@ -26,7 +28,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from search.client import alias_name
-from search.fields import TEXT_FIELDS
+from search.compounds import COMPOUND_LANGUAGE
+from search.fields import FIELD_WEIGHTS, TEXT_FIELDS
 from search.words import BRITISH_TO_AMERICAN, COGNATE_SPELLINGS, STOP_WORDS
 from vocabulary.facets import COUNTRIES, FACET_NAMES
 from vocabulary.models import Term
@@ -51,6 +54,11 @@ NEUTRAL_FIELD = "neutral"
 # the word in the title's own language.
 NEUTRAL_TITLE_FIELD = "neutral_title"
 NEUTRAL_LENGTH = 5
+# The parts of the compounds of a German entry's text (search/compounds.py), analysed as
+# German: "Verbund" finds the entry saying "Trägerverbund", and so does "network",
+# translated. Not copied to the neutral field: the stems of parts there raised German
+# entries in every query sharing a part's first letters (bench/results/relevance.md).
+PARTS_FIELD = f"parts_{COMPOUND_LANGUAGE}"
 # Every facet value of the entry, as "facet:value".
 FACETS_FIELD = "facets"
 # A digest of the rest of the document (search/drift.py): what the database says of the entry,
@@ -270,6 +278,15 @@ def _text(analyzer: str, *, synonyms: bool = True, positions: bool = True, **ext
     return mapping
 
 
+def language_text_fields(language: str) -> list[str]:
+    """The fields of an entry's text in `language`, weighted, as queries name them: the
+    parts of compounds beside the text of the language that has them."""
+    fields = [f"{name}_{language}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS]
+    if language == COMPOUND_LANGUAGE:
+        fields.append(f"{PARTS_FIELD}^{FIELD_WEIGHTS['parts']}")
+    return fields
+
+
 def facet_value_key(facet: str, value: str) -> str:
     """How a facet value is written in FACETS_FIELD."""
     return f"{facet}:{value}"
@@ -336,6 +353,7 @@ def index_mappings() -> dict:
             neutral = [NEUTRAL_FIELD, NEUTRAL_TITLE_FIELD] if field == "title" else [NEUTRAL_FIELD]
             copy = {"copy_to": [*copied, *neutral]}
             properties[f"{field}_{lang}"] = _text(lang, positions=False, **copy)
+    properties[PARTS_FIELD] = _text(COMPOUND_LANGUAGE, positions=False)
     return {
         "dynamic": "false",
         # Stored for display and highlighting only; `title` and `summary` (shown on result

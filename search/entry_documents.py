@@ -32,6 +32,7 @@ from entries.models import (
 from entries.selectors import entries_visible
 from entries.translations import translated_originals, translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
+from search.compounds import COMPOUND_LANGUAGE, compound_parts
 from search.documents import (
     DIGEST_FIELD,
     FACETS_FIELD,
@@ -39,6 +40,7 @@ from search.documents import (
     LANGUAGES,
     NEUTRAL_FIELD,
     NEUTRAL_TITLE_FIELD,
+    PARTS_FIELD,
     SHARED_FIELD,
     SHARED_GROUP_FIELD,
     facet_value_key,
@@ -273,6 +275,8 @@ class DocumentBuilder:
         if language in LANGUAGES:
             # Analysed once in the entry's language; copied to the shared folded field.
             document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})
+            if language == COMPOUND_LANGUAGE:
+                document[PARTS_FIELD] = " ".join(compound_parts(" ".join(text.values())))
         else:
             document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
             document[NEUTRAL_FIELD] = document[SHARED_FIELD]

@@ -16,6 +16,11 @@ FIELD_WEIGHTS = {
     "body": 1.0,
     "organisation_name": 1.5,
     "tags": 1.5,
+    # The parts of an entry's German compounds (search/compounds.py): a word found inside
+    # one of its words, wherever it is; a short field, weighed nearly as a summary (at a
+    # body's weight, the translation of "accompagnement" found inside "Mailberatung" lost
+    # to the same word alone in other bodies: bench/results/relevance.md).
+    "parts": 2.0,
 }
 # A word's best field counts whole, its other fields this much each (the engine's
 # `tie_breaker`, the database's search.matching._tied).

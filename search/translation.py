@@ -19,8 +19,8 @@ from elasticsearch.dsl.query import Query
 
 from entries.translations import reader_language
 from search.dictionaries import WordTranslations, dictionary
-from search.documents import NEUTRAL_LENGTH
-from search.fields import FIELD_TIE, FIELD_WEIGHTS, TEXT_FIELDS, TRANSLATION_WEIGHT
+from search.documents import NEUTRAL_LENGTH, language_text_fields
+from search.fields import FIELD_TIE, TRANSLATION_WEIGHT
 from search.languages import query_language
 from search.query import MAX_QUERY_WORDS
 from search.words import STOP_WORDS, fold, informative_text
@@ -104,7 +104,7 @@ def translation_queries(words: list[WordTranslations]) -> list[Query]:
                     query=translation,
                     type="cross_fields",
                     operator="and",
-                    fields=[f"{name}_{target}^{FIELD_WEIGHTS[name]}" for name in TEXT_FIELDS],
+                    fields=language_text_fields(target),
                     analyzer=target,
                     tie_breaker=FIELD_TIE,
                 )

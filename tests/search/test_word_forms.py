@@ -12,7 +12,7 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from search.documents import NEUTRAL_LENGTH
 from search.words import cognate_key, cognate_spellings
 from tests.search.live import LiveEngineMixin
-from tests.search.wording import WordingBehaviour
+from tests.search.wording import QUIET_ENTRIES, WordingBehaviour
 
 ORG = {"id": "relais", "name": "Relais Sortie", "country": "FR"}
 
@@ -90,26 +90,7 @@ ENTRIES = [
         "body": "Viele wollen nicht erkannt werden.",
     },
 ]
-# French and German entries that say little: the words above are rare among them.
-ENTRIES += [
-    {
-        "id": f"suivi-{number}",
-        "language": "fr",
-        "title": f"Suivi de sortie, projet {number}",
-        "summary": "Les jeunes sont accompagnés en ligne.",
-        "body": f"Le projet a duré {number} ans.",
-    }
-    for number in range(1, 7)
-] + [
-    {
-        "id": f"projekt-{number}",
-        "language": "de",
-        "title": f"Projekt {number} der Fachstelle",
-        "summary": "Die Fachstelle begleitet Jugendliche online.",
-        "body": f"Das Projekt lief {number} Jahre.",
-    }
-    for number in range(1, 7)
-]
+ENTRIES += QUIET_ENTRIES
 
 
 class WordFormBehaviour(WordingBehaviour):

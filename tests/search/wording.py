@@ -14,6 +14,27 @@ from tests.factories import entry_data
 from vocabulary.services import vocabulary_load
 
 NO_FACETS = dict.fromkeys(["domains", "formats", "countries", "target_groups", "tags"])
+# Entries that say little, in French and in German: the words a test asks for are rare
+# among them.
+QUIET_ENTRIES = [
+    {
+        "id": f"suivi-{number}",
+        "language": "fr",
+        "title": f"Suivi de sortie, projet {number}",
+        "summary": "Les jeunes sont accompagnés en ligne.",
+        "body": f"Le projet a duré {number} ans.",
+    }
+    for number in range(1, 7)
+] + [
+    {
+        "id": f"projekt-{number}",
+        "language": "de",
+        "title": f"Projekt {number} der Fachstelle",
+        "summary": "Die Fachstelle begleitet Jugendliche online.",
+        "body": f"Das Projekt lief {number} Jahre.",
+    }
+    for number in range(1, 7)
+]
 
 
 class WordingBehaviour:

@@ -1,0 +1,83 @@
+"""German compounds, on both engines: a word, or the translation of a word of another
+language, finds the German entry that writes it inside a longer word (Trägerverbund,
+Datenschutzkonzept). The database matches inside words by itself; the engine through the
+parts of compounds in each German document (search/compounds.py)."""
+
+import pytest
+from django.test import SimpleTestCase, TestCase, override_settings
+
+from search.compounds import compound_parts
+from tests.search.live import LiveEngineMixin
+from tests.search.test_query_translation import require_dictionaries
+from tests.search.wording import QUIET_ENTRIES, WordingBehaviour
+
+ORG = {"id": "nordverbund", "name": "Fachstelle Nord", "country": "DE"}
+
+ENTRIES = [
+    {
+        # "Verbund" only inside "Trägerverbund".
+        "id": "traegerverbund",
+        "language": "de",
+        "title": "Fünf Träger arbeiten zusammen",
+        "summary": "Ein Trägerverbund für Fallübergaben.",
+        "body": "Die Übergabe wird gemeinsam vorbereitet.",
+    },
+    {
+        # "Daten" only inside "Datenschutzkonzept".
+        "id": "datenschutz",
+        "language": "de",
+        "title": "Beratung im Chat",
+        "summary": "Ein Datenschutzkonzept für die Chatberatung.",
+        "body": "Nachrichten werden nach drei Monaten gelöscht.",
+    },
+]
+
+
+class CompoundBehaviour(WordingBehaviour):
+    organisation = ORG
+    entries = ENTRIES + QUIET_ENTRIES
+
+    @classmethod
+    def setUpClass(cls):
+        require_dictionaries()
+        super().setUpClass()
+
+    def test_a_word_inside_a_compound_is_found(self):
+        self.assertEqual(self.ids("Verbund", "de")[:1], ["traegerverbund"])
+
+    def test_a_translation_inside_a_compound_is_found(self):
+        # "data" is "Daten" in German, written here only as part of a longer word.
+        self.assertEqual(self.ids("data", "en")[:1], ["datenschutz"])
+
+
+@override_settings(SEARCH_URL=None)
+class DatabaseCompoundTests(CompoundBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EngineCompoundTests(LiveEngineMixin, CompoundBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name
+
+
+class CompoundPartsTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        require_dictionaries()
+        super().setUpClass()
+
+    def test_compounds_are_split_into_their_words(self):
+        self.assertEqual(
+            compound_parts("Der Ausstiegsverbund hat gemeinsame Qualitätsstandards."),
+            ["ausstieg", "verbund", "qualitäts", "standards"],
+        )
+
+    def test_words_that_are_no_compounds_are_left_whole(self):
+        # Headwords whose short "parts" are none (antw, orten), inflections of one
+        # (warteten: wart, eten), and words ending in a suffix that is a headword too
+        # (Jugendlichen: Jugend, Lichen).
+        self.assertEqual(compound_parts("Antworten warteten Jugendlichen Beratung"), [])
+
+    def test_nothing_is_split_without_the_dictionaries(self):
+        with override_settings(SEARCH_DICTIONARY_DIR="/nonexistent"):
+            self.assertEqual(compound_parts("Ausstiegsverbund"), [])

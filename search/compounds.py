@@ -57,7 +57,7 @@ def compound_parts(text: str) -> list[str]:
 def _split(words: frozenset[str], word: str) -> tuple[str, ...]:
     """The parts of one word, each followed by its own; () when it is no compound of
     known words."""
-    best = _best_split(words, word, last=True, whole=False)
+    best = _best_split(words, word, whole=False)
     if not best or _is_suffix(best[-1]):
         return ()
     listed = _known(words, word) or dictionary().lemmas(word, COMPOUND_LANGUAGE)
@@ -68,13 +68,12 @@ def _split(words: frozenset[str], word: str) -> tuple[str, ...]:
     return tuple(found for part in best for found in (part, *_split(words, part)))
 
 
-def _best_split(
-    words: frozenset[str], rest: str, *, last: bool, whole: bool
-) -> tuple[str, ...] | None:
-    """The best split of `rest` into known words: the fewest, then the one whose shortest
-    part is longest (Melde-register, not Melder-egister). `whole`: `rest` may be one part."""
+def _best_split(words: frozenset[str], rest: str, *, whole: bool) -> tuple[str, ...] | None:
+    """The best split of `rest` into known words, the last maybe inflected: the fewest,
+    then the one with fewest inflected parts (Melde-register, not Melder-gist-er), then
+    the one whose shortest part is longest. `whole`: `rest` may be one part."""
     candidates = []
-    if whole and (_known(words, rest) if last else rest in words):
+    if whole and _known(words, rest):
         candidates.append((rest,))
     for end in range(SHORTEST_PART, len(rest) - SHORTEST_PART + 1):
         head = rest[:end]
@@ -87,12 +86,19 @@ def _best_split(
                     candidates.append((head, *tail))
     if not candidates:
         return None
-    return min(candidates, key=lambda parts: (len(parts), -min(map(len, parts))))
+    return min(
+        candidates,
+        key=lambda parts: (
+            len(parts),
+            sum(part not in words for part in parts),
+            -min(map(len, parts)),
+        ),
+    )
 
 
 @functools.lru_cache(maxsize=50_000)
 def _tail_split(words: frozenset[str], rest: str) -> tuple[str, ...] | None:
-    return _best_split(words, rest, last=True, whole=True)
+    return _best_split(words, rest, whole=True)
 
 
 def _known(words: frozenset[str], word: str) -> bool:

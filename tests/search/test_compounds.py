@@ -1,7 +1,8 @@
 """German compounds, on both engines: a word, or the translation of a word of another
 language, finds the German entry that writes it inside a longer word (Trägerverbund,
 Datenschutzkonzept). The database matches inside words by itself; the engine through the
-parts of compounds in each German document (search/compounds.py)."""
+parts of compounds in each German document (search/compounds.py), never those of a
+members-only field of a public entry."""
 
 import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -21,6 +22,16 @@ ENTRIES = [
         "title": "Fünf Träger arbeiten zusammen",
         "summary": "Ein Trägerverbund für Fallübergaben.",
         "body": "Die Übergabe wird gemeinsam vorbereitet.",
+    },
+    {
+        # A public lesson: "Westen" only inside "Schutzwesten", in its members-only field.
+        "id": "nachtdienst",
+        "kind": "lesson",
+        "language": "de",
+        "title": "Nachtdienst im Chat",
+        "summary": "Zwei Beratende teilen sich die Nacht.",
+        "body": "Jede Schicht endet mit einer Übergabe.",
+        "safety": "Die Schutzwesten liegen im Büro.",
     },
     {
         # "Daten" only inside "Datenschutzkonzept".
@@ -44,6 +55,12 @@ class CompoundBehaviour(WordingBehaviour):
 
     def test_a_word_inside_a_compound_is_found(self):
         self.assertEqual(self.ids("Verbund", "de")[:1], ["traegerverbund"])
+
+    def test_the_parts_of_a_members_only_field_are_not_searchable(self):
+        # Its parts are left out of the public entry's document with the field itself.
+        for word in ("Schutzwesten", "Westen"):
+            with self.subTest(word):
+                self.assertNotIn("nachtdienst", self.ids(word, "de"))
 
     def test_a_translation_inside_a_compound_is_found(self):
         # "data" is "Daten" in German, written here only as part of a longer word.

@@ -41,7 +41,11 @@ SUFFIXES = frozenset(
     {"heit", "keit", "schaft", "lich", "isch", "sam", "haft", "nis", "tum", "ling"}
 )
 
-_WORD = re.compile(r"\w{8,}")
+# Words of two parts or more, up to the longest German compounds in use: the split tries
+# every cut of a word, so a run of letters thousands long (pasted code, a hostile entry)
+# is left whole rather than slowing the indexing of everything else.
+LONGEST_COMPOUND = 40
+_WORD = re.compile(rf"\b\w{{{2 * SHORTEST_PART},{LONGEST_COMPOUND}}}\b")
 
 
 def compound_parts(text: str) -> list[str]:

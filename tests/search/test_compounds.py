@@ -95,6 +95,10 @@ class CompoundPartsTests(SimpleTestCase):
         # (Jugendlichen: Jugend, Lichen).
         self.assertEqual(compound_parts("Antworten warteten Jugendlichen Beratung"), [])
 
+    def test_a_word_longer_than_any_compound_is_left_whole(self):
+        self.assertEqual(compound_parts("Ausstiegsverbund" * 3), [])
+        self.assertEqual(compound_parts("Ausstiegsverbund " * 3), ["ausstieg", "verbund"] * 3)
+
     def test_nothing_is_split_without_the_dictionaries(self):
         with override_settings(SEARCH_DICTIONARY_DIR="/nonexistent"):
             self.assertEqual(compound_parts("Ausstiegsverbund"), [])

@@ -48,7 +48,7 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 5
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
@@ -183,8 +183,6 @@ def lookup_build(directory: Path, destination: Path) -> int:
                 # The other direction: the translation, when one word, translates back.
                 if " " not in translation:
                     _tally(tallies, (target, headword_key(translation), source), word)
-    lemmas = _simplemma_lemmas()
-    lemma_translations(tallies, lemmas)
     pivot_translations(tallies)
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".tmp")
@@ -201,7 +199,7 @@ def lookup_build(directory: Path, destination: Path) -> int:
                 "CREATE TABLE lemma (source TEXT, form TEXT, lemma TEXT,"
                 " PRIMARY KEY (source, form)) WITHOUT ROWID"
             )
-            database.executemany("INSERT INTO lemma VALUES (?, ?, ?)", _lemmas(tallies, lemmas))
+            database.executemany("INSERT INTO lemma VALUES (?, ?, ?)", _lemmas(tallies))
             database.execute("CREATE TABLE meta (fingerprint TEXT)")
             database.executemany(
                 "INSERT INTO translation VALUES (?, ?, ?, ?, ?)",
@@ -251,55 +249,21 @@ def pivot_translations(tallies: dict[tuple[str, str, str], dict[str, int]]) -> N
     tallies.update(pivoted)
 
 
-def _simplemma_lemmas() -> dict[str, list[tuple[str, str]]]:
-    """Per language, each inflected form with its lemma, as the lookup holds words, from
-    simplemma's lemma lists (Wiktionary's inflection tables)."""
-    return {
-        language: [
-            (headword_key(form), headword_key(lemma))
-            for form, lemma in DefaultDictionaryFactory().get_dictionary(language).items()
-            if headword_key(form) != headword_key(lemma)
-        ]
-        for language in FREEDICT_NAMES
-    }
-
-
-def lemma_translations(
-    tallies: dict[tuple[str, str, str], dict[str, int]],
-    lemmas: dict[str, list[tuple[str, str]]],
-) -> None:
-    """Translations of a headword's lemma into the languages the headword has none in: the
-    German-English pair lists "bedroht" (threatened), the German-French one only its
-    lemma, "bedrohen" (menacer). Attested once, as pivot_translations' are."""
-    targets: dict[tuple[str, str], set[str]] = {}
-    for source, word, target in tallies:
-        targets.setdefault((source, word), set()).add(target)
-    filled = {}
-    for language, pairs in lemmas.items():
-        for form, lemma in pairs:
-            # A form no pair lists is looked up by its lemma already (_lemmas).
-            if (language, form) not in targets:
-                continue
-            for target in FREEDICT_NAMES.keys() - {language} - targets[(language, form)]:
-                counts = tallies.get((language, lemma, target))
-                if counts and (language, form, target) not in filled:
-                    filled[(language, form, target)] = dict.fromkeys(_ranked(counts), 1)
-    tallies.update(filled)
-
-
-def _lemmas(
-    tallies: dict[tuple[str, str, str], dict[str, int]],
-    lemmas: dict[str, list[tuple[str, str]]],
-) -> Iterator[tuple[str, str, str]]:
+def _lemmas(tallies: dict[tuple[str, str, str], dict[str, int]]) -> Iterator[tuple[str, str, str]]:
     """(language, form, lemma) of each inflected form whose lemma the dictionaries hold and
     which is no headword itself (reconnus: reconnaître; Profilen: Profil; craignent:
-    craindre): the lookup finds a query's word by its lemma where trimming an ending cannot
-    (-aître, -ndre)."""
+    craindre), from simplemma's lemma lists (Wiktionary's inflection tables): the lookup
+    finds a query's word by its lemma where trimming an ending cannot (-aître, -ndre)."""
     headwords = {(source, word) for source, word, _target in tallies}
-    for language, pairs in lemmas.items():
+    for language in FREEDICT_NAMES:
         forms: dict[str, str] = {}
-        for form, lemma in pairs:
-            if (language, lemma) in headwords and (language, form) not in headwords:
+        for form, lemma in DefaultDictionaryFactory().get_dictionary(language).items():
+            form, lemma = headword_key(form), headword_key(lemma)
+            if (
+                form != lemma
+                and (language, lemma) in headwords
+                and (language, form) not in headwords
+            ):
                 forms.setdefault(form, lemma)
         for form, lemma in forms.items():
             yield language, form, lemma

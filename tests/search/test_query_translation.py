@@ -18,7 +18,6 @@ from search.dictionaries import (
     WordTranslations,
     dictionaries_present,
     entry_translations,
-    lemma_translations,
     pivot_translations,
 )
 from search.fields import TRANSLATION_WEIGHT
@@ -69,16 +68,6 @@ ENTRIES = [
         "body": "Une réponse courte et personnelle.",
     },
     {
-        # "effacées" only, in French: the German "gelöscht" is a headword of the
-        # German-English pair alone (deleted, cancelled); the German-French pair
-        # translates its lemma, "löschen" (effacer, supprimer).
-        "id": "deleted-chats",
-        "language": "fr",
-        "title": "Des conversations sans archives",
-        "summary": "Les conversations sont effacées après trente jours.",
-        "body": "Personne ne garde de copie.",
-    },
-    {
         # "recognised", British: "reconnus" meets it through "recognize", one of eight
         # translations the dictionaries attest equally, spelt the American way.
         "id": "not-recognised",
@@ -127,9 +116,6 @@ class TranslationBehaviour(WordingBehaviour):
         self.assertEqual(self.ids("ce qu'ils reçoivent", "fr")[:1], ["first-message"])
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
             self.assertNotIn("first-message", self.ids("ce qu'ils reçoivent", "fr"))
-
-    def test_a_headword_is_translated_through_its_lemma_where_its_pair_lacks_it(self):
-        self.assertEqual(self.ids("gelöscht", "de")[:1], ["deleted-chats"])
 
     def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
         self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])
@@ -269,26 +255,6 @@ class PivotTests(SimpleTestCase):
         }
         pivot_translations(tallies)
         self.assertNotIn(("fr", "chute", "en"), tallies)
-
-
-class LemmaTranslationTests(SimpleTestCase):
-    """A headword's missing languages are filled from its lemma's translations, and
-    nothing else."""
-
-    def test_a_headword_takes_its_lemmas_translations_into_a_language_it_lacks(self):
-        tallies = {
-            ("de", "bedroht", "en"): {"threatened": 4},
-            ("de", "bedrohen", "fr"): {"menacer": 2, "intimider": 1},
-            ("de", "bedrohen", "en"): {"threaten": 2},
-        }
-        lemma_translations(tallies, {"de": [("bedroht", "bedrohen")]})
-        self.assertEqual(tallies[("de", "bedroht", "fr")], {"menacer": 1, "intimider": 1})
-        self.assertEqual(tallies[("de", "bedroht", "en")], {"threatened": 4})
-
-    def test_a_form_no_pair_lists_is_left_to_the_lemma_lookup(self):
-        tallies = {("de", "bedrohen", "fr"): {"menacer": 2}}
-        lemma_translations(tallies, {"de": [("bedrohte", "bedrohen")]})
-        self.assertEqual(list(tallies), [("de", "bedrohen", "fr")])
 
 
 class TranslationClauseTests(TestCase):

@@ -55,7 +55,7 @@ NEUTRAL_FIELD = "neutral"
 NEUTRAL_TITLE_FIELD = "neutral_title"
 NEUTRAL_LENGTH = 5
 # The parts of the compounds of a German entry's text (search/compounds.py), analysed as
-# German: "Verbund" finds the entry saying "Trägerverbund", and so does "network",
+# German: "Daten" finds the entry saying "Datenschutzkonzept", and so does "data",
 # translated. Not copied to the neutral field: the stems of parts there raised German
 # entries in every query sharing a part's first letters (bench/results/relevance.md).
 PARTS_FIELD = f"parts_{COMPOUND_LANGUAGE}"

@@ -3,9 +3,10 @@
 German writes as one word what French and English write as several ("gemeinsame
 Qualitätsstandards", "normes de qualité communes"), so a query's word, or its translation
 (data: Daten), meets a German entry only where the entry happens to write the word alone
-(not in "Datenschutzkonzept"). The database search finds a word inside a longer one by itself (it matches
-substrings); the engine matches whole words, so each German entry's document also holds the
-parts of its compounds (search.documents.PARTS_FIELD), analysed as German.
+(not in "Datenschutzkonzept"). The database search finds a word inside a longer one by
+itself (it matches substrings); the engine matches whole words, so each German entry's
+document also holds the parts of its compounds (search.documents.PARTS_FIELD), analysed as
+German.
 
 A word is split into the fewest known words of the German dictionaries' headwords
 (search/dictionaries.py), joined by the linking letters German puts between them

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from search.dictionaries import dictionary
 
@@ -49,13 +50,19 @@ LONGEST_COMPOUND = 40
 _WORD = re.compile(rf"\b\w{{{2 * SHORTEST_PART},{LONGEST_COMPOUND}}}\b")
 
 
-def compound_parts(text: str) -> list[str]:
-    """The parts of the compounds of a German text, each compound's in order, lowercase
-    (Ausstiegsverbund: ausstieg, verbund); [] without the dictionaries."""
-    words = dictionary().headwords(COMPOUND_LANGUAGE)
+def compound_words() -> frozenset[str]:
+    """The words compounds are split into: the German headwords of the dictionaries; none
+    without them. Read once per process; asked once per DocumentBuilder."""
+    return dictionary().headwords(COMPOUND_LANGUAGE)
+
+
+def compound_parts(text: str, words: frozenset[str]) -> list[str]:
+    """The parts of the compounds of a German text into `words` (compound_words()), each
+    compound's in order, lowercase (Ausstiegsverbund: ausstieg, verbund)."""
     if not words:
         return []
-    return [part for word in _WORD.findall(text) for part in _split(words, word.casefold())]
+    found = Counter(_WORD.findall(text.casefold()))
+    return [part for word, times in found.items() for part in _split(words, word) * times]
 
 
 @functools.lru_cache(maxsize=50_000)

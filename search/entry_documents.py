@@ -32,7 +32,7 @@ from entries.models import (
 from entries.selectors import entries_visible
 from entries.translations import translated_originals, translation_chains, translation_group_name
 from entries.visibility import EVERYTHING, MEMBERS_ONLY_FIELDS
-from search.compounds import COMPOUND_LANGUAGE, compound_parts
+from search.compounds import COMPOUND_LANGUAGE, compound_parts, compound_words
 from search.documents import (
     DIGEST_FIELD,
     FACETS_FIELD,
@@ -116,6 +116,8 @@ class DocumentBuilder:
         # The name of each value of the named facets, looked up once per builder: asked of
         # facet_labels per document (a translation lookup per value), they cost a sixth of
         # the builder's time.
+        # The words German compounds are split into (search/compounds.py).
+        self.compound_words = compound_words()
         self.value_names = facet_labels(
             {facet.name: set(facet.choices.values) for facet in NAMED_VALUE_FACETS}, "en"
         )
@@ -276,7 +278,8 @@ class DocumentBuilder:
             # Analysed once in the entry's language; copied to the shared folded field.
             document.update({f"{field}_{language}": text[field] for field in TEXT_FIELDS})
             if language == COMPOUND_LANGUAGE:
-                document[PARTS_FIELD] = " ".join(compound_parts(" ".join(text.values())))
+                parts = compound_parts(" ".join(text.values()), self.compound_words)
+                document[PARTS_FIELD] = " ".join(parts)
         else:
             document[SHARED_FIELD] = [text[field] for field in TEXT_FIELDS if text[field]]
             document[NEUTRAL_FIELD] = document[SHARED_FIELD]

@@ -7,7 +7,7 @@ members-only field of a public entry."""
 import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from search.compounds import compound_parts
+from search.compounds import compound_parts, compound_words
 from tests.search.live import LiveEngineMixin
 from tests.search.test_query_translation import require_dictionaries
 from tests.search.wording import QUIET_ENTRIES, WordingBehaviour
@@ -85,7 +85,9 @@ class CompoundPartsTests(SimpleTestCase):
 
     def test_compounds_are_split_into_their_words(self):
         self.assertEqual(
-            compound_parts("Der Ausstiegsverbund hat gemeinsame Qualitätsstandards."),
+            compound_parts(
+                "Der Ausstiegsverbund hat gemeinsame Qualitätsstandards.", compound_words()
+            ),
             ["ausstieg", "verbund", "qualitäts", "standards"],
         )
 
@@ -93,12 +95,17 @@ class CompoundPartsTests(SimpleTestCase):
         # Headwords whose short "parts" are none (antw, orten), inflections of one
         # (warteten: wart, eten), and words ending in a suffix that is a headword too
         # (Jugendlichen: Jugend, Lichen).
-        self.assertEqual(compound_parts("Antworten warteten Jugendlichen Beratung"), [])
+        self.assertEqual(
+            compound_parts("Antworten warteten Jugendlichen Beratung", compound_words()), []
+        )
 
     def test_a_word_longer_than_any_compound_is_left_whole(self):
-        self.assertEqual(compound_parts("Ausstiegsverbund" * 3), [])
-        self.assertEqual(compound_parts("Ausstiegsverbund " * 3), ["ausstieg", "verbund"] * 3)
+        words = compound_words()
+        self.assertEqual(compound_parts("Ausstiegsverbund" * 3, words), [])
+        self.assertEqual(
+            compound_parts("Ausstiegsverbund " * 3, words), ["ausstieg", "verbund"] * 3
+        )
 
     def test_nothing_is_split_without_the_dictionaries(self):
         with override_settings(SEARCH_DICTIONARY_DIR="/nonexistent"):
-            self.assertEqual(compound_parts("Ausstiegsverbund"), [])
+            self.assertEqual(compound_parts("Ausstiegsverbund", compound_words()), [])

@@ -21,7 +21,7 @@ import functools
 import re
 from collections import Counter
 
-from search.dictionaries import dictionary
+from search.dictionaries import INFLECTIONS, dictionary
 
 # The language whose compounds are split: the only one of the portal's languages that
 # writes them as one word.
@@ -35,8 +35,9 @@ SHORTEST_PART = 4
 SHORTEST_PART_OF_HEADWORD = 5
 # The linking letters between two parts (Ausstieg-s-verbund, Bund-es-land, Melde-register).
 LINKS = ("", "s", "es", "n", "en", "e")
-# Endings of the last part (Qualitätsstandard-s, Beratung-en).
-ENDINGS = ("", "en", "n", "e", "er", "es", "s", "em", "ern", "nen")
+# Endings of the last part: the dictionaries' German inflections (Qualitätsstandard-s,
+# Beratung-en), and the plural of the feminine (Beraterin-nen).
+ENDINGS = ("", *INFLECTIONS[COMPOUND_LANGUAGE], "nen")
 # Suffixes that are headwords too (Haft, Lichen): as a last part, they are no word of the
 # compound (dauerhaft, Jugendlichen, Zuständigkeiten).
 SUFFIXES = frozenset(

@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import orjson
 from django.urls import NoReverseMatch, reverse
@@ -116,8 +117,6 @@ class DocumentBuilder:
         # The name of each value of the named facets, looked up once per builder: asked of
         # facet_labels per document (a translation lookup per value), they cost a sixth of
         # the builder's time.
-        # The words German compounds are split into (search/compounds.py).
-        self.compound_words = compound_words()
         self.value_names = facet_labels(
             {facet.name: set(facet.choices.values) for facet in NAMED_VALUE_FACETS}, "en"
         )
@@ -135,6 +134,12 @@ class DocumentBuilder:
         else:
             language = get_language_from_path(serve_prefix)
             self.serve_prefix = serve_prefix.removeprefix(f"/{language}" if language else "")
+
+    @cached_property
+    def compound_words(self) -> frozenset[str]:
+        """The words German compounds are split into (search/compounds.py): read when the
+        first German document is built, not for a builder that builds none."""
+        return compound_words()
 
     def _url(self, url_path: str) -> str:
         """What Page.get_url() gives without a request, without reading the sites or

@@ -12,6 +12,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from index_timing import ProcessorTime, processor_time
+
 
 @dataclass
 class PreparedBodies:
@@ -26,6 +28,7 @@ class FloorResult:
     count: int
     seconds: float
     bulk_seconds: float  # from the first bulk request to the last answer
+    processor: ProcessorTime
 
     @property
     def rate(self) -> float:
@@ -74,6 +77,7 @@ def floor_timed(prepared: PreparedBodies, index: str) -> FloorResult:
         return len(body)
 
     body = index_body()
+    before = processor_time(client)
     started = time.perf_counter()
     engine.create_index(index, {**body, "settings": {**body["settings"], **BULK_LOAD_SETTINGS}})
     try:
@@ -85,6 +89,7 @@ def floor_timed(prepared: PreparedBodies, index: str) -> FloorResult:
         engine.refresh(index)
         engine.flush(index)
         seconds = time.perf_counter() - started
+        processor = processor_time(client) - before
     finally:
         engine.delete_index(index)
-    return FloorResult(prepared.count, seconds, bulk_seconds)
+    return FloorResult(prepared.count, seconds, bulk_seconds, processor)

@@ -3,6 +3,7 @@ section of its size and keeps the others), then the hand-written part, kept as i
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from datetime import UTC, datetime
@@ -70,7 +71,37 @@ def _rebuild_lines(run) -> list[str]:
         "live settings, refresh, flush).",
         f"- Portal rebuilds: time inside bulk calls, summed over the requests in flight: "
         f"{', '.join(f'{r.bulk_seconds:.1f}' for r in run.portal_rebuilds)} s.",
+        *_processor_lines(run, floor),
     ]
+
+
+def _processor_lines(run, floor: float) -> list[str]:
+    """Where the rebuild's time goes: the processor time of the engine and of this Python
+    process in each kind of rebuild. Where both run on this machine's cores and the floor
+    keeps them busy, the rebuild's Python time cannot overlap the engine's for free."""
+    portal = _median(r.seconds for r in run.portal_rebuilds)
+    rows = [("portal `index_rebuild`", run.portal_rebuilds, portal), ("floor", run.floors, floor)]
+    lines = [
+        "",
+        "Processor time (medians, seconds; `_nodes/stats` for the engine):",
+        "",
+        "| | engine | Python | wall | cores busy |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, results, wall in rows:
+        engine = _median(r.processor.engine for r in results)
+        python = _median(r.processor.python for r in results)
+        busy = (engine + python) / wall
+        lines.append(f"| {name} | {engine:.1f} | {python:.1f} | {wall:.1f} | {busy:.1f} |")
+    cores = os.cpu_count() or 1
+    needed = _median(r.processor.engine + r.processor.python for r in run.portal_rebuilds)
+    lines += [
+        "",
+        f"- With the engine on this machine's {cores} cores, the portal's processor time "
+        f"alone keeps its rebuild above {needed / cores:.1f} s, its throughput below "
+        f"{floor / (needed / cores):.2f} of the floor's.",
+    ]
+    return lines
 
 
 def _query_lines(run) -> list[str]:

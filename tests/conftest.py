@@ -136,6 +136,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def browser_pages_closed(request):
+    """Every page a browser test opened is closed when it ends, passed or failed: a page
+    left open keeps its connections to the live server, whose threads then fail when the
+    server has stopped first (at the session's end)."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    for context in browser.contexts if browser else ():
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -6,7 +6,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+# The engine's node statistics are refreshed once a second: asked again every tenth of a
+# second, for at most a few (an engine whose clock runs behind this machine's would
+# otherwise never seem to have refreshed them).
 STATISTICS_POLL_SECONDS = 0.1
+STATISTICS_WAIT_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -23,13 +27,15 @@ class ProcessorTime:
 
 def processor_time(client) -> ProcessorTime:
     """Read from the engine's node statistics, so that it holds for an engine on another
-    machine too (on this one both share the same cores). The engine refreshes those once
-    a second: asked again until they were taken after this call."""
+    machine too (on this one both share the same cores); asked again until they were taken
+    after this call."""
     python = time.process_time()
     asked = time.time() * 1000
+    deadline = time.monotonic() + STATISTICS_WAIT_SECONDS
     while True:
         nodes = list(client.nodes.stats(metric="process")["nodes"].values())
-        if all(node["process"]["timestamp"] >= asked for node in nodes):
+        fresh = all(node["process"]["timestamp"] >= asked for node in nodes)
+        if fresh or time.monotonic() > deadline:
             break
         time.sleep(STATISTICS_POLL_SECONDS)
     engine_millis = sum(node["process"]["cpu"]["total_in_millis"] for node in nodes)

@@ -71,15 +71,15 @@ def _rebuild_lines(run) -> list[str]:
         "live settings, refresh, flush).",
         f"- Portal rebuilds: time inside bulk calls, summed over the requests in flight: "
         f"{', '.join(f'{r.bulk_seconds:.1f}' for r in run.portal_rebuilds)} s.",
-        *_processor_lines(run, floor),
+        *_processor_lines(run, portal, floor),
     ]
 
 
-def _processor_lines(run, floor: float) -> list[str]:
+def _processor_lines(run, portal: float, floor: float) -> list[str]:
     """Where the rebuild's time goes: the processor time of the engine and of this Python
     process in each kind of rebuild. Where both run on this machine's cores and the floor
-    keeps them busy, the rebuild's Python time cannot overlap the engine's for free."""
-    portal = _median(r.seconds for r in run.portal_rebuilds)
+    keeps them busy, the rebuild's Python time cannot overlap the engine's for free.
+    `portal`, `floor`: the median wall times of each kind."""
     rows = [("portal `index_rebuild`", run.portal_rebuilds, portal), ("floor", run.floors, floor)]
     lines = [
         "",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 from search.dictionaries import INFLECTIONS, dictionary
 
@@ -62,8 +61,7 @@ def compound_parts(text: str, words: frozenset[str]) -> list[str]:
     compound's in order, lowercase (Ausstiegsverbund: ausstieg, verbund)."""
     if not words:
         return []
-    found = Counter(_WORD.findall(text.casefold()))
-    return [part for word, times in found.items() for part in _split(words, word) * times]
+    return [part for word in _WORD.findall(text.casefold()) for part in _split(words, word)]
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -23,8 +23,11 @@ FIELD_WEIGHTS = {
     "parts": 2.0,
 }
 # A word's best field counts whole, its other fields this much each (the engine's
-# `tie_breaker`, the database's search.matching._tied).
-FIELD_TIE = 0.3
+# `tie_breaker`; the database sums its columns' weights): a common word found in a title, a
+# summary and a body adds little beyond its best field, and outvotes less the word found
+# once (a typo's, a question's informative one). 0.15-0.25 rank the development queries
+# alike; 0.3 ranked a typo's entry lower, 0.4 a question's (bench/results/relevance.md).
+FIELD_TIE = 0.2
 # What a dictionary's translation of a query word weighs against the word typed
 # (search/translation.py): it stands for a word the author wrote in another language, and
 # not all of a dictionary's senses are the query's.

@@ -50,6 +50,14 @@ QUESTION_FRAMES = {
 FACETED = ("domains", "formats", "approaches", "target_groups", "ideologies", "platforms")
 
 
+def typo(word: str, rng: random.Random) -> str:
+    """The word with a typo past its first letter: a letter dropped, or two swapped."""
+    at = rng.randrange(1, len(word) - 2)
+    if rng.random() < 0.5:
+        return word[:at] + word[at + 1 :]
+    return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+
+
 def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str, dict]]:
     """`total` different queries in the shares of KIND_SHARES: words of the corpus drawn as
     its text draws them (bench/corpus.py) and vocabulary labels, in their languages; facet
@@ -83,12 +91,6 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
             chosen[facet] = sorted(rng.sample(values[facet], min(len(values[facet]), 2)))
         return chosen
 
-    def typo(word: str) -> str:
-        at = rng.randrange(1, len(word) - 2)
-        if rng.random() < 0.5:
-            return word[:at] + word[at + 1 :]
-        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-
     def question(lang: str) -> str:
         label = rng.choice(corpus.labels[lang]).lower()
         first, second, third = distinct_words(lang, 3)
@@ -103,7 +105,9 @@ def query_mix(corpus: Corpus, rng: random.Random, total: int) -> list[tuple[str,
         "text+2 facets": lambda: {"q": corpus.query_word(rng, language()), **selections(2)},
         "facets only": lambda: selections(rng.choice((2, 3))),
         "typo": lambda: {
-            "q": " ".join(typo(word) for word in distinct_words(language(), rng.choice((1, 2))))
+            "q": " ".join(
+                typo(word, rng) for word in distinct_words(language(), rng.choice((1, 2)))
+            )
         },
         "0-result": lambda: {"q": f"{nonsense()} {nonsense()}"},
     }

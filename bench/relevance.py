@@ -7,6 +7,7 @@ Loads the seed and demo entries of fixtures/ into a throwaway SQLite database, b
 index under the prefix "bench-relevance" (--index-prefix) on the engine (SEARCH_URL,
 default http://127.0.0.1:9200), runs the judged queries (fixtures/dev-queries.json)
 through search.api.search_entries against the engine and against the database fallback,
+then the same queries with typos made in them (issue #16, item 3: typo tolerance on both),
 and writes the tables of bench/results/relevance.md, keeping the notes of earlier rounds
 that follow them (from its first "## " heading). Not a test: a measurement.
 """
@@ -17,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import sys
 import tempfile
@@ -24,10 +26,18 @@ import time
 from pathlib import Path
 
 from portal_setup import FIXTURES, ROOT, django_setup, fixture_entries_load
+from queries import typo
 
 # The judged development queries of the interchange contract (examples/dev-queries.json).
 DEFAULT_QUERIES = FIXTURES / "dev-queries.json"
 RESULTS = ROOT / "bench" / "results" / "relevance.md"
+# Misspelt versions of each query: per number of typos in one word, this many, each in a
+# word drawn at random among those of TYPO_WORD_LETTERS letters or more, judged as the
+# query typed right; drawn from a fixed seed, so that runs compare.
+TYPO_EDITS = (1, 2)
+TYPO_VARIANTS = 2
+TYPO_WORD_LETTERS = 5
+TYPO_SEED = 16
 
 
 def ndcg_at_10(ranking: list[str], relevant: dict[str, int]) -> float:
@@ -43,6 +53,24 @@ def query_kind(item: dict) -> str:
     development queries have none."""
     match = re.match(r"\[([^\]]+)\]", item.get("why", ""))
     return match.group(1) if match else "earlier (d01-d20)"
+
+
+def typo_variants(queries: list[dict], rng: random.Random) -> list[dict]:
+    """The queries with typos in one of their words (`edits`: how many), as a reader makes
+    them: letters dropped or swapped past the first."""
+    variants = []
+    for item in queries:
+        words = item["q"].split()
+        long = [at for at, word in enumerate(words) if len(word) >= TYPO_WORD_LETTERS]
+        for edits in TYPO_EDITS if long else ():
+            for _ in range(TYPO_VARIANTS):
+                misspelt = list(words)
+                at = rng.choice(long)
+                while misspelt[at] == words[at]:
+                    for _ in range(edits):
+                        misspelt[at] = typo(misspelt[at], rng)
+                variants.append({**item, "q": " ".join(misspelt), "edits": edits})
+    return variants
 
 
 def _run(queries: list[dict], use_engine: bool) -> tuple[str, list[float], list[float]]:
@@ -100,11 +128,14 @@ def main() -> None:
         except (EngineError, EngineUnavailable) as error:
             print(f"engine unavailable ({error}); engine column left out", file=sys.stderr)
             engine_ok = False
+        misspelt = typo_variants(queries, random.Random(TYPO_SEED))
         try:
-            columns = []
+            columns, typo_columns = [], []
             if engine_ok:
                 columns.append(_run(queries, use_engine=True))
+                typo_columns.append(_run(misspelt, use_engine=True))
             columns.append(_run(queries, use_engine=False))
+            typo_columns.append(_run(misspelt, use_engine=False))
         finally:
             if engine_ok:
                 index_drop_all()
@@ -127,6 +158,20 @@ def main() -> None:
             for _, scores, _ in columns
         )
         by_kind.append(f"| {kind} | {len(positions)} | {cells} |")
+    typos = ["| typos in one word | queries | " + " | ".join(n for n, _, _ in columns) + " |"]
+    typos.append("|" + " --- |" * (2 + len(columns)))
+    typos.append(
+        f"| none (the queries above) | {len(queries)} | "
+        + " | ".join(f"{sum(s) / len(s):.3f}" for _, s, _ in columns)
+        + " |"
+    )
+    for edits in TYPO_EDITS:
+        positions = [at for at, item in enumerate(misspelt) if item["edits"] == edits]
+        cells = " | ".join(
+            f"{sum(scores[at] for at in positions) / len(positions):.3f}"
+            for _, scores, _ in typo_columns
+        )
+        typos.append(f"| {edits} | {len(positions)} | {cells} |")
     latency = ", ".join(f"{name}: median {sorted(t)[len(t) // 2]:.1f} ms" for name, _, t in columns)
     report = "\n".join(
         [
@@ -140,6 +185,13 @@ def main() -> None:
             *lines,
             "",
             f"Latency per query through search_entries ({latency}), on 48 entries.",
+            "",
+            "Typos (issue #16, item 3): each query with typos in one of its words of "
+            f"{TYPO_WORD_LETTERS} letters or more (letters dropped or swapped past the first; "
+            f"{TYPO_VARIANTS} misspellings per query and number of typos, seed {TYPO_SEED}), "
+            "judged as the query typed right; mean nDCG@10.",
+            "",
+            *typos,
             "",
         ]
     )

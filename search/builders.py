@@ -55,10 +55,10 @@ from search.facets import (
 )
 from search.fields import FIELD_TIE, FIELD_WEIGHTS, TEXT_FIELDS
 from search.languages import languages_preferred
-from search.matching import Vocabulary
+from search.matching import Vocabulary, informative_text
 from search.query import SearchQuery
 from search.translation import WordTranslations, query_translations, translation_queries
-from search.words import fold, informative_text
+from search.words import fold
 from vocabulary.facets import FACET_NAMES
 
 PHRASE_BOOST = 2.0

@@ -14,7 +14,7 @@ from itertools import zip_longest
 
 from django.db.models import Exists, OuterRef, Q
 from rapidfuzz import process
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import OSA, Indel
 
 from entries.models import EntryTag, Visibility
 from entries.selectors import entries_holding_terms
@@ -43,6 +43,14 @@ TYPO_CUTOFF = 0.8
 # Corrections a Vocabulary keeps (it lives search.cache.CACHE_SECONDS): beyond, it starts
 # afresh, so that a flood of made-up words cannot grow it without end.
 CORRECTIONS_KEPT = 10_000
+
+# A word one typo from a function word of this many letters or more, and no word of the
+# dictionaries, is that function word mistyped ("wrden", "Commnet"); a shorter function
+# word is one typo from too many words the dictionaries do not know ("doing": "doxing").
+MISSPELT_FUNCTION_WORD_LETTERS = 6
+LONG_FUNCTION_WORDS = tuple(
+    sorted(word for word in STOP_WORDS if len(word) >= MISSPELT_FUNCTION_WORD_LETTERS)
+)
 
 # Endings trimmed so that a word finds its inflections (counselling -> counsell...).
 _SUFFIXES = """ations ation ements ement ings ing ies ers er es s ed ly ungen ung en e ité ités
@@ -168,6 +176,40 @@ class Vocabulary:
         return by_length
 
 
+def function_word(folded: str) -> bool:
+    """Whether a folded query word carries no evidence: a function word (search.words), or
+    one mistyped. Scored, a mistyped "werden" would be one more word for the entries to
+    have, and its typo tolerance would find the entries saying "werden"."""
+    if folded in STOP_WORDS:
+        return True
+    return _near_function_word(folded) and not dictionary().knows(folded)
+
+
+@functools.lru_cache(maxsize=10_000)
+def _near_function_word(folded: str) -> bool:
+    """One typo (a letter added, dropped, changed, or two swapped) from a long function
+    word."""
+    if len(folded) < MISSPELT_FUNCTION_WORD_LETTERS - 1:
+        return False
+    return any(
+        OSA.distance(folded, word, score_cutoff=1) <= 1
+        for word in LONG_FUNCTION_WORDS
+        if abs(len(word) - len(folded)) <= 1
+    )
+
+
+def informative_text(text: str) -> str:
+    """The words of the text that are not function words (function_word), as typed, in
+    order; the text itself when it has no other word (a search for "who" still looks for
+    "who")."""
+    kept = [
+        word
+        for word in re.sub(r"[^\w]+", " ", text).split()
+        if len(word) > 1 and not function_word(fold(word))
+    ]
+    return " ".join(kept) or text
+
+
 def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:
     """Distinct query words, folded and as typed (lowercase: stored text keeps its accents),
     in the order typed, with how often each comes in the words typed once each: a repeated
@@ -181,7 +223,7 @@ def _words(text: str, vocabulary: Vocabulary) -> list[tuple[str, str, int]]:
     for token in typed.values():
         for raw in re.sub(r"[^\w]+", " ", token).split():
             folded = fold(raw)
-            if folded not in STOP_WORDS and len(folded) > 1:
+            if len(folded) > 1 and not function_word(folded):
                 times[folded] = times.get(folded, 0) + 1
                 as_typed.setdefault(folded, raw)
     kept = words_kept(list(times), vocabulary.words)

@@ -22,8 +22,9 @@ from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH, language_text_fields
 from search.fields import FIELD_TIE, TRANSLATION_WEIGHT
 from search.languages import query_language
+from search.matching import informative_text
 from search.query import MAX_QUERY_WORDS
-from search.words import STOP_WORDS, fold, informative_text
+from search.words import STOP_WORDS, fold
 
 # Translations of one word into one language, the most attested first; and up to how
 # many when those attested as often as the last are kept too.

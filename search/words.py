@@ -3,7 +3,8 @@ conjunctions, question words and auxiliaries, in each language of the portal, fo
 
 A question ("what should a ministry fund", "was tun, wenn ...") is mostly such words; scored,
 they would rank the entries that repeat them. Both backends drop them from the words they
-score, and keep the text as typed for phrases. They are dropped whatever the query's
+score, mistyped ones too (search.matching.function_word), and keep the text as typed for
+phrases. They are dropped whatever the query's
 language: queries mix languages (a German question with an English platform name), and a
 word that is a function word in one language and a content word in another ("die", "was")
 almost always is the function word in a search for exit work.
@@ -41,17 +42,6 @@ _FUNCTION_WORDS = {
 }
 FUNCTION_WORDS = {language: frozenset(words.split()) for language, words in _FUNCTION_WORDS.items()}
 STOP_WORDS = frozenset().union(*FUNCTION_WORDS.values())
-
-
-def informative_text(text: str) -> str:
-    """The words of the text that are not function words, as typed, in order; the text
-    itself when it has no other word (a search for "who" still looks for "who")."""
-    kept = [
-        word
-        for word in re.sub(r"[^\w]+", " ", text).split()
-        if fold(word) not in STOP_WORDS and len(word) > 1
-    ]
-    return " ".join(kept) or text
 
 
 def fold(text: str) -> str:

@@ -75,6 +75,18 @@ ENTRIES = [
     },
 ]
 
+# A German entry that says "werden", a function word, three times, and none of the words
+# of the searches below.
+ENTRIES.append(
+    {
+        "id": "drohungen",
+        "language": "de",
+        "title": "Wenn Drohungen häufiger werden",
+        "summary": "Was Beratende tun, wenn Drohungen lauter werden.",
+        "body": "Drohungen werden dokumentiert.",
+    }
+)
+
 # Entries that say the common words and little else, as most entries of the portal do: the
 # common words are common here too (in 18 entries of 23).
 ENTRIES += [
@@ -121,6 +133,20 @@ class QuestionBehaviour(WordingBehaviour):
                 ranking = self.ids(keywords, language)
                 self.assertGreaterEqual(len(ranking), 2)
                 self.assertEqual(self.ids(question, language), ranking)
+
+    def test_a_misspelt_function_word_counts_for_nothing(self):
+        # "othres", "chaqe", "werdne": no word of any language, one typo from a function
+        # word; read as a typo of a word, "werdne" found the entry saying "werden".
+        searches = {
+            "en": ("loneliness leaving group", "othres"),
+            "fr": ("solitude sortie groupe", "chaqe"),
+            "de": ("Einsamkeit Ausstieg Gruppe", "werdne"),
+        }
+        for language, (keywords, misspelt) in searches.items():
+            with self.subTest(language):
+                ranking = self.ids(keywords, language)
+                self.assertGreaterEqual(len(ranking), 2)
+                self.assertEqual(self.ids(f"{keywords} {misspelt}", language), ranking)
 
     def test_a_german_query_finds_a_french_entry_through_a_cognate(self):
         # No vocabulary term says "fake profile": Profilen and profils meet as "profil".

@@ -1,7 +1,8 @@
 """Text matching of the database search: query words, stemmed by suffix trimming and
 corrected against the vocabulary, matched in the entry's text columns with the same field
 weights as the engine (search/fields.py); a query word or phrase naming a term (label in
-any language, synonym, id) matches the entries carrying that term."""
+any language, synonym, id) matches the entries carrying that term. Which words of a query
+count (informative_text) and the vocabulary are the engine's too (search/builders.py)."""
 
 from __future__ import annotations
 

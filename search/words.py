@@ -4,10 +4,10 @@ conjunctions, question words and auxiliaries, in each language of the portal, fo
 A question ("what should a ministry fund", "was tun, wenn ...") is mostly such words; scored,
 they would rank the entries that repeat them. Both backends drop them from the words they
 score, mistyped ones too (search.matching.function_word), and keep the text as typed for
-phrases. They are dropped whatever the query's
-language: queries mix languages (a German question with an English platform name), and a
-word that is a function word in one language and a content word in another ("die", "was")
-almost always is the function word in a search for exit work.
+phrases. They are dropped whatever the query's language: queries mix languages (a German
+question with an English platform name), and a word that is a function word in one
+language and a content word in another ("die", "was") almost always is the function word
+in a search for exit work.
 """
 
 from __future__ import annotations

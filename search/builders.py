@@ -280,10 +280,13 @@ def text_query(
     weighed lower, for they stand for words the author did not write; the concepts the text
     names; and the dictionaries' translations of its words (search/translation.py), lower
     still."""
-    synonyms = _stemmed_query(text)
+    vocabulary = Vocabulary.load()
+    # The synonyms and concepts of the words as the vocabulary spells them: a misspelt
+    # concept ("Scuhanzeigen") still names its term.
+    spelt = vocabulary.spelt(text)
+    synonyms = _stemmed_query(spelt)
     synonyms.boost = SYNONYM_BOOST
     lemmas = {word.word: word.lemmas for word in translations or []}
-    vocabulary = Vocabulary.load()
     return Q(
         "bool",
         should=[
@@ -304,7 +307,7 @@ def text_query(
                 },
             ),
             synonyms,
-            *concepts_query(text),
+            *concepts_query(spelt),
             *translation_queries(translations or []),
         ],
         minimum_should_match=1,

@@ -140,6 +140,11 @@ class Vocabulary:
         self._corrections[word] = corrected
         return corrected
 
+    def spelt(self, text: str) -> str:
+        """The text with each word the vocabulary's word it is a typo of (correct), folded,
+        and the others as typed: a misspelt concept still names its term."""
+        return " ".join(self.correct(fold(word)) or word for word in text.split())
+
     def _within_reach(self, word: str) -> list[str]:
         """The words whose difflib ratio to this one may reach TYPO_CUTOFF. difflib's ratio
         counts the letters of its matching blocks, which form a common subsequence, so it is
@@ -435,7 +440,7 @@ def text_match(
     ]
     if term_ids:
         conditions.append(_has_terms(term_ids, vocabulary))
-    phrase_terms = vocabulary.phrase_terms(folded)
+    phrase_terms = vocabulary.phrase_terms(fold(vocabulary.spelt(text)))
     if phrase_terms:
         by_phrase = _has_terms(phrase_terms, vocabulary)
         conditions.append(by_phrase)

@@ -80,6 +80,11 @@ class SearchBehaviour:
     def test_german_synonym_finds_search_advertising(self):
         self.assertIn("redirect-fr", self.ids(q="Suchanzeigen"))
 
+    def test_a_misspelt_word_of_a_concept_still_names_it(self):
+        # "drotie": a word of the far-right term's French name ("extrême droite"),
+        # misspelt; the entries filed under the term rank as for the name spelt right.
+        self.assertEqual(self.ids(q="extrême drotie"), self.ids(q="extrême droite"))
+
     def test_accents_do_not_matter(self):
         self.assertIn("sect-desk", self.ids(q="deradicalisation"))
         self.assertIn("sect-desk", self.ids(q="déradicalisation"))

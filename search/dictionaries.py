@@ -8,6 +8,9 @@ row, read on demand, so a process neither parses the 140 MB of text nor holds it
 memory), rebuilt when the dictionaries change. Without them there is no lookup: the search
 works as before, and the log says so once.
 
+Headwords of two and three words are read too ("young people": Jugendliche), as words of a
+query typed together are looked up (search/translation.py).
+
 A word typed inflected is found by its lemma (simplemma's lemma lists, stored in the same
 file for the dictionaries' headwords), else by trimming its ending.
 
@@ -48,11 +51,15 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
 MAX_TRANSLATION_WORDS = 2
+# Headwords of up to this many words are read: a phrase the dictionaries list as one
+# ("young people", "quality standards") translates as one word of the other language
+# (Jugendliche, Qualitätsstandards), which its words one by one do not meet.
+MAX_HEADWORD_WORDS = 3
 
 # Endings tried, in turn, when a word is not a headword: dictionaries list the lemma
 # (falsch, Profil, reconnu), queries hold inflections (falschen, Profilen, reconnus).
@@ -131,7 +138,8 @@ def headword_key(word: str) -> str:
 
 
 def read_pair(index: Path, data: Path) -> list[tuple[str, list[str]]]:
-    """Each single-word headword of one dictionary (headword_key) with its translations."""
+    """Each headword of one dictionary (headword_key) of at most MAX_HEADWORD_WORDS words,
+    with its translations."""
     with gzip.open(data) as compressed:
         text = compressed.read()
     entries = []
@@ -139,7 +147,11 @@ def read_pair(index: Path, data: Path) -> list[tuple[str, list[str]]]:
         for line in lines:
             headword, offset, length = line.rstrip("\n").split("\t")[:3]
             word = headword_key(headword.strip())
-            if not word or " " in word or headword.startswith("00database"):
+            if (
+                not word
+                or len(word.split()) > MAX_HEADWORD_WORDS
+                or headword.startswith("00database")
+            ):
                 continue
             start = _number(offset)
             entry = text[start : start + _number(length)].decode("utf-8", "replace")
@@ -180,8 +192,10 @@ def lookup_build(directory: Path, destination: Path) -> int:
         for word, translations in read_pair(*dictionary_files(directory, source, target)):
             for translation in translations:
                 _tally(tallies, (source, word, target), translation)
-                # The other direction: the translation, when one word, translates back.
-                if " " not in translation:
+                # The other direction: the translation, when one word, translates back
+                # to a one-word headword; not to a phrase, so that a word's own
+                # translations stay those of the words' entries.
+                if " " not in translation and " " not in word:
                     _tally(tallies, (target, headword_key(translation), source), word)
     pivot_translations(tallies)
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ structured query): the set counts as one word, by its best translation, so a wor
 twenty senses weighs no more than a word with one. The set scores below the words typed
 (TRANSLATION_WEIGHT), is never required, and finds entries in the target language through
 that language's fields. Translations are not highlighted: the reader did not type them.
+Two or three informative words typed together that the dictionaries list as one headword
+form one more set, of their one-word translations ("young people": Jugendliche).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH, language_text_fields
 from search.fields import FIELD_TIE, TRANSLATION_WEIGHT
 from search.languages import query_language
-from search.matching import informative_text
+from search.matching import function_word, informative_text
 from search.query import MAX_QUERY_WORDS
 from search.words import STOP_WORDS, fold
 
@@ -73,21 +75,55 @@ def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
     return tuple(spelling for spellings, _count in kept for spelling in spellings)
 
 
+def _phrases(text: str) -> list[str]:
+    """The runs of two or three informative words typed next to each other ("young
+    people", "quality standards"), the longer first."""
+    tokens = re.sub(r"[^\w]+", " ", text).split()
+    informative = [len(token) > 1 and not function_word(fold(token)) for token in tokens]
+    runs = [
+        (start, start + size)
+        for size in (3, 2)
+        for start in range(len(tokens) - size + 1)
+        if all(informative[start : start + size])
+    ]
+    return [" ".join(tokens[start:end]) for start, end in runs]
+
+
+def _translated(word: str, source: str, *, one_word: bool = False) -> dict[str, tuple[str, ...]]:
+    """The translations of a word (or phrase) the query uses, per target language (_kept);
+    `one_word`: those of one word only."""
+    kept = {}
+    for target, attested in dictionary().translations(word, source).items():
+        if one_word:
+            attested = [(translation, n) for translation, n in attested if " " not in translation]
+        if translations := _kept(word, attested):
+            kept[target] = translations
+    return kept
+
+
 def query_translations(text: str) -> list[WordTranslations]:
     """The informative words of the text that the dictionaries translate or know as an
     inflection, each with its translations into the portal's other languages (_kept) and
-    its lemmas."""
+    its lemmas; then the phrases of the text (_phrases) that the dictionaries list as one
+    headword, each as one more word, by its one-word translations: one of several words
+    renders the phrase word by word ("transboundary cooperation"), as its words' own
+    translations do."""
     source = query_language(text) or reader_language()
     found = []
     words = dict.fromkeys(re.sub(r"[^\w]+", " ", informative_text(text)).split())
     for word in list(words)[:MAX_QUERY_WORDS]:
-        kept = {}
-        for target, attested in dictionary().translations(word, source).items():
-            if translations := _kept(word, attested):
-                kept[target] = translations
+        kept = _translated(word, source)
         lemmas = dictionary().lemmas(word, source)
         if kept or lemmas:
             found.append(WordTranslations(word=word, translations=kept, lemmas=lemmas))
+    found_phrases: list[str] = []
+    for phrase in _phrases(text)[:MAX_QUERY_WORDS]:
+        # Not again as part of a longer phrase found.
+        if any(f" {phrase} " in f" {longer} " for longer in found_phrases):
+            continue
+        if kept := _translated(phrase, source, one_word=True):
+            found_phrases.append(phrase)
+            found.append(WordTranslations(word=phrase, translations=kept))
     return found
 
 

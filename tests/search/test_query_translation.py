@@ -1,8 +1,9 @@
 """Query translation through the bilingual dictionaries, on both backends: a German word
 with no cognate finds the English entry that says it in English; a word the dictionaries
 do not hold changes nothing; an inflection finds the other inflections of its lemma; a
-translation finds the entry that spells it the British way; without the dictionaries the
-search answers as before."""
+translation finds the entry that spells it the British way; a phrase the dictionaries list
+as one headword finds the one word it translates to; without the dictionaries the search
+answers as before."""
 
 import os
 import tempfile
@@ -172,6 +173,48 @@ class PivotTranslationBehaviour(WordingBehaviour):
             self.assertEqual(self.ids("épuisement", "fr"), [])
 
 
+class PhraseTranslationBehaviour(WordingBehaviour):
+    """An English phrase the English-German dictionary lists as one headword."""
+
+    organisation = ORG
+    entries = [
+        {
+            # "Jugendliche" only: "young people" translates to it as a phrase; "young" and
+            # "people" one by one (jung, Menschen) do not meet it.
+            "id": "youth-after-school",
+            "language": "de",
+            "title": "Jugendliche nach der Schule",
+            "summary": "Jugendliche schreiben uns nach dem Unterricht.",
+            "body": "Wir melden uns binnen eines Tages.",
+        },
+        {
+            "id": "parents-after-school",
+            "language": "de",
+            "title": "Eltern nach der Schule",
+            "summary": "Eltern schreiben uns nach dem Unterricht.",
+            "body": "Wir melden uns binnen eines Tages.",
+        },
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        require_dictionaries()
+        super().setUpClass()
+
+    def test_a_phrase_the_dictionaries_list_is_translated_as_one_word(self):
+        self.assertEqual(self.ids("young people", "en"), ["youth-after-school"])
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertEqual(self.ids("young people", "en"), [])
+
+    def test_a_phrase_the_dictionaries_render_word_by_word_adds_nothing(self):
+        # Its one translation, "transboundary cooperation", is its words' own.
+        with translation.override("de"):
+            words = [
+                word.word for word in query_translations("grenzüberschreitende Zusammenarbeit")
+            ]
+        self.assertEqual(words, ["grenzüberschreitende", "Zusammenarbeit"])
+
+
 @override_settings(SEARCH_URL=None)
 class DatabaseTranslationTests(TranslationBehaviour, TestCase):
     engine_name = "database"
@@ -189,6 +232,16 @@ class DatabasePivotTranslationTests(PivotTranslationBehaviour, TestCase):
 
 @pytest.mark.engine
 class EnginePivotTranslationTests(LiveEngineMixin, PivotTranslationBehaviour, TestCase):
+    engine_name = LiveEngineMixin.engine_name
+
+
+@override_settings(SEARCH_URL=None)
+class DatabasePhraseTranslationTests(PhraseTranslationBehaviour, TestCase):
+    engine_name = "database"
+
+
+@pytest.mark.engine
+class EnginePhraseTranslationTests(LiveEngineMixin, PhraseTranslationBehaviour, TestCase):
     engine_name = LiveEngineMixin.engine_name
 
 

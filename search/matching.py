@@ -204,15 +204,15 @@ def _near_function_word(folded: str) -> bool:
     )
 
 
+def informative(word: str) -> bool:
+    """Whether a word as typed counts as evidence: two letters or more, no function word."""
+    return len(word) > 1 and not function_word(fold(word))
+
+
 def informative_text(text: str) -> str:
-    """The words of the text that are not function words (function_word), as typed, in
-    order; the text itself when it has no other word (a search for "who" still looks for
-    "who")."""
-    kept = [
-        word
-        for word in re.sub(r"[^\w]+", " ", text).split()
-        if len(word) > 1 and not function_word(fold(word))
-    ]
+    """The words of the text that are informative, as typed, in order; the text itself when
+    it has no other word (a search for "who" still looks for "who")."""
+    kept = [word for word in re.sub(r"[^\w]+", " ", text).split() if informative(word)]
     return " ".join(kept) or text
 
 

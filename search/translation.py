@@ -24,7 +24,7 @@ from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH, language_text_fields
 from search.fields import FIELD_TIE, TRANSLATION_WEIGHT
 from search.languages import query_language
-from search.matching import function_word, informative_text
+from search.matching import informative, informative_text
 from search.query import MAX_QUERY_WORDS
 from search.words import STOP_WORDS, fold
 
@@ -79,12 +79,12 @@ def _phrases(text: str) -> list[str]:
     """The runs of two or three informative words typed next to each other ("young
     people", "quality standards"), the longer first."""
     tokens = re.sub(r"[^\w]+", " ", text).split()
-    informative = [len(token) > 1 and not function_word(fold(token)) for token in tokens]
+    counted = [informative(token) for token in tokens]
     runs = [
         (start, start + size)
         for size in (3, 2)
         for start in range(len(tokens) - size + 1)
-        if all(informative[start : start + size])
+        if all(counted[start : start + size])
     ]
     return [" ".join(tokens[start:end]) for start, end in runs]
 

@@ -98,14 +98,19 @@ def require_dictionaries() -> None:
     raise unittest.SkipTest(reason)
 
 
-class TranslationBehaviour(WordingBehaviour):
+class DictionaryBehaviour(WordingBehaviour):
+    """Searches of ORG's entries that need the dictionaries."""
+
     organisation = ORG
-    entries = ENTRIES
 
     @classmethod
     def setUpClass(cls):
         require_dictionaries()
         super().setUpClass()
+
+
+class TranslationBehaviour(DictionaryBehaviour):
+    entries = ENTRIES
 
     def test_a_german_word_finds_the_english_entry_through_its_translation(self):
         self.assertEqual(self.ids("Wie lange warten?", "de")[0], "reply-times")
@@ -141,10 +146,9 @@ class TranslationBehaviour(WordingBehaviour):
         self.assertEqual(found, ["night-pilots"])
 
 
-class PivotTranslationBehaviour(WordingBehaviour):
+class PivotTranslationBehaviour(DictionaryBehaviour):
     """A French word the French-English dictionary lacks, translated through German."""
 
-    organisation = ORG
     entries = [
         {
             # "exhaustion" only: the French-English dictionary lacks "épuisement", the
@@ -162,21 +166,15 @@ class PivotTranslationBehaviour(WordingBehaviour):
         },
     ]
 
-    @classmethod
-    def setUpClass(cls):
-        require_dictionaries()
-        super().setUpClass()
-
     def test_a_word_the_pair_lacks_is_translated_through_the_third_language(self):
         self.assertEqual(self.ids("épuisement", "fr"), ["night-shifts"])
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
             self.assertEqual(self.ids("épuisement", "fr"), [])
 
 
-class PhraseTranslationBehaviour(WordingBehaviour):
+class PhraseTranslationBehaviour(DictionaryBehaviour):
     """An English phrase the English-German dictionary lists as one headword."""
 
-    organisation = ORG
     entries = [
         {
             # "Jugendliche" only: "young people" translates to it as a phrase; "young" and
@@ -195,11 +193,6 @@ class PhraseTranslationBehaviour(WordingBehaviour):
             "body": "Wir melden uns binnen eines Tages.",
         },
     ]
-
-    @classmethod
-    def setUpClass(cls):
-        require_dictionaries()
-        super().setUpClass()
 
     def test_a_phrase_the_dictionaries_list_is_translated_as_one_word(self):
         self.assertEqual(self.ids("young people", "en"), ["youth-after-school"])

@@ -305,10 +305,10 @@ class Dictionary:
 
     def translations(self, word: str, source: str) -> dict[str, list[tuple[str, int]]]:
         """The translations of a word of `source` (as typed) into each other language, each
-        with the number of senses attesting it, the most attested first: the word's as
-        typed when it is a headword, else those of every headword it may be an inflection
-        of (its lemma, its endings taken off), else the same by the folded forms; {} when
-        none is."""
+        with the number of senses attesting it, the most attested first: into each
+        language, the word's as typed when it is a headword there, else those of every
+        headword it may be an inflection of (its lemma, its endings taken off); else the
+        same by the folded forms; {} when none is."""
         if self.path is None or source not in INFLECTIONS:
             return {}
         return _translations(self.path, word, source)
@@ -411,20 +411,19 @@ def _translations(path: Path, word: str, source: str) -> dict[str, list[tuple[st
             [source, *keys],
         ).fetchall()
         as_typed = {target: _attested(words) for at, target, words in rows if at == keys[0]}
-        if as_typed:
-            return as_typed
-        # Not a headword as typed: every lemma it may be an inflection of, together
-        # (communes: commune, the town, and commun, common), each translation attested
-        # by the senses of all of them.
+        # Into a language the word as typed has no translation into, every lemma it may be
+        # an inflection of, together (communes: commune, the town, and commun, common),
+        # each translation attested by the senses of all of them: a pair may list a plural
+        # the other lacks (teenagers: Jugendliche, but only teenager: adolescent).
         merged: dict[str, dict[str, int]] = {}
         for key in keys[1:]:
             for at, target, words in rows:
-                if at == key:
+                if at == key and target not in as_typed:
                     counts = merged.setdefault(target, {})
                     for translation, count in _attested(words):
                         counts[translation] = counts.get(translation, 0) + count
-        if merged:
-            return {
+        if as_typed or merged:
+            return as_typed | {
                 target: [(word, counts[word]) for word in _ranked(counts)]
                 for target, counts in merged.items()
             }

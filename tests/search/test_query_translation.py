@@ -1,6 +1,7 @@
 """Query translation through the bilingual dictionaries, on both backends: a German word
 with no cognate finds the English entry that says it in English; a word the dictionaries
-do not hold changes nothing; an inflection finds the other inflections of its lemma; a
+do not hold changes nothing; an inflection finds the other inflections of its lemma, and
+is translated through its lemma into a language its own headword lacks; a
 translation finds the entry that spells it the British way; a phrase the dictionaries list
 as one headword finds the one word it translates to; without the dictionaries the search
 answers as before."""
@@ -77,6 +78,15 @@ ENTRIES = [
         "body": "The line keeps no numbers.",
     },
     {
+        # "adolescents" only: the English-German dictionary lists "teenagers" as a headword,
+        # the English-French one only "teenager" (adolescent).
+        "id": "theatre-workshop",
+        "language": "fr",
+        "title": "Un atelier de théâtre",
+        "summary": "Des adolescents jouent leur propre pièce.",
+        "body": "Le mercredi après-midi.",
+    },
+    {
         "id": "school-visits",
         "title": "School visits by former extremists",
         "summary": "Former extremists talk to classes about leaving.",
@@ -122,6 +132,9 @@ class TranslationBehaviour(DictionaryBehaviour):
         self.assertEqual(self.ids("ce qu'ils reçoivent", "fr")[:1], ["first-message"])
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
             self.assertNotIn("first-message", self.ids("ce qu'ils reçoivent", "fr"))
+
+    def test_an_inflection_one_pair_lists_is_translated_through_its_lemma_in_the_other(self):
+        self.assertEqual(self.ids("teenagers", "en"), ["theatre-workshop"])
 
     def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
         self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])

@@ -8,8 +8,9 @@ structured query): the set counts as one word, by its best translation, so a wor
 twenty senses weighs no more than a word with one. The set scores below the words typed
 (TRANSLATION_WEIGHT), is never required, and finds entries in the target language through
 that language's fields. Translations are not highlighted: the reader did not type them.
-Two or three informative words typed together that the dictionaries list as one headword
-form one more set, of their one-word translations ("young people": Jugendliche).
+Two or three words typed together that the dictionaries list as one headword form one more
+set, of their one-word translations ("young people": Jugendliche, "point of contact":
+Anlaufstelle).
 """
 
 from __future__ import annotations
@@ -76,15 +77,17 @@ def _kept(word: str, attested: list[tuple[str, int]]) -> tuple[str, ...]:
 
 
 def _phrases(text: str) -> list[str]:
-    """The runs of two or three informative words typed next to each other ("young
-    people", "quality standards"), the longer first."""
+    """The runs of two or three words typed next to each other that begin and end with an
+    informative word ("young people", "quality standards", "loss of control"), the longer
+    first."""
     tokens = re.sub(r"[^\w]+", " ", text).split()
     counted = [informative(token) for token in tokens]
     runs = [
         (start, start + size)
         for size in (3, 2)
         for start in range(len(tokens) - size + 1)
-        if all(counted[start : start + size])
+        # A function word inside is part of the phrase ("point of contact": Anlaufstelle).
+        if counted[start] and counted[start + size - 1]
     ]
     return [" ".join(tokens[start:end]) for start, end in runs]
 

@@ -199,6 +199,15 @@ class PhraseTranslationBehaviour(DictionaryBehaviour):
             "body": "Wir melden uns binnen eines Tages.",
         },
         {
+            # "Anlaufstelle" only: "point of contact" translates to it as a phrase, a
+            # function word inside; "point" and "contact" one by one do not meet it.
+            "id": "family-drop-in",
+            "language": "de",
+            "title": "Eine Anlaufstelle am Bahnhof",
+            "summary": "Eltern kommen ohne Termin vorbei.",
+            "body": "Geöffnet dienstags und donnerstags.",
+        },
+        {
             "id": "parents-after-school",
             "language": "de",
             "title": "Eltern nach der Schule",
@@ -211,6 +220,11 @@ class PhraseTranslationBehaviour(DictionaryBehaviour):
         self.assertEqual(self.ids("young people", "en"), ["youth-after-school"])
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
             self.assertEqual(self.ids("young people", "en"), [])
+
+    def test_a_phrase_with_a_function_word_inside_is_translated_as_one_word(self):
+        self.assertEqual(self.ids("point of contact", "en"), ["family-drop-in"])
+        with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
+            self.assertEqual(self.ids("point of contact", "en"), [])
 
     def test_a_phrase_the_dictionaries_render_word_by_word_adds_nothing(self):
         # Its one translation, "transboundary cooperation", is its words' own.

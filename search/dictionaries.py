@@ -17,7 +17,9 @@ file for the dictionaries' headwords), else by trimming its ending.
 Each pair is read in both directions and united (the French-English pair holds 8,000
 words, the German-English one 500,000): a translation attested by more senses, in either
 direction, comes first, so that the few a query uses are the common ones. A word a pair
-lacks is translated through the third language (pivot_translations).
+lacks is translated by its lemma's translations when it is an inflection the other pair
+lists (lemma_translations: bedroht, bedrohen), else through the third language
+(pivot_translations).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -51,7 +52,7 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
@@ -197,6 +198,9 @@ def lookup_build(directory: Path, destination: Path) -> int:
                 # translations stay those of the words' entries.
                 if " " not in translation and " " not in word:
                     _tally(tallies, (target, headword_key(translation), source), word)
+    headwords = {(source, word) for source, word, _target in tallies}
+    inflections = _inflections(headwords)
+    lemma_translations(tallies, inflections)
     pivot_translations(tallies)
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=destination.parent, suffix=".tmp")
@@ -213,7 +217,17 @@ def lookup_build(directory: Path, destination: Path) -> int:
                 "CREATE TABLE lemma (source TEXT, form TEXT, lemma TEXT,"
                 " PRIMARY KEY (source, form)) WITHOUT ROWID"
             )
-            database.executemany("INSERT INTO lemma VALUES (?, ?, ?)", _lemmas(tallies))
+            # The lemmas of inflections that are no headword themselves (reconnus:
+            # reconnaître; craignent: craindre): a query's word is found by them.
+            database.executemany(
+                "INSERT INTO lemma VALUES (?, ?, ?)",
+                (
+                    (language, form, lemma)
+                    for language, forms in inflections.items()
+                    for form, lemma in forms.items()
+                    if (language, form) not in headwords
+                ),
+            )
             database.execute("CREATE TABLE meta (fingerprint TEXT)")
             database.executemany(
                 "INSERT INTO translation VALUES (?, ?, ?, ?, ?)",
@@ -263,24 +277,37 @@ def pivot_translations(tallies: dict[tuple[str, str, str], dict[str, int]]) -> N
     tallies.update(pivoted)
 
 
-def _lemmas(tallies: dict[tuple[str, str, str], dict[str, int]]) -> Iterator[tuple[str, str, str]]:
-    """(language, form, lemma) of each inflected form whose lemma the dictionaries hold and
-    which is no headword itself (reconnus: reconnaître; Profilen: Profil; craignent:
-    craindre), from simplemma's lemma lists (Wiktionary's inflection tables): the lookup
-    finds a query's word by its lemma where trimming an ending cannot (-aître, -ndre)."""
-    headwords = {(source, word) for source, word, _target in tallies}
+def lemma_translations(
+    tallies: dict[tuple[str, str, str], dict[str, int]], inflections: dict[str, dict[str, str]]
+) -> None:
+    """Translations of an inflected headword into a language its own entries lack, from
+    its lemma's: the German-English dictionary lists "bedroht" (threatened), the
+    German-French one only "bedrohen" (menacer). Before the third language
+    (pivot_translations): the lemma's own translations are a dictionary's."""
+    filled = {}
+    for source, word, _target in tallies:
+        lemma = inflections[source].get(word)
+        if lemma is None:
+            continue
+        for target in FREEDICT_NAMES.keys() - {source}:
+            if (source, word, target) not in tallies and (source, lemma, target) in tallies:
+                filled[(source, word, target)] = dict(tallies[(source, lemma, target)])
+    tallies.update(filled)
+
+
+def _inflections(headwords: set[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """Per language, each inflected form whose lemma the dictionaries hold, and that
+    lemma (reconnus: reconnaître; Profilen: Profil; bedroht: bedrohen), from simplemma's
+    lemma lists (Wiktionary's inflection tables): the lookup finds a word by its lemma
+    where trimming an ending cannot (-aître, -ndre)."""
+    found: dict[str, dict[str, str]] = {}
     for language in FREEDICT_NAMES:
-        forms: dict[str, str] = {}
+        forms = found[language] = {}
         for form, lemma in DefaultDictionaryFactory().get_dictionary(language).items():
             form, lemma = headword_key(form), headword_key(lemma)
-            if (
-                form != lemma
-                and (language, lemma) in headwords
-                and (language, form) not in headwords
-            ):
+            if form != lemma and (language, lemma) in headwords:
                 forms.setdefault(form, lemma)
-        for form, lemma in forms.items():
-            yield language, form, lemma
+    return found
 
 
 def _ranked(counts: dict[str, int]) -> list[str]:

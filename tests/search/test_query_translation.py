@@ -20,6 +20,7 @@ from search.dictionaries import (
     WordTranslations,
     dictionaries_present,
     entry_translations,
+    lemma_translations,
     pivot_translations,
 )
 from search.fields import TRANSLATION_WEIGHT
@@ -87,6 +88,16 @@ ENTRIES = [
         "body": "Le mercredi après-midi.",
     },
     {
+        # "menaces" only: the German-French dictionary lists "bedrohen" (menacer), not
+        # "bedroht", which the German-English one lists (threatened, menaces: the
+        # database, which looks for every translation in every column, met it so before).
+        "id": "after-threats",
+        "language": "fr",
+        "title": "Après les menaces",
+        "summary": "L'équipe se réunit le lendemain.",
+        "body": "Une psychologue anime la réunion.",
+    },
+    {
         "id": "school-visits",
         "title": "School visits by former extremists",
         "summary": "Former extremists talk to classes about leaving.",
@@ -135,6 +146,9 @@ class TranslationBehaviour(DictionaryBehaviour):
 
     def test_an_inflection_one_pair_lists_is_translated_through_its_lemma_in_the_other(self):
         self.assertEqual(self.ids("teenagers", "en"), ["theatre-workshop"])
+
+    def test_an_inflected_headword_is_translated_through_its_lemma_where_its_pair_lacks_it(self):
+        self.assertEqual(self.ids("bedroht", "de"), ["after-threats"])
 
     def test_a_translation_is_looked_for_in_each_of_its_spellings(self):
         self.assertEqual(self.ids("grenzüberschreitende", "de")[:1], ["border-partnership"])
@@ -328,6 +342,29 @@ class PivotTests(SimpleTestCase):
         }
         pivot_translations(tallies)
         self.assertNotIn(("fr", "chute", "en"), tallies)
+
+
+class LemmaTranslationTests(SimpleTestCase):
+    """An inflected headword takes its lemma's translations into a language its own
+    entries lack, and only there."""
+
+    inflections = {"de": {"bedroht": "bedrohen"}, "en": {}, "fr": {}}
+
+    def test_a_language_the_headword_lacks_comes_from_its_lemma(self):
+        tallies = {
+            ("de", "bedroht", "en"): {"threatened": 2},
+            ("de", "bedrohen", "fr"): {"menacer": 2, "intimider": 1},
+        }
+        lemma_translations(tallies, self.inflections)
+        self.assertEqual(tallies[("de", "bedroht", "fr")], {"menacer": 2, "intimider": 1})
+
+    def test_what_the_headword_has_is_kept_as_it_is(self):
+        tallies = {
+            ("de", "bedroht", "fr"): {"menacé": 1},
+            ("de", "bedrohen", "fr"): {"menacer": 2},
+        }
+        lemma_translations(tallies, self.inflections)
+        self.assertEqual(tallies[("de", "bedroht", "fr")], {"menacé": 1})
 
 
 class TranslationClauseTests(TestCase):

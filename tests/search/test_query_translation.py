@@ -1,10 +1,10 @@
 """Query translation through the bilingual dictionaries, on both backends: a German word
 with no cognate finds the English entry that says it in English; a word the dictionaries
-do not hold changes nothing; an inflection finds the other inflections of its lemma, and
-is translated through its lemma into a language its own headword lacks; a
-translation finds the entry that spells it the British way; a phrase the dictionaries list
-as one headword finds the one word it translates to; without the dictionaries the search
-answers as before."""
+do not hold changes nothing; an inflection finds the other inflections of its lemma; a
+word is translated through its lemma or its singular into a language its own headword
+lacks; a translation finds the entry that spells it the British way; a phrase the
+dictionaries list as one headword, a function word inside or not, finds the one word it
+translates to; without the dictionaries the search answers as before."""
 
 import os
 import tempfile
@@ -144,7 +144,7 @@ class TranslationBehaviour(DictionaryBehaviour):
         with tempfile.TemporaryDirectory() as empty, override_settings(SEARCH_DICTIONARY_DIR=empty):
             self.assertNotIn("first-message", self.ids("ce qu'ils reçoivent", "fr"))
 
-    def test_an_inflection_one_pair_lists_is_translated_through_its_lemma_in_the_other(self):
+    def test_a_plural_one_pair_lists_is_translated_through_its_singular_in_the_other(self):
         self.assertEqual(self.ids("teenagers", "en"), ["theatre-workshop"])
 
     def test_an_inflected_headword_is_translated_through_its_lemma_where_its_pair_lacks_it(self):

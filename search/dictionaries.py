@@ -52,7 +52,7 @@ PAIRS = [
     (source, target) for source in FREEDICT_NAMES for target in FREEDICT_NAMES if source != target
 ]
 # Raised when the reading of the files changes, so that an older lookup file is rebuilt.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 # Translations kept per word and target language, the most attested first.
 STORED_TRANSLATIONS = 20
 # Translations of more words are mostly explanations ("person who ..."), not words.
@@ -261,20 +261,30 @@ def pivot_translations(tallies: dict[tuple[str, str, str], dict[str, int]]) -> N
     """Translations through the third language for the words a pair lacks: the
     French-English pair gives 7,500 French words an English translation, not épuisement,
     which the French-German pair translates as Erschöpfung and the German-English one
-    Erschöpfung as exhaustion. Through the word's first translation only, and only when that
-    translates back first to the word: further down, and through words of several senses
-    (Fall: case, chute), the meaning drifts. Attested once: where a query word's lemmas
-    have their translations merged (_translations), a dictionary's own come first."""
+    Erschöpfung as exhaustion. Through the word's most attested translations only, and
+    only through one that translates back most attested to the word (selten: rare,
+    rarely, seldom, each twice): further down, and through words of several senses (Fall:
+    case, chute), the meaning drifts; among equals, the dictionaries' order says nothing.
+    Attested once: where a query word's lemmas have their translations merged
+    (_translations), a dictionary's own come first."""
     pivoted = {}
     for (source, word, pivot), into_pivot in tallies.items():
-        middle = _ranked(into_pivot)[0]
-        if _ranked(tallies.get((pivot, middle, source), {}))[:1] != [word]:
-            continue
-        for target in FREEDICT_NAMES.keys() - {source, pivot}:
-            onward = tallies.get((pivot, middle, target))
-            if (source, word, target) not in tallies and onward:
-                pivoted[(source, word, target)] = {_ranked(onward)[0]: 1}
+        for middle in _most_attested(into_pivot):
+            back = tallies.get((pivot, middle, source), {})
+            if not back or back.get(word) != max(back.values()):
+                continue
+            for target in FREEDICT_NAMES.keys() - {source, pivot}:
+                onward = tallies.get((pivot, middle, target))
+                if (source, word, target) not in tallies and onward:
+                    pivoted.setdefault((source, word, target), {_ranked(onward)[0]: 1})
     tallies.update(pivoted)
+
+
+def _most_attested(counts: dict[str, int]) -> list[str]:
+    """The words attested as often as the most attested, in the dictionaries' order: the
+    order among equals says nothing."""
+    best = max(counts.values())
+    return [word for word, count in counts.items() if count == best]
 
 
 def lemma_translations(

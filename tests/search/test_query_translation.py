@@ -313,7 +313,7 @@ class DictionaryReadingTests(SimpleTestCase):
 
 class PivotTests(SimpleTestCase):
     """Translations through the third language fill only what a pair lacks, and only
-    through a word whose first translation back is the word translated."""
+    through a word whose most attested translations back include the word translated."""
 
     def test_a_word_the_pair_lacks_goes_through_the_third_language(self):
         tallies = {
@@ -323,6 +323,15 @@ class PivotTests(SimpleTestCase):
         }
         pivot_translations(tallies)
         self.assertEqual(tallies[("fr", "norme", "en")], {"standard": 1})
+
+    def test_through_a_word_whose_most_attested_translations_back_include_it(self):
+        tallies = {
+            ("en", "rarely", "de"): {"selten": 2},
+            ("de", "selten", "en"): {"infrequent": 2, "rarely": 2, "seldom": 2},
+            ("de", "selten", "fr"): {"rare": 3, "rarement": 2},
+        }
+        pivot_translations(tallies)
+        self.assertEqual(tallies[("en", "rarely", "fr")], {"rare": 1})
 
     def test_what_a_pair_gives_is_kept_as_it_is(self):
         tallies = {

@@ -13,13 +13,10 @@ import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel
 
-from entries.models import EntryTag, Visibility
-from entries.selectors import entries_holding_terms
-from entries.visibility import MEMBERS_ONLY_FIELDS
 from search.cache import process_cached
 from search.dictionaries import WordTranslations, dictionary
 from search.documents import NEUTRAL_LENGTH
@@ -31,7 +28,7 @@ from vocabulary.models import Term
 
 TERM_PHRASE_WEIGHT = 3.0
 # Dictionary translations a query looks for in all (search/translation.py), shared by its
-# words.
+# words: a question's needles stay within a bound however many words it has.
 TRANSLATION_NEEDLES = 32
 # A word's rarity (BM25's inverse document frequency) divided by this, so that the fixed
 # weights of vocabulary matches and phrases keep their place among the words' weights.
@@ -241,33 +238,47 @@ def any_of(conditions: list[Q]) -> Q:
     return Q(*conditions, _connector=Q.OR)
 
 
-def _contains(columns: list[str], needles: list[str]) -> Q:
-    return any_of([_column_contains(column, needles) for column in columns])
-
-
-# The entry's free keywords, a column of their own table: looked up per entry (a join
-# would repeat the entry once per keyword).
+# The entry's free keywords, a column of their own table.
 TAGS_COLUMN = "tags"
+# The columns of each field the words are looked for in, as the engine's fields
+# (search.documents).
+FIELD_COLUMNS = {
+    "title": ("title",),
+    "summary": ("summary",),
+    "body": ("body",),
+    "details": DETAIL_COLUMNS,
+    "organisation": ("organisation__title",),
+    "tags": (TAGS_COLUMN,),
+}
+TEXT_COLUMNS = tuple(column for columns in FIELD_COLUMNS.values() for column in columns)
 
 
-def _column_contains(column: str, needles: list[str]) -> Q:
-    """The column contains one of the needles: one group of the WHERE clause."""
-    if column == TAGS_COLUMN:
-        tagged = EntryTag.objects.filter(content_object=OuterRef("pk"))
-        return Q(Exists(tagged.filter(any_of([Q(tag__name__icontains=n) for n in needles]))))
-    condition = any_of([Q(**{f"{column}__icontains": needle}) for needle in needles])
-    if column in MEMBERS_ONLY_FIELDS:
-        # As in the index: a public entry's members-only fields are not searched.
-        condition &= ~Q(visibility=Visibility.PUBLIC)
-    return condition
+@dataclass(frozen=True)
+class Contains:
+    """An entry holds the needle in one of these columns (a public entry's members-only
+    columns are not searched, as in the index); with `other_language`, only an entry in
+    another language does."""
+
+    columns: tuple[str, ...]
+    needle: str
+    other_language: str = ""
 
 
-def _has_terms(term_ids: set[int], vocabulary: Vocabulary) -> Q:
+@dataclass(frozen=True)
+class HoldsTerms:
+    """An entry carries one of these vocabulary terms: (facet, term ids) pairs."""
+
+    by_facet: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+Condition = Contains | HoldsTerms
+
+
+def _holds_terms(term_ids: set[int], vocabulary: Vocabulary) -> HoldsTerms:
     by_facet: dict[str, list[int]] = {}
-    for term_id in term_ids:
+    for term_id in sorted(term_ids):
         by_facet.setdefault(vocabulary.facet_of[term_id], []).append(term_id)
-    conditions = [Q(pk__in=entries_holding_terms(facet, ids)) for facet, ids in by_facet.items()]
-    return any_of(conditions) if conditions else Q(pk__in=[])
+    return HoldsTerms(tuple((facet, tuple(ids)) for facet, ids in sorted(by_facet.items())))
 
 
 # A part of a score: a flag's weight when the entry has it, or a word: per form of it, the
@@ -283,30 +294,30 @@ def _rarity(total: int, holding: int) -> float:
 
 @dataclass(frozen=True)
 class TextMatch:
-    """What an entry must match, the needles its highlights mark, and what its score is
-    made of: `flags`, conditions read with each matching entry in the same query, and the
-    score's parts (TextMatch.scores), so that the words are looked for in one scan."""
+    """What an entry must match (any of `matches`), the needles its highlights mark, and
+    what its score is made of: `flags`, conditions read for each matching entry in the same
+    pass (search.backends.database_scan), and the score's parts (TextMatch.scores)."""
 
-    condition: Q
+    matches: list[Condition]
     needles: list[str]
-    flags: list[Q]
+    flags: list[Condition]
     parts: list[ScorePart]
 
-    def scores(self, rows: list[tuple[int, tuple[bool, ...]]], total: int) -> dict[int, float]:
-        """Each matching entry's score, from rows (pk, its flags in the order of `flags`)
-        of every matching entry among `total` entries: a needle's rarity is counted on
-        these rows, since an entry holding a needle matches. Computed a flag's column at a
-        time, so that the loops over thousands of rows run inside Python's builtins."""
-        if not rows:
-            return {}
-        columns = list(zip(*(flags for _pk, flags in rows), strict=True))
+    def scores(self, columns: list[list[bool]], total: int) -> list[float]:
+        """The score of each matching entry, from `columns`: per flag, in the order of
+        `flags`, whether each matching entry has it, among `total` entries searched; a
+        needle's rarity is counted on these entries, since an entry holding a needle
+        matches. Computed a flag's column at a time, so that the loops over thousands of
+        entries run inside Python's builtins."""
+        if not columns or not columns[0]:
+            return []
         rarity: dict[str, float] = {}
         for part in self.parts:
             if isinstance(part, dict):
                 for variant, fields in part.items():
                     holding = sum(map(any, zip(*(columns[at] for at, _w in fields), strict=True)))
                     rarity[variant] = _rarity(total, holding)
-        scores = [0.0] * len(rows)
+        scores = [0.0] * len(columns[0])
         for part in self.parts:
             if isinstance(part, tuple):
                 at, weight = part
@@ -318,15 +329,17 @@ class TextMatch:
             # A word counts once, by its best form, weighed by how rare that form is.
             best: list[float] | None = None
             for variant, fields in part.items():
-                weights = [weight for _at, weight in fields]
-                forms = [
-                    sum(weight for weight, held in zip(weights, row, strict=True) if held)
-                    * rarity[variant]
-                    for row in zip(*(columns[at] for at, _w in fields), strict=True)
-                ]
+                # The weights of the fields holding the form, added in the fields' order.
+                held_weights = [0.0] * len(scores)
+                for at, weight in fields:
+                    held_weights = [
+                        sum_ + weight if held else sum_
+                        for sum_, held in zip(held_weights, columns[at], strict=True)
+                    ]
+                forms = [sum_ * rarity[variant] for sum_ in held_weights]
                 best = forms if best is None else list(map(max, best, forms))
             scores = [score + form for score, form in zip(scores, best, strict=True)]
-        return dict(zip((pk for pk, _flags in rows), scores, strict=True))
+        return scores
 
 
 def text_match(
@@ -336,9 +349,7 @@ def text_match(
     translations: list[WordTranslations] | None = None,
 ) -> TextMatch | None:
     """What an entry must match, and its score. Each word scores once, by its best form,
-    in each field, weighed by its rarity among the entries searched; what must match is
-    one condition per column (any word in it), so that the SQL's expression tree, which
-    SQLite bounds, grows with the words only as wide as one column's list. `language`: the
+    in each field, weighed by its rarity among the entries searched. `language`: the
     query's (else the reader's); a word's neutral stem counts as a title's in the titles of
     entries in other languages only (as the engine's: search.builders._word_query). The
     dictionaries' `translations` of the words (search/translation.py) score as the engine's:
@@ -348,24 +359,14 @@ def text_match(
     folded = fold(text)
     if not folded:
         return None
-    columns = {
-        "title": ["title"],
-        "summary": ["summary"],
-        "body": ["body"],
-        "details": list(DETAIL_COLUMNS),
-        "organisation": ["organisation__title"],
-        # As the engine's `tags` field (search.documents).
-        "tags": [TAGS_COLUMN],
-    }
     weights = {**FIELD_WEIGHTS, "organisation": FIELD_WEIGHTS["organisation_name"]}
-    all_columns = [column for cols in columns.values() for column in cols]
-    flags: list[Q] = []
+    flags: list[Condition] = []
     term_parts: list[ScorePart] = []
     word_parts: list[ScorePart] = []
     needles: list[str] = []
     term_ids: set[int] = set()
 
-    def flag(condition: Q) -> int:
+    def flag(condition: Condition) -> int:
         flags.append(condition)
         return len(flags) - 1
 
@@ -394,25 +395,23 @@ def text_match(
             if variant in neutral:
                 # As the engine's neutral fields: anywhere in the entry, weighed as body
                 # text; in a title of another language than the query's, as a title.
-                title = _contains(columns["title"], [variant]) & ~Q(language=language)
+                title = Contains(FIELD_COLUMNS["title"], variant, other_language=language)
                 word_part[variant] = [
-                    (flag(_contains(all_columns, [variant])), weights["body"] * times),
+                    (flag(Contains(TEXT_COLUMNS, variant)), weights["body"] * times),
                     (flag(title), weights["title"] * times),
                 ]
             else:
                 word_part[variant] = [
-                    (flag(_contains(cols, [variant])), weights[name] * times)
-                    for name, cols in columns.items()
+                    (flag(Contains(columns, variant)), weights[name] * times)
+                    for name, columns in FIELD_COLUMNS.items()
                 ]
             variant_terms = vocabulary.word_terms(variant)
             if variant_terms:
                 term_ids |= variant_terms
-                by_term = _has_terms(variant_terms, vocabulary)
+                by_term = _holds_terms(variant_terms, vocabulary)
                 term_parts.append((flag(by_term), TERM_WORD_WEIGHT * times))
         word_parts.append(word_part)
     translated: list[str] = []
-    # SQLite bounds the WHERE's depth (1,000): every needle is looked for in each of 10
-    # columns, and a 16-word question's own needles take up to 640 of it.
     translated_words = [word for word in translations or [] if word.translations]
     per_word = max(1, TRANSLATION_NEEDLES // max(1, len(translated_words)))
     for word in translated_words:
@@ -426,31 +425,27 @@ def text_match(
         for variant in sorted(set(list(dict.fromkeys(spelt))[:per_word])):
             translated.append(variant)
             word_part[variant] = [
-                (flag(_contains(cols, [variant])), weights[name] * TRANSLATION_WEIGHT)
-                for name, cols in columns.items()
+                (flag(Contains(columns, variant)), weights[name] * TRANSLATION_WEIGHT)
+                for name, columns in FIELD_COLUMNS.items()
             ]
         word_parts.append(word_part)
     parts = [*term_parts, *word_parts]
-    distinct = list(dict.fromkeys(needles + translated))
-    conditions = [
-        _column_contains(column, distinct)
-        for cols in columns.values()
-        for column in cols
-        if distinct
+    matches: list[Condition] = [
+        Contains(TEXT_COLUMNS, needle) for needle in dict.fromkeys(needles + translated)
     ]
     if term_ids:
-        conditions.append(_has_terms(term_ids, vocabulary))
+        matches.append(_holds_terms(term_ids, vocabulary))
     phrase_terms = vocabulary.phrase_terms(fold(vocabulary.spelt(text)))
     if phrase_terms:
-        by_phrase = _has_terms(phrase_terms, vocabulary)
-        conditions.append(by_phrase)
+        by_phrase = _holds_terms(phrase_terms, vocabulary)
+        matches.append(by_phrase)
         parts.append((flag(by_phrase), TERM_PHRASE_WEIGHT))
     if sum(times for _, _, times in words) != 1:
         # Several words, or only short ones ("1-2-1"): the text as typed counts too.
-        phrase = _contains(["title", "summary", "body"], [text.strip()])
-        conditions.append(phrase)
+        phrase = Contains(("title", "summary", "body"), text.strip())
+        matches.append(phrase)
         parts.append((flag(phrase), PHRASE_WEIGHT))
-    return TextMatch(condition=any_of(conditions), needles=needles, flags=flags, parts=parts)
+    return TextMatch(matches=matches, needles=needles, flags=flags, parts=parts)
 
 
 def vocabulary_terms_named(prefix: str) -> list[Term]:

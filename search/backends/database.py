@@ -10,16 +10,13 @@ import html
 import json
 import re
 from collections.abc import Collection
-from contextlib import nullcontext
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -43,6 +40,7 @@ from entries.translations import (
 from entries.visibility import Reader
 from search.backends.base import CrossCounts, RawCounts
 from search.backends.database_order import HitRow, hit_rows, hits_ordered
+from search.backends.database_scan import text_scanned
 from search.labels import facet_values
 from search.languages import language_boosts, languages_preferred
 from search.matching import Vocabulary, any_of, text_match
@@ -68,22 +66,6 @@ def ids_parameter(ids: list[int]) -> RawSQL:
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::integer[])", [ids])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
-
-
-def _rows_as_stored(rows: QuerySet) -> list[tuple]:
-    """The rows of a values_list as the database returns them: read through the ORM, each
-    of a text search's thousands of flags went through SQLite's boolean converter, a fifth
-    of the search's time; 0 and 1 (SQLite), False and True (PostgreSQL) read alike.
-    PostgreSQL's JIT is off for it: it compiled the scan's hundreds of expressions for
-    longer than they took to run (7.5 s, against 3 s to run, at 10,000 entries)."""
-    sql, params = rows.query.sql_with_params()
-    postgres = connection.vendor == "postgresql"
-    # SET LOCAL lasts until the end of the transaction: this one read's.
-    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
@@ -271,7 +253,7 @@ def _did_you_mean(
     match = text_match(suggestion, vocabulary, languages_preferred(suggestion)[0])
     if match is None:
         return None
-    return suggestion if candidates.filter(match.condition).exists() else None
+    return suggestion if text_scanned(candidates, match).pks else None
 
 
 class DatabaseBackend:
@@ -297,27 +279,19 @@ class DatabaseBackend:
         )
         scores = None
         if match is not None:
-            # The words are looked for in one scan of the text columns, which reads what
-            # each matching entry's score is made of; the total, the page and every
-            # facet's count then read the ids found.
+            # The words are looked for in one pass over the text, which reads what each
+            # matching entry's score is made of; the total, the page and every facet's
+            # count then read the ids found.
             factors = language_boosts(query.text)
-            flags = {
-                f"flag_{at}": ExpressionWrapper(q, BooleanField())
-                for at, q in enumerate(match.flags)
-            }
-            languages = {}
-            flagged = []
-            for pk, language, *values in _rows_as_stored(
-                scope.filter(match.condition)
-                .annotate(**flags)
-                .values_list("pk", "language", *flags)
-                .order_by()
-            ):
-                languages[pk] = language
-                flagged.append((pk, tuple(values)))
+            scanned = text_scanned(scope, match)
             scores = {
-                pk: score * factors.get(languages[pk], 1.0)
-                for pk, score in match.scores(flagged, visible.count()).items()
+                pk: score * factors.get(language, 1.0)
+                for pk, language, score in zip(
+                    scanned.pks,
+                    scanned.languages,
+                    match.scores(scanned.flags, visible.count()),
+                    strict=True,
+                )
             }
             scope = scope.filter(pk__in=ids_parameter(list(scores)))
         return visible, scope, match, scores

@@ -2,7 +2,8 @@
 cognate meets its translation, however German or French spells it) stands for the word in
 the titles of entries in other languages only; in the query's own language the word is
 matched as itself, and a title that only shares its first letters does not outrank the
-entries that hold the word. The free keywords are searched by both."""
+entries that hold the word. The free keywords are searched by both, and a word in
+capitals is found in any alphabet."""
 
 import tempfile
 
@@ -89,6 +90,14 @@ ENTRIES = [
         "summary": "Die Klienten sprechen nur per Telefon.",
         "body": "Viele wollen nicht erkannt werden.",
     },
+    {
+        # "écoute" in capitals, its first letter an accented one, and nowhere else.
+        "id": "ecoute-en-capitales",
+        "language": "fr",
+        "title": "PERMANENCE D'ÉCOUTE",
+        "summary": "Un numéro ouvert le dimanche.",
+        "body": "Les appels sont pris par deux bénévoles.",
+    },
 ]
 ENTRIES += QUIET_ENTRIES
 
@@ -110,6 +119,9 @@ class WordFormBehaviour(WordingBehaviour):
 
     def test_a_word_of_the_keywords_alone_is_found(self):
         self.assertEqual(self.ids("doxing", "fr")[:1], ["doxing-fr"])
+
+    def test_a_word_written_in_capitals_is_found_whatever_its_letters(self):
+        self.assertEqual(self.ids("écoute", "fr")[:1], ["ecoute-en-capitales"])
 
     def test_a_cognate_in_a_title_still_crosses_languages(self):
         # No vocabulary term says "fake profile": the German word meets the French title.

@@ -24,8 +24,9 @@ MAX_QUERY_LENGTH = 500
 # Years an entry can be active in: four digits, and numbers every database stores.
 MIN_YEAR, MAX_YEAR = 1000, 9999
 # Distinct words of one query looked for: a policymaker's question has a dozen once stop
-# words are gone. Each costs the database a LIKE on every text column and the engine some
-# fifty clauses (three languages, synonyms, typos) of the 1,024 it accepts in one query.
+# words are gone. Each costs the database a few needles in its pass over every entry's text
+# and the engine some fifty clauses (three languages, synonyms, typos) of the 1,024 it
+# accepts in one query.
 MAX_QUERY_WORDS = 16
 # Deep pages cost the engine more than they help anyone.
 MAX_RESULT_WINDOW = 10_000

@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat
 
 from entries.markdown import plain_text
 from entries.models import EntryPage, published_day
-from entries.selectors import entries_filtered, entries_visible
+from entries.selectors import entries_filtered, entries_visible, selected_terms
 from entries.translations import (
     entries_with_group,
     entry_group,
@@ -145,11 +145,12 @@ def _facet_counts(
     elif not grouped:
         chains = None
     counts = {}
+    terms = selected_terms(_selected(query))
     for facet in (facet for facet in FACETS if facet.name in facets):
         others = {
             name: list(values) for name, values in query.filters.items() if name != facet.name
         }
-        counts[facet.name] = _count(entries_filtered(entries, others), facet, chains)
+        counts[facet.name] = _count(entries_filtered(entries, others, terms), facet, chains)
     return counts
 
 
@@ -162,10 +163,11 @@ def _cross_counts(
     """Per pair of fields, the translation groups of the scope holding each row value and
     each column value, with every selection but the pair's own."""
     answer: CrossCounts = {}
+    terms = selected_terms(_selected(query))
     for rows, columns in pairs:
         pair = (rows, columns)
         others = {name: v for name, v in _selected(query).items() if name not in pair}
-        ids = entries_filtered(scope, others).values("pk")
+        ids = entries_filtered(scope, others, terms).values("pk")
         counted = (
             EntryPage.objects.filter(pk__in=ids)
             .order_by()

@@ -332,6 +332,8 @@ class TextMatch:
                 # The weights of the fields holding the form, added in the fields' order.
                 held_weights = [0.0] * len(scores)
                 for at, weight in fields:
+                    if not any(columns[at]):
+                        continue
                     held_weights = [
                         sum_ + weight if held else sum_
                         for sum_, held in zip(held_weights, columns[at], strict=True)

@@ -134,12 +134,19 @@ def text_scanned(entries: QuerySet[EntryPage], match: TextMatch) -> Scanned:
     pks = sorted(pk for pk, mask in masks.items() if mask & required or pk in required_terms)
     entry_masks = [masks[pk] for pk in pks]
     entry_languages = [languages[pk] for pk in pks]
+    # What some entry holds: a flag of a needle no entry holds in its columns is read
+    # without a look at each entry (many of a question's translations and stems).
+    held_by_any = 0
+    for mask in entry_masks:
+        held_by_any |= mask
 
     def column(condition: Condition) -> list[bool]:
         if isinstance(condition, HoldsTerms):
             terms = held(condition)
             return [pk in terms for pk in pks]
         mask = needles.mask(condition)
+        if not held_by_any & mask:
+            return [False] * len(pks)
         if condition.other_language:
             return [
                 bool(entry & mask) and language != condition.other_language

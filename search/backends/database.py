@@ -112,16 +112,23 @@ def _value(field: str):
     )
 
 
+def _rows(rows: QuerySet, *fields: str) -> list[tuple]:
+    """The fields of the rows as the database gives them: a tuple a row, without the ORM's
+    work for each (a third of the facet counts' time on 115,000 links)."""
+    sql, params = rows.order_by().values_list(*fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _links(facet: FacetDefinition, slugs: dict[int, str]) -> list[tuple[int, str]]:
-    """(entry id, term slug) of every link of a vocabulary facet, whatever the entry: read
-    whole, a facet's links cost the database less than those of the entries searched (the
-    counts keep only those)."""
+    """(entry id, term slug) of every link of a vocabulary facet, whatever the entry (the
+    counts keep those of the entries searched): picking those out by the entries' ids cost
+    the database twice as much as reading them all."""
     through = getattr(EntryPage, facet.name).through
     return [
         (pk, slugs.get(term_id, ""))
-        for pk, term_id in through.objects.values_list("entrypage_id", "term_id").iterator(
-            chunk_size=ROWS_READ_AT_ONCE
-        )
+        for pk, term_id in _rows(through.objects.all(), "entrypage_id", "term_id")
     ]
 
 
@@ -140,6 +147,8 @@ def _facet_counts(
     times (0.5 of a question's 1.4 s at 10,000 entries on SQLite)."""
     if grouped and chains is None:
         chains = translation_chains()
+    elif not grouped:
+        chains = None
     selected = {name: set(values) for name, values in query.filters.items() if values}
     read = [facet for facet in FACETS if facet.name in facets or facet.name in selected]
     one_valued = [facet for facet in read if not facet.holds_terms]
@@ -189,9 +198,10 @@ def _facet_counts(
             pairs = links.pop(facet.name) if facet.name in links else _links(facet, slugs)
         else:
             pairs = values[facet.name]
+        eligible = counted_as.keys() if allowed is None else allowed & counted_as.keys()
         members: dict[str, set] = {}
         for pk, value in pairs:
-            if value and pk in counted_as and (allowed is None or pk in allowed):
+            if value and pk in eligible:
                 members.setdefault(value, set()).add(counted_as[pk])
         counts[facet.name] = {value: len(counted) for value, counted in members.items()}
     return counts

@@ -313,8 +313,8 @@ def entries_filtered(
     terms: dict[str, list[int]] | None = None,
 ) -> QuerySet[EntryPage]:
     """The entries holding a value of each facet selected. `terms`: selected_terms() of
-    these filters, or of filters holding them, if already read (the database search
-    filters by each facet's selection but one, once a facet)."""
+    these filters, or of filters holding them, if already read (the database search's
+    cross counts filter by every selection but a pair's, once a pair)."""
     if terms is None:
         terms = selected_terms(filters)
     for name, values in filters.items():

@@ -121,15 +121,14 @@ def _rows(rows: QuerySet, *fields: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _links(facet: FacetDefinition, slugs: dict[int, str]) -> list[tuple[int, str]]:
-    """(entry id, term slug) of every link of a vocabulary facet, whatever the entry (the
+def _links(facet: FacetDefinition) -> list[tuple[int, int]]:
+    """(entry id, term id) of every link of a vocabulary facet, whatever the entry (the
     counts keep those of the entries searched): picking those out by the entries' ids cost
-    the database twice as much as reading them all."""
+    the database twice as much as reading them all. Counted by term id and named by slug
+    once counted: naming each of 118,000 links at 10,000 entries cost 6 % of a search
+    without words."""
     through = getattr(EntryPage, facet.name).through
-    return [
-        (pk, slugs.get(term_id, ""))
-        for pk, term_id in _rows(through.objects.all(), "entrypage_id", "term_id")
-    ]
+    return _rows(through.objects.all(), "entrypage_id", "term_id")
 
 
 def _facet_counts(
@@ -178,16 +177,15 @@ def _facet_counts(
             values[facet.name].append((pk, value))
     slugs = dict(Term.objects.values_list("pk", "slug")) if len(one_valued) < len(read) else {}
     links = {
-        facet.name: _links(facet, slugs)
-        for facet in read
-        if facet.holds_terms and facet.name in selected
+        facet.name: _links(facet) for facet in read if facet.holds_terms and facet.name in selected
     }
-    holding = {
-        name: {
-            pk for pk, value in (links[name] if name in links else values[name]) if value in chosen
-        }
-        for name, chosen in selected.items()
-    }
+    holding = {}
+    for name, chosen in selected.items():
+        if name in links:
+            chosen_ids = {pk for pk, slug in slugs.items() if slug in chosen}
+            holding[name] = {pk for pk, term_id in links[name] if term_id in chosen_ids}
+        else:
+            holding[name] = {pk for pk, value in values[name] if value in chosen}
     counts: RawCounts = {}
     for facet in read:
         if facet.name not in facets:
@@ -195,15 +193,18 @@ def _facet_counts(
         others = [held for name, held in holding.items() if name != facet.name]
         allowed = set.intersection(*others) if others else None
         if facet.holds_terms:
-            pairs = links.pop(facet.name) if facet.name in links else _links(facet, slugs)
+            pairs = links.pop(facet.name) if facet.name in links else _links(facet)
         else:
             pairs = values[facet.name]
         eligible = counted_as.keys() if allowed is None else allowed & counted_as.keys()
-        members: dict[str, set] = {}
+        members: dict[object, set] = {}
         for pk, value in pairs:
             if value and pk in eligible:
                 members.setdefault(value, set()).add(counted_as[pk])
-        counts[facet.name] = {value: len(counted) for value, counted in members.items()}
+        counts[facet.name] = {
+            (slugs[value] if facet.holds_terms else value): len(counted)
+            for value, counted in members.items()
+        }
     return counts
 
 

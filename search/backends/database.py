@@ -201,10 +201,12 @@ def _facet_counts(
         for pk, value in pairs:
             if value and pk in eligible:
                 members.setdefault(value, set()).add(counted_as[pk])
-        counts[facet.name] = {
-            (slugs[value] if facet.holds_terms else value): len(counted)
-            for value, counted in members.items()
-        }
+        if facet.holds_terms:
+            # The slugs are read before the links: a term deleted in between is not counted.
+            members = {
+                slugs[value]: counted for value, counted in members.items() if value in slugs
+            }
+        counts[facet.name] = {value: len(counted) for value, counted in members.items()}
     return counts
 
 

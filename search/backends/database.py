@@ -179,10 +179,11 @@ def _facet_counts(
     links = {
         facet.name: _links(facet) for facet in read if facet.holds_terms and facet.name in selected
     }
+    terms = selected_terms(selected)
     holding = {}
     for name, chosen in selected.items():
         if name in links:
-            chosen_ids = {pk for pk, slug in slugs.items() if slug in chosen}
+            chosen_ids = set(terms.get(name, ()))
             holding[name] = {pk for pk, term_id in links[name] if term_id in chosen_ids}
         else:
             holding[name] = {pk for pk, value in values[name] if value in chosen}
@@ -219,10 +220,11 @@ def _cross_counts(
     """Per pair of fields, the translation groups of the scope holding each row value and
     each column value, with every selection but the pair's own."""
     answer: CrossCounts = {}
-    terms = selected_terms(_selected(query))
+    selected = _selected(query)
+    terms = selected_terms(selected)
     for rows, columns in pairs:
         pair = (rows, columns)
-        others = {name: v for name, v in _selected(query).items() if name not in pair}
+        others = {name: v for name, v in selected.items() if name not in pair}
         ids = entries_filtered(scope, others, terms).values("pk")
         counted = (
             EntryPage.objects.filter(pk__in=ids)

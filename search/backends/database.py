@@ -12,18 +12,7 @@ import re
 from collections.abc import Collection
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
@@ -39,8 +28,9 @@ from entries.translations import (
 )
 from entries.visibility import Reader
 from search.backends.base import CrossCounts, RawCounts
-from search.backends.database_order import HitRow, hit_rows, hits_ordered
+from search.backends.database_order import HitRow, hits_ordered
 from search.backends.database_scan import text_scanned
+from search.backends.database_scope import ScopeRead, facet_value
 from search.labels import facet_values
 from search.languages import language_boosts, languages_preferred
 from search.matching import Vocabulary, any_of, text_match
@@ -48,19 +38,8 @@ from search.query import SearchQuery
 from search.results import Completion, SearchHit, SearchResults
 from search.translation import query_translations
 from search.words import fold
-from vocabulary.facets import (
-    ABSENT,
-    FACET_NAMES,
-    FACETS,
-    FACETS_BY_NAME,
-    PRESENT,
-    TERM_FACET_NAMES,
-    FacetDefinition,
-)
+from vocabulary.facets import FACET_NAMES, TERM_FACET_NAMES
 from vocabulary.models import Term
-
-# Entries read from the database at a time by the facet counts.
-ROWS_READ_AT_ONCE = 2000
 
 
 def ids_parameter(ids: list[int]) -> RawSQL:
@@ -96,121 +75,6 @@ def _counted(prefix: str, chains: dict[int, str] | None) -> Count:
     return Count(group, distinct=True)
 
 
-def _value(field: str):
-    """An entry's value of a field cross counts and facet counts count by: a facet's column,
-    the value a derived facet computes, or the start year."""
-    facet = FACETS_BY_NAME.get(field)
-    if facet is None:
-        return F(field)
-    if not facet.presence:
-        return F(facet.lookup)
-    having = EntryPage.objects.filter(pk=OuterRef("pk"), **{f"{facet.lookup}__isnull": False})
-    return Case(
-        When(Exists(having), then=Value(PRESENT)),
-        default=Value(ABSENT),
-        output_field=CharField(),
-    )
-
-
-def _rows(rows: QuerySet, *fields: str) -> list[tuple]:
-    """The fields of the rows as the database gives them: a tuple a row, without the ORM's
-    work for each (a third of the facet counts' time on 115,000 links)."""
-    sql, params = rows.order_by().values_list(*fields).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _links(facet: FacetDefinition) -> list[tuple[int, int]]:
-    """(entry id, term id) of every link of a vocabulary facet, whatever the entry (the
-    counts keep those of the entries searched): picking those out by the entries' ids cost
-    the database twice as much as reading them all. Counted by term id and named by slug
-    once counted: naming each of 118,000 links at 10,000 entries cost 6 % of a search
-    without words."""
-    through = getattr(EntryPage, facet.name).through
-    return _rows(through.objects.all(), "entrypage_id", "term_id")
-
-
-def _facet_counts(
-    entries: QuerySet[EntryPage],
-    query: SearchQuery,
-    grouped: bool,
-    chains: dict[int, str] | None = None,
-    facets: Collection[str] = FACET_NAMES,
-) -> RawCounts:
-    """Disjunctive counts: each facet (of `facets`) counted with every other facet's
-    selection; of translation groups when `grouped` (`chains`: translation_chains(), if
-    already read). Counted in Python from one read of the entries (each one's group and
-    one-valued facets) and one of each vocabulary facet's links: a grouped count per facet
-    in SQL read the entries, the other selections and every entry's group again, fifteen
-    times (0.5 of a question's 1.4 s at 10,000 entries on SQLite)."""
-    if grouped and chains is None:
-        chains = translation_chains()
-    elif not grouped:
-        chains = None
-    selected = {name: set(values) for name, values in query.filters.items() if values}
-    read = [facet for facet in FACETS if facet.name in facets or facet.name in selected]
-    one_valued = [facet for facet in read if not facet.holds_terms]
-    rows = (
-        entries.order_by()
-        .annotate(**{f"value_{facet.name}": _value(facet.name) for facet in one_valued})
-        .values_list(
-            "pk",
-            "organisation_id",
-            "slug",
-            "translation_of",
-            *(f"value_{facet.name}" for facet in one_valued),
-        )
-    )
-    # What a count counts an entry as: its translation group, or itself.
-    counted_as: dict[int, object] = {}
-    values: dict[str, list[tuple[int, str]]] = {facet.name: [] for facet in one_valued}
-    for pk, organisation, slug, translation_of, *entry_values in rows.iterator(
-        chunk_size=ROWS_READ_AT_ONCE
-    ):
-        if chains is None:
-            counted_as[pk] = pk
-        else:
-            # As translation_original_expression names the group's original.
-            counted_as[pk] = (organisation, chains.get(pk) or translation_of or slug)
-        for facet, value in zip(one_valued, entry_values, strict=True):
-            values[facet.name].append((pk, value))
-    slugs = dict(Term.objects.values_list("pk", "slug")) if len(one_valued) < len(read) else {}
-    links = {
-        facet.name: _links(facet) for facet in read if facet.holds_terms and facet.name in selected
-    }
-    terms = selected_terms(selected)
-    holding = {}
-    for name, chosen in selected.items():
-        if name in links:
-            chosen_ids = set(terms.get(name, ()))
-            holding[name] = {pk for pk, term_id in links[name] if term_id in chosen_ids}
-        else:
-            holding[name] = {pk for pk, value in values[name] if value in chosen}
-    counts: RawCounts = {}
-    for facet in read:
-        if facet.name not in facets:
-            continue
-        others = [held for name, held in holding.items() if name != facet.name]
-        allowed = set.intersection(*others) if others else None
-        if facet.holds_terms:
-            pairs = links.pop(facet.name) if facet.name in links else _links(facet)
-        else:
-            pairs = values[facet.name]
-        eligible = counted_as.keys() if allowed is None else allowed & counted_as.keys()
-        members: dict[object, set] = {}
-        for pk, value in pairs:
-            if value and pk in eligible:
-                members.setdefault(value, set()).add(counted_as[pk])
-        if facet.holds_terms:
-            # The slugs are read before the links: a term deleted in between is not counted.
-            members = {
-                slugs[value]: counted for value, counted in members.items() if value in slugs
-            }
-        counts[facet.name] = {value: len(counted) for value, counted in members.items()}
-    return counts
-
-
 def _cross_counts(
     scope: QuerySet[EntryPage],
     query: SearchQuery,
@@ -229,7 +93,7 @@ def _cross_counts(
         counted = (
             EntryPage.objects.filter(pk__in=ids)
             .order_by()
-            .annotate(row_value=_value(rows), column_value=_value(columns))
+            .annotate(row_value=facet_value(rows), column_value=facet_value(columns))
             .values_list("row_value", "column_value")
             .annotate(n=_counted("", chains))
         )
@@ -240,10 +104,9 @@ def _cross_counts(
     return answer
 
 
-def _total(entries: QuerySet[EntryPage], grouped: bool) -> int:
-    if not grouped:
-        return entries.count()
-    return entries_with_group(entries).aggregate(n=Count("group", distinct=True))["n"]
+def _count(rows: list[HitRow], grouped: bool) -> int:
+    """The hits' total: their translation groups when `grouped`."""
+    return len({row.group for row in rows}) if grouped else len(rows)
 
 
 def _highlight(text: str, needles: list[str], size: int = 160) -> list[str]:
@@ -349,7 +212,7 @@ class DatabaseBackend:
                 for pk, language, score in zip(
                     scanned.pks,
                     scanned.languages,
-                    match.scores(scanned.flags, visible.count()),
+                    match.scores(scanned.flags, scanned.read),
                     strict=True,
                 )
             }
@@ -378,8 +241,15 @@ class DatabaseBackend:
     def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         vocabulary = Vocabulary.load()
         visible, scope, match, scores = self._scope(reader, query, vocabulary)
-        rows = hit_rows(entries_filtered(scope, _selected(query)), scores)
-        count = len({row.group for row in rows}) if grouped else len(rows)
+        read = ScopeRead(
+            scope,
+            scores=scores,
+            chains=translation_chains(),
+            facets=FACET_NAMES,
+            filters=[query.filters],
+        )
+        rows = read.hits(query.filters)
+        count = _count(rows, grouped)
         did_you_mean = (
             _did_you_mean(entries_filtered(visible, _selected(query)), query, vocabulary)
             if count == 0 and query.text
@@ -390,15 +260,24 @@ class DatabaseBackend:
             page=query.page,
             page_size=query.page_size,
             results=self._page(rows, query, match, grouped=grouped),
-            facets=facet_values(_facet_counts(scope, query, grouped), query),
+            facets=facet_values(
+                read.counts(query.filters, grouped=grouped, facets=FACET_NAMES), query
+            ),
             engine=self.name,
             did_you_mean=did_you_mean,
         )
 
     def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
-        _visible, scope, _match, _scores = self._scope(reader, query, Vocabulary.load())
-        count = _total(entries_filtered(scope, _selected(query)), grouped)
-        return count, _facet_counts(scope, query, grouped)
+        _visible, scope, _match, scores = self._scope(reader, query, Vocabulary.load())
+        read = ScopeRead(
+            scope,
+            scores=scores,
+            chains=translation_chains(),
+            facets=FACET_NAMES,
+            filters=[query.filters],
+        )
+        counts = read.counts(query.filters, grouped=grouped, facets=FACET_NAMES)
+        return _count(read.hits(query.filters), grouped), counts
 
     def cross_counts(
         self, *, reader: Reader, query: SearchQuery, pairs: list[tuple[str, str]]
@@ -415,23 +294,26 @@ class DatabaseBackend:
         facets: Collection[str],
         hits_query: SearchQuery | None,
     ) -> tuple[int, RawCounts, CrossCounts, list[SearchHit]]:
-        # The words are matched and the translation chains read once for all three.
+        # The words are matched, the entries read and the translation chains read once for
+        # all three.
         _visible, scope, match, scores = self._scope(reader, query, Vocabulary.load())
         chains = translation_chains()
-        count = _total(entries_filtered(scope, _selected(query)), True)
+        read = ScopeRead(
+            scope,
+            scores=scores,
+            chains=chains,
+            facets=facets,
+            filters=[query.filters, *([hits_query.filters] if hits_query else [])],
+        )
+        count = _count(read.hits(query.filters), grouped=True)
         hits = (
-            self._page(
-                hit_rows(entries_filtered(scope, _selected(hits_query)), scores),
-                hits_query,
-                match,
-                grouped=True,
-            )
+            self._page(read.hits(hits_query.filters), hits_query, match, grouped=True)
             if hits_query is not None
             else []
         )
         return (
             count,
-            _facet_counts(scope, query, True, chains, facets),
+            read.counts(query.filters, grouped=True, facets=facets),
             _cross_counts(scope, query, pairs, chains),
             hits,
         )

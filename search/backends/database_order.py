@@ -7,13 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
 
-from entries.models import EntryPage
-from entries.translations import entries_with_group
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HitRow:
     pk: int
     group: str
@@ -22,16 +17,6 @@ class HitRow:
     language: str
     published: date | None
     score: float | None  # None without words
-
-
-def hit_rows(hits: QuerySet[EntryPage], scores: dict[int, float] | None) -> list[HitRow]:
-    """The rows of the hits; `scores`: each matching entry's score (None without words)."""
-    rows = entries_with_group(hits).values_list(
-        "pk", "group", "original", "slug", "language", "published_date"
-    )
-    return [
-        HitRow(*row, score=None if scores is None else scores[row[0]]) for row in rows.order_by()
-    ]
 
 
 def _newest_first(day: date | None) -> tuple[bool, int]:

@@ -25,11 +25,13 @@ CHUNK_SIZE = 2000
 @dataclass(frozen=True)
 class Scanned:
     """The entries matching a TextMatch, in the order of their ids, their languages, and
-    per flag of the match whether each of them has it."""
+    per flag of the match whether each of them has it; `read`: how many entries were looked
+    at (what a word's rarity is counted against)."""
 
     pks: list[int]
     languages: list[str]
     flags: list[list[bool]]
+    read: int
 
 
 class _Needles:
@@ -154,4 +156,9 @@ def text_scanned(entries: QuerySet[EntryPage], match: TextMatch) -> Scanned:
             ]
         return [bool(entry & mask) for entry in entry_masks]
 
-    return Scanned(pks=pks, languages=entry_languages, flags=[column(flag) for flag in match.flags])
+    return Scanned(
+        pks=pks,
+        languages=entry_languages,
+        flags=[column(flag) for flag in match.flags],
+        read=len(masks),
+    )

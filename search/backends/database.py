@@ -224,9 +224,13 @@ class DatabaseBackend:
     ) -> list[SearchHit]:
         """One page of the hits (rows: the entries matching the query and its selections),
         in the query's order; `grouped`: one version of each translation group."""
-        ordered = hits_ordered(rows, sort=query.sort, grouped=grouped, language=reader_language())[
-            query.offset : query.offset + query.page_size
-        ]
+        ordered = hits_ordered(
+            rows,
+            sort=query.sort,
+            grouped=grouped,
+            language=reader_language(),
+            first=query.offset + query.page_size,
+        )[query.offset :]
         entries = EntryPage.objects.select_related("organisation").in_bulk(
             [row.pk for row, _score in ordered]
         )

@@ -4,6 +4,7 @@ instead of window functions over every hit in SQL (which cost more than the rows
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,13 +31,13 @@ def _group_newest(versions: list[HitRow]) -> date | None:
 
 
 def hits_ordered(
-    rows: list[HitRow], *, sort: str, grouped: bool, language: str
+    rows: list[HitRow], *, sort: str, grouped: bool, language: str, first: int
 ) -> list[tuple[HitRow, float | None]]:
-    """The hits in the query's order, each with the score it is ranked by (its group's best
-    when grouped). Relevance: by score, then newest, then newest id; newest: by day, then
-    score. `grouped`: one version per translation group, the one in `language`, else the
-    best matching, else the original, else by language code; groups ordered by their best
-    score, and (sort newest) their newest day first."""
+    """The `first` hits in the query's order, each with the score it is ranked by (its
+    group's best when grouped). Relevance: by score, then newest, then newest id; newest: by
+    day, then score. `grouped`: one version per translation group, the one in `language`,
+    else the best matching, else the original, else by language code; groups ordered by
+    their best score, and (sort newest) their newest day first."""
     ranked = bool(rows) and rows[0].score is not None
     if not grouped:
         chosen = [(row, row.score) for row in rows]
@@ -46,7 +47,13 @@ def hits_ordered(
         for row in rows:
             groups.setdefault(row.group, []).append(row)
         chosen = []
-        for versions in groups.values():
+        group_newest = {}
+        for group, versions in groups.items():
+            if len(versions) == 1:
+                # Most groups: one version, chosen and ranked as it is.
+                chosen.append((versions[0], versions[0].score))
+                group_newest[group] = versions[0].published
+                continue
             best = min(
                 versions,
                 key=lambda row: (
@@ -58,15 +65,18 @@ def hits_ordered(
                 ),
             )
             chosen.append((best, max(row.score for row in versions) if ranked else None))
-        group_newest = {group: _group_newest(versions) for group, versions in groups.items()}
+            group_newest[group] = _group_newest(versions)
 
     def key(item: tuple[HitRow, float | None]) -> tuple:
         row, score = item
-        first = (_newest_first(group_newest[row.group]),) if grouped and sort == "newest" else ()
+        group_day = (
+            (_newest_first(group_newest[row.group]),) if grouped and sort == "newest" else ()
+        )
         if not ranked:
-            return (*first, _newest_first(row.published), -row.pk)
+            return (*group_day, _newest_first(row.published), -row.pk)
         if sort == "relevance":
-            return (*first, -score, _newest_first(row.published), -row.pk)
-        return (*first, _newest_first(row.published), -score, -row.pk)
+            return (*group_day, -score, _newest_first(row.published), -row.pk)
+        return (*group_day, _newest_first(row.published), -score, -row.pk)
 
-    return sorted(chosen, key=key)
+    # As sorted(chosen, key=key)[:first], without ordering the hits past the page.
+    return heapq.nsmallest(first, chosen, key=key)

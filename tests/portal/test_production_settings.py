@@ -1,4 +1,5 @@
-"""Production settings refuse to start when an operator left something unsafe."""
+"""Production settings refuse to start when an operator left something unsafe; with a safe
+configuration the application gunicorn serves starts and answers."""
 
 import os
 import subprocess
@@ -17,7 +18,7 @@ PRODUCTION = {
 }
 
 
-def check_deploy(**changes: str | None) -> subprocess.CompletedProcess:
+def run_in_production(command: list[str], **changes: str | None) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -31,13 +32,35 @@ def check_deploy(**changes: str | None) -> subprocess.CompletedProcess:
         else:
             env[key] = value
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def check_deploy(**changes: str | None) -> subprocess.CompletedProcess:
+    return run_in_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **changes
+    )
+
+
+# gunicorn's entry point, asked for a page over plain HTTP as a browser would.
+SERVE_ONE_REQUEST = """
+from wsgiref.util import setup_testing_defaults
+from portal.wsgi import application
+environ = {"HTTP_HOST": "portal.example.org", "PATH_INFO": "/search/"}
+setup_testing_defaults(environ)
+application(environ, lambda status, headers: print(status, dict(headers).get("Location")))
+"""
+
+
+def test_the_production_application_starts_and_sends_plain_http_to_https():
+    result = run_in_production(["-c", SERVE_ONE_REQUEST])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "301 Moved Permanently https://portal.example.org/search/"
 
 
 def test_a_complete_production_configuration_passes_the_deploy_checks():

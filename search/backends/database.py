@@ -104,6 +104,19 @@ def _cross_counts(
     return answer
 
 
+def _read_for_one_query(
+    scope: QuerySet[EntryPage], scores: dict[int, float] | None, query: SearchQuery
+) -> ScopeRead:
+    """The scope read for one query's hits, their total and every facet's counts."""
+    return ScopeRead(
+        scope,
+        scores=scores,
+        chains=translation_chains(),
+        facets=FACET_NAMES,
+        filters=[query.filters],
+    )
+
+
 def _count(rows: list[HitRow], grouped: bool) -> int:
     """The hits' total: their translation groups when `grouped`."""
     return len({row.group for row in rows}) if grouped else len(rows)
@@ -245,13 +258,7 @@ class DatabaseBackend:
     def search(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> SearchResults:
         vocabulary = Vocabulary.load()
         visible, scope, match, scores = self._scope(reader, query, vocabulary)
-        read = ScopeRead(
-            scope,
-            scores=scores,
-            chains=translation_chains(),
-            facets=FACET_NAMES,
-            filters=[query.filters],
-        )
+        read = _read_for_one_query(scope, scores, query)
         rows = read.hits(query.filters)
         count = _count(rows, grouped)
         did_you_mean = (
@@ -273,13 +280,7 @@ class DatabaseBackend:
 
     def counts(self, *, reader: Reader, query: SearchQuery, grouped: bool) -> tuple[int, RawCounts]:
         _visible, scope, _match, scores = self._scope(reader, query, Vocabulary.load())
-        read = ScopeRead(
-            scope,
-            scores=scores,
-            chains=translation_chains(),
-            facets=FACET_NAMES,
-            filters=[query.filters],
-        )
+        read = _read_for_one_query(scope, scores, query)
         counts = read.counts(query.filters, grouped=grouped, facets=FACET_NAMES)
         return _count(read.hits(query.filters), grouped), counts
 

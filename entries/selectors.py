@@ -4,12 +4,13 @@ for writers, whose rights entries/import_rights.py checks."""
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
-from entries.interchange import INTERCHANGE_RELATIONS
+from entries.interchange import INTERCHANGE_RELATIONS, entry_to_interchange
 from entries.models import EntryPage
 from entries.translations import (
     entries_one_per_group,
@@ -20,7 +21,7 @@ from entries.translations import (
     translation_group_expression,
     translation_original_expression,
 )
-from entries.visibility import Reader, visible_q
+from entries.visibility import Reader, redacted, visible_q
 from organisations.models import ID_PATTERN, OrganisationPage
 from vocabulary.facets import FACETS
 from vocabulary.models import Term
@@ -335,6 +336,79 @@ def entries_holding_terms(facet: str, terms: Iterable[int]) -> QuerySet:
     the whole relation for the terms' slugs (9 of a facet count's 10 ms at 10,000 entries,
     and the database search counts every facet with the others' selections)."""
     return getattr(EntryPage, facet).through.objects.filter(term__in=terms).values("entrypage_id")
+
+
+# Entries written out at a time for a reader: the entries each batch names are looked up
+# in two queries.
+INTERCHANGE_BATCH = 500
+
+
+def _related_entry(own: str, reference: str) -> tuple[str, str]:
+    """The (organisation id, entry id) of a related entry: "id" in the line's own
+    organisation, or "organisation/id"."""
+    organisation, _, entry_id = reference.rpartition("/")
+    return (organisation or own, entry_id)
+
+
+def _named_entries(data: dict) -> list[tuple[str, str]]:
+    """The (organisation id, entry id) of each entry an interchange line names: its related
+    entries and the original it translates."""
+    own = data["organisation"]["id"]
+    named = [_related_entry(own, reference) for reference in data.get("related", [])]
+    if "translation_of" in data:
+        named.append((own, data["translation_of"]))
+    return named
+
+
+def _hidden_entries(reader: Reader, lines: list[dict]) -> set[tuple[str, str]]:
+    """The entries the lines name that exist here (live or not) and that the reader may not
+    see. An entry held elsewhere (a partner's) stays named: it reveals nothing of this
+    portal's."""
+    if reader.sees_everything:
+        return set()
+    named = {pair for data in lines for pair in _named_entries(data)}
+    if not named:
+        return set()
+    slugs = {entry_id for _organisation, entry_id in named}
+
+    def among_named(entries: QuerySet[EntryPage]) -> set[tuple[str, str]]:
+        pairs = entries.filter(slug__in=slugs).values_list("organisation__slug", "slug")
+        return set(pairs) & named
+
+    return among_named(EntryPage.objects.all()) - among_named(entries_visible(reader=reader))
+
+
+def _without_hidden(data: dict, hidden: set[tuple[str, str]]) -> dict:
+    """The line without the entries it names that are hidden (its keys kept in their order,
+    as exports are compared line by line)."""
+    own = data["organisation"]["id"]
+    if "related" in data:
+        data["related"] = [
+            reference
+            for reference in data["related"]
+            if _related_entry(own, reference) not in hidden
+        ]
+        if not data["related"]:
+            del data["related"]
+    if (own, data.get("translation_of")) in hidden:
+        del data["translation_of"]
+    return data
+
+
+def entries_interchange(*, reader: Reader, entries: Iterable[EntryPage]) -> Iterator[dict]:
+    """Each entry in the interchange form as this reader may receive it: without the
+    members-only fields it may not read (entries.visibility.redacted), and naming no entry
+    it may not see, as related or as the original it translates. An answer that named
+    such an entry would tell that it exists, and its id often tells what it is about;
+    the API answers a hidden entry exactly as a missing one."""
+    remaining = iter(entries)
+    while batch := [
+        redacted(reader, entry_to_interchange(entry.specific))
+        for entry in islice(remaining, INTERCHANGE_BATCH)
+    ]:
+        hidden = _hidden_entries(reader, batch)
+        for data in batch:
+            yield _without_hidden(data, hidden) if hidden else data
 
 
 def entries_for_export(*, reader: Reader, filters: dict[str, list[str]]) -> QuerySet[EntryPage]:

@@ -11,10 +11,16 @@ from ninja.errors import HttpError
 
 from accounts.selectors import user_for_bearer
 from entries.imports import entries_import
-from entries.interchange import dumps, entry_to_interchange
+from entries.interchange import dumps
 from entries.lines import InterchangeFileError, read_lines
-from entries.selectors import FilterError, entries_for_export, entry_get, filters_from_params
-from entries.visibility import Reader, reader_for, redacted
+from entries.selectors import (
+    FilterError,
+    entries_for_export,
+    entries_interchange,
+    entry_get,
+    filters_from_params,
+)
+from entries.visibility import Reader, reader_for
 from organisations.selectors import organisations_writable_by
 from portal.openapi import (
     ENTRY_DETAIL_OPENAPI,
@@ -75,7 +81,7 @@ def entry_detail(request, organisation: str, entry_id: str):
     entry = entry_get(reader=reader, organisation_id=organisation, entry_id=entry_id)
     if entry is None:
         raise HttpError(404, _("Not found."))
-    return redacted(reader, entry_to_interchange(entry))
+    return next(entries_interchange(reader=reader, entries=[entry]))
 
 
 @api.get(
@@ -92,8 +98,8 @@ def entry_export(request):
         return JsonResponse({"detail": str(error), "parameter": error.parameter}, status=400)
     entries = entries_for_export(reader=reader, filters=filters)
     lines = (
-        dumps(redacted(reader, entry_to_interchange(entry.specific))) + "\n"
-        for entry in entries.iterator()
+        dumps(data) + "\n"
+        for data in entries_interchange(reader=reader, entries=entries.iterator())
     )
     return StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
 

@@ -105,6 +105,51 @@ def test_safety_details_are_left_out_of_public_api_answers(client):
     assert "pseudonyms" not in line
 
 
+def _export(client) -> dict[str, dict]:
+    lines = b"".join(client.get("/api/v1/entries.jsonl").streaming_content).decode()
+    return {data["id"]: data for data in map(json.loads, lines.splitlines())}
+
+
+def test_answers_name_no_entry_the_caller_may_not_see(client):
+    from organisations.services import membership_set
+
+    make_entry(id="lotse-threats-lesson", visibility="members")
+    make_entry(id="lotse-supervision-draft", visibility="organisation")
+    make_entry(id="public-two")
+    make_entry(
+        id="public-one",
+        related=[
+            "lotse-threats-lesson",
+            "lotse-supervision-draft",
+            "partner-org/held-elsewhere",
+            "public-two",
+        ],
+    )
+    make_entry(id="lotse-original", visibility="members")
+    make_entry(id="public-translation", language="fr", translation_of="lotse-original")
+
+    detail = client.get("/api/v1/entries/test-org/public-one/").json()
+    assert detail["related"] == ["partner-org/held-elsewhere", "public-two"]
+    exported = _export(client)
+    assert exported["public-one"] == detail
+    assert "translation_of" not in exported["public-translation"]
+    assert "lotse" not in json.dumps(exported)
+    for data in exported.values():
+        assert parse_line(json.dumps(data))[1] == []
+
+    # A member of another organisation reads members entries, not this organisation's own.
+    member = membership_set(username="reader", organisation_id="other", role="member").user
+    client.force_login(member)
+    detail = client.get("/api/v1/entries/test-org/public-one/").json()
+    assert detail["related"] == [
+        "lotse-threats-lesson",
+        "partner-org/held-elsewhere",
+        "public-two",
+    ]
+    exported = _export(client)
+    assert exported["public-translation"]["translation_of"] == "lotse-original"
+
+
 def test_answers_to_a_token_are_private_and_every_answer_varies_by_authorization(client):
     from accounts.services import token_issue
     from organisations.services import membership_set

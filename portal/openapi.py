@@ -209,8 +209,9 @@ _HIT = {
         "group": {
             "type": "string",
             "description": "The entry's translation group, `<organisation>/<id of the "
-            "original>`: the versions of one entry in several languages share it (every "
-            "version is a result of its own).",
+            "original>` (of the first version by id the caller may see, when the original "
+            "is hidden from them): the versions of one entry in several languages share it "
+            "(every version is a result of its own).",
         },
     },
     "required": ["organisation", "id", "kind", "language", "title", "summary", "url", "group"],

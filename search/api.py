@@ -145,11 +145,29 @@ def search_entries(*, reader: Reader, query: SearchQuery, grouped: bool = False)
     results = dataclasses.replace(results, engine_down=_engine_down(results.engine))
     if grouped:
         hits = _with_other_versions(reader, results.results)
-    elif query.text and query.sort == "relevance":
-        hits = _versions_in_language_first(results.results, query.text)
     else:
-        return results
+        hits = _groups_as_seen(reader, results.results)
+        if query.text and query.sort == "relevance":
+            hits = _versions_in_language_first(hits, query.text)
     return dataclasses.replace(results, results=hits)
+
+
+def _groups_as_seen(reader: Reader, hits: list[SearchHit]) -> list[SearchHit]:
+    """The hits with each group named as the reader may know it: after its original
+    (`<organisation>/<id of the original>`), or, when the reader may not see the original,
+    after the first of its versions (by id) they may see. A group's name would otherwise
+    tell that a hidden entry exists, and its id. Only groups whose original is not on the
+    page are looked up (most entries are their own group's original)."""
+    on_page = {f"{hit.organisation}/{hit.id}" for hit in hits}
+    unsure = {hit.group for hit in hits if hit.group not in on_page}
+    if reader.sees_everything or not unsure:
+        return hits
+    names = {}
+    for group, versions in translation_versions(reader=reader, groups=unsure).items():
+        seen = {f"{version.organisation.slug}/{version.slug}" for version in versions}
+        if seen and group not in seen:
+            names[group] = min(seen)
+    return [dataclasses.replace(hit, group=names.get(hit.group, hit.group)) for hit in hits]
 
 
 def _versions_in_language_first(hits: list[SearchHit], text: str) -> list[SearchHit]:

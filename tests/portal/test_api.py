@@ -150,6 +150,37 @@ def test_answers_name_no_entry_the_caller_may_not_see(client):
     assert exported["public-translation"]["translation_of"] == "lotse-original"
 
 
+def test_search_answers_name_a_group_after_no_original_the_caller_may_not_see(client):
+    from organisations.services import membership_set
+
+    make_entry(id="lotse-original", visibility="members", language="de", title="Chat-Regeln")
+    for language in ("fr", "en"):
+        make_entry(
+            id=f"chat-rules-{language}",
+            language=language,
+            translation_of="lotse-original",
+            title=f"Chat rules ({language})",
+        )
+    make_entry(id="chat-alone", title="Chat alone")
+
+    answer = client.get("/api/v1/search/?q=chat")
+    groups = {hit["id"]: hit["group"] for hit in answer.json()["results"]}
+    assert groups == {
+        "chat-rules-en": "test-org/chat-rules-en",
+        "chat-rules-fr": "test-org/chat-rules-en",
+        "chat-alone": "test-org/chat-alone",
+    }
+    assert b"lotse" not in answer.content
+
+    member = membership_set(username="reader", organisation_id="other", role="member").user
+    client.force_login(member)
+    groups = {
+        hit["id"]: hit["group"]
+        for hit in client.get("/api/v1/search/?q=chat").json()["results"]
+    }
+    assert groups["chat-rules-fr"] == groups["lotse-original"] == "test-org/lotse-original"
+
+
 def test_answers_to_a_token_are_private_and_every_answer_varies_by_authorization(client):
     from accounts.services import token_issue
     from organisations.services import membership_set

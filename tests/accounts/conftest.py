@@ -65,7 +65,10 @@ def text_of(response) -> str:
     html = response.content.decode()
     parts = re.findall(r"<title>.*?</title>|<main\b.*?</main>", html, flags=re.S)
     html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", " ".join(parts), flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'").split())
+    text = re.sub(r"<[^>]+>", " ", html).replace("&#x27;", "'")
+    # Runs of ASCII white space made one space; the no-break spaces French typography puts
+    # before a colon or inside quotes are the catalogue's and stay.
+    return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip()
 
 
 def assert_translated(text: str, language: str, english: list[str]) -> None:

@@ -154,7 +154,7 @@ def test_invitation_page_and_its_errors(client, invitation, language):
         {"username": "newbie", "password": STRONG, "password_again": "something else"},
     )
     html = refused.content.decode()
-    assert {"fr": "<title>Erreur :", "de": "<title>Fehler:"}[language] in html
+    assert {"fr": "<title>Erreur\u00a0:", "de": "<title>Fehler:"}[language] in html
     assert_translated(
         text_of(refused),
         language,

@@ -52,7 +52,7 @@ def test_members_admin_page_and_its_messages(client, language):
         follow=True,
     )
     assert {
-        "fr": "eddie a désormais le rôle : Membre (lit les fiches réservées aux membres).",
+        "fr": "eddie a désormais le rôle\u00a0: Membre (lit les fiches réservées aux membres).",
         "de": "eddie hat jetzt die Rolle: Mitglied (liest Einträge nur für Mitglieder).",
     }[language] in text_of(changed)
 

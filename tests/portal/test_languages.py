@@ -413,3 +413,12 @@ def test_catalogue_is_complete_and_compiles(language, tmp_path):
         ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(path)],  # noqa: S607
         check=True,
     )
+
+
+def test_french_punctuation_never_starts_a_line():
+    # French puts a space before : ; ? ! and inside « »: a no-break one, else a narrow
+    # column (a phone) can start a line with the colon or the closing quote.
+    breakable = re.compile(r" [:;?!»]|« ")
+    for message in catalogue("fr"):
+        for text in message.msgstrs:
+            assert not breakable.search(text), (message.msgid, text)

@@ -168,7 +168,9 @@ class DigestBehaviour:
         self.follow()
         digests_send(now=self.now)
         [message] = mail.outbox
-        self.assertEqual(message.subject, "Nouveau dans votre recherche enregistrée «\u00a0Chat\u00a0»")
+        self.assertEqual(
+            message.subject, "Nouveau dans votre recherche enregistrée «\u00a0Chat\u00a0»"
+        )
         self.assertIn("4 fiches correspondant à votre recherche enregistrée", message.body)
         self.assertIn("/fr/organisations/alpha/new-chat/", message.body)
         self.assertIn("/fr/account/searches/unsubscribe/", message.body)

@@ -175,8 +175,7 @@ def test_search_answers_name_a_group_after_no_original_the_caller_may_not_see(cl
     member = membership_set(username="reader", organisation_id="other", role="member").user
     client.force_login(member)
     groups = {
-        hit["id"]: hit["group"]
-        for hit in client.get("/api/v1/search/?q=chat").json()["results"]
+        hit["id"]: hit["group"] for hit in client.get("/api/v1/search/?q=chat").json()["results"]
     }
     assert groups["chat-rules-fr"] == groups["lotse-original"] == "test-org/lotse-original"
 

@@ -92,6 +92,24 @@ class TestPagesOfTheSeedEntries:
         assert [answer.status for answer in stylesheets] == [200]
         assert_accessible(axe, page)
 
+    def test_pages_load_everything_they_ask_for(self, portal, page):
+        # A browser asks for /favicon.ico when a page names no icon: a 404 in every
+        # reader's console and in the server's log.
+        failed, errors = [], []
+        page.on("response", lambda answer: answer.status >= 400 and failed.append(answer.url))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        for path in [
+            "/",
+            "/search/?q=redirect",
+            "/organisations/isd/isd-one-to-one/",
+            "/overview/",
+        ]:
+            page.goto(portal + path, wait_until="networkidle")
+        assert failed == []
+        assert errors == []
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert page.request.get(portal + icon).headers["content-type"] == "image/svg+xml"
+
     def test_members_only_entry_is_not_found_for_a_visitor(self, portal, page):
         response = page.goto(portal + "/organisations/ran/back-end-security-and-supervision/")
         assert response.status == 404

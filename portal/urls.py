@@ -11,11 +11,13 @@ from entries.admin_visibility import overriding_urls as admin_visibility_urls
 from portal.api import api
 from portal.errors import page_not_found, permission_denied
 from portal.languages import language_choose
+from portal.robots import robots_txt
 from portal.sitemaps import LanguageSitemap
 from search import views as search_views
 
 # Outside the language prefix: the admin (in each user's profile language), the API and the
-# files (the contract's addresses), the sitemap (it lists every language) and the switcher.
+# files (the contract's addresses), the sitemap (it lists every language), robots.txt and the
+# switcher.
 urlpatterns = [
     # Before the admin's own: views that filter what a user of another organisation sees.
     path("admin/", include(admin_visibility_urls)),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": LanguageSitemap}}),
+    path("robots.txt", robots_txt),
     path("language/", language_choose, name="language_choose"),
 ]
 

@@ -24,6 +24,11 @@ def test_a_member_saves_a_search_and_finds_it_on_their_page(
     page = signed_in(browser, live_server, member)
     page.goto(f"{portal_with_a_chat_entry}/en/search/?q=chat&formats=chat")
     assert page.locator(".result").count() == 1
+    # The menu's sign-out button stands on the line of its links.
+    menu = page.get_by_role("navigation", name="Main")
+    link = menu.get_by_role("link", name="Saved searches").bounding_box()
+    button = menu.get_by_role("button", name="Sign out").bounding_box()
+    assert abs((link["y"] + link["height"] / 2) - (button["y"] + button["height"] / 2)) <= 1
     page.get_by_text("Save this search").click()
     assert_accessible(axe, page)
     page.get_by_label("Name").fill("Chat services")

@@ -91,6 +91,7 @@ SOURCE_FIELDS = [
     "url",
     "assessment",
     "published",
+    "visibility",
 ]
 
 

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.utils.translation import get_language
 
+from entries.models import Visibility
+
 
 def url_in_reader_language(url: str) -> str:
     """An entry's address as the index keeps it, without a language (one document serves
@@ -92,8 +94,15 @@ class SearchHit:
     score: float | None = None
     # The translation group ("<organisation>/<id of the original>").
     group: str = ""
+    # Who may read the entry: a result card says so when not everyone may, so that a member
+    # does not pass on what is not public.
+    visibility: str = Visibility.PUBLIC
     # In a search that shows each group once: its other versions the reader may see.
     other_versions: tuple[EntryVersion, ...] = ()
+
+    @property
+    def visibility_label(self) -> str:
+        return Visibility(self.visibility).label
 
     def as_contract(self) -> dict:
         return {

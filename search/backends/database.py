@@ -169,6 +169,7 @@ def _hit(entry: EntryPage, needles: list[str], group: str = "") -> SearchHit:
         highlight=highlight,
         score=getattr(entry, "score", None),
         group=getattr(entry, "group", None) or group,
+        visibility=entry.visibility,
     )
 
 

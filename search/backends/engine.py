@@ -79,6 +79,7 @@ def _hit(raw: dict) -> SearchHit:
         highlight=_highlight(raw.get("highlight", {})),
         score=raw.get("_score"),
         group=source.get("group", ""),
+        visibility=source["visibility"],
     )
 
 

@@ -3,11 +3,13 @@ engine and the database): a group counts once and shows in the reader's language
 API keeps every version, a German query ranks the German entry first, a French query
 still finds an English-only entry, and no version the reader may not see leaks."""
 
+import re
+
 import pytest
 from django.test import TestCase, override_settings
 from django.utils import translation
 
-from entries.models import EntryPage
+from entries.models import EntryPage, Visibility
 from entries.services import entry_upsert
 from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
@@ -218,6 +220,28 @@ class TranslationGroupBehaviour:
         self.assertEqual(
             self.values(self.counts(MEMBER, formats="chat").facets, "language")["de"], 1
         )
+
+    def test_a_members_only_result_says_so_to_the_member_who_reads_it(self):
+        from organisations.services import membership_set
+
+        anonymous = self.client.get("/de/search/", {"formats": "chat"}).content.decode()
+        self.assertNotIn("badge--restricted", anonymous)
+        member = membership_set(username="reader", organisation_id="gamma", role="member")
+        self.client.force_login(member.user)
+        html = self.client.get("/de/search/", {"formats": "chat"}).content.decode()
+        cards = {
+            re.search(r'href="[^"]*/(alpha|beta)/([^/"]+)/"', card).group(2): card
+            for card in html.split('<article class="card result">')[1:]
+        }
+        self.assertIn("exit-chat-de", cards)
+        with translation.override("de"):
+            label = str(Visibility.MEMBERS.label)
+        self.assertIn(
+            f'<span class="badge badge--restricted">{label}</span>', cards["exit-chat-de"]
+        )
+        for entry_id, card in cards.items():
+            if entry_id != "exit-chat-de":
+                self.assertNotIn("badge--restricted", card, entry_id)
 
     def test_the_search_page_and_its_feed_show_each_group_once_with_its_other_versions(self):
         html = self.client.get("/en/search/", {"formats": "chat"}).content.decode()

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from entries.models import EntryPage
+from entries.models import EntryPage, Visibility
 from entries.selectors import ID_RE, entries_visible
 from entries.visibility import Reader, withheld_fields
 from search.api import SearchQuery, search_entries
@@ -147,6 +147,12 @@ class Briefing:
     @property
     def truncated(self) -> bool:
         return self.total > len(self.entries)
+
+    @property
+    def not_public(self) -> int:
+        """How many of its entries not everyone may read: the briefing says so, as a
+        briefing is what a reader passes on."""
+        return sum(entry.visibility != Visibility.PUBLIC for entry in self.entries)
 
 
 def briefing_of_search(*, reader: Reader, query: SearchQuery) -> Briefing:

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client, override_settings
 
 from briefings.selectors import MAX_BRIEFING_ENTRIES
+from entries.models import Visibility
 from organisations.services import membership_set
 from tests.briefings.corpus import (
     HIDDEN,
@@ -97,6 +98,22 @@ def test_member_briefing_holds_members_entries_but_not_another_organisations(mem
     assert "4 entries match this search." in html
 
 
+def test_a_briefing_holding_entries_not_public_says_so_and_marks_them(client, member):
+    public = text(client.get("/en/briefing/", {"formats": "chat"}))
+    assert "data-not-public" not in public and "badge--restricted" not in public
+    html = text(member.get("/en/briefing/", {"formats": "chat"}))
+    assert "Not public: do not pass on outside the network" in html
+    assert (
+        "1 entry in this briefing may be read only by members of the network or of its "
+        "organisation; it is marked below." in html
+    )
+    sections = html.split('<section class="briefing-entry"')[1:]
+    marked = [section for section in sections if "badge--restricted" in section]
+    assert len(sections) == 3 and len(marked) == 1
+    assert MEMBERS["title"] in marked[0]
+    assert f'<span class="badge badge--restricted">{Visibility.MEMBERS.label}</span>' in marked[0]
+
+
 def test_hand_picked_briefing_keeps_the_order_and_counts_the_selection(client):
     html = text(client.get("/en/briefing/", {"e": [key(PUBLIC_LESS_GOOD), key(PUBLIC_GOOD)]}))
     assert "A selection of 2 entries chosen by hand." in html
@@ -150,7 +167,8 @@ def test_briefing_speaks_the_reader_language(client):
 # PDF
 
 
-def pdf_text(pdf: bytes, tmp_path) -> str:
+def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
+    """The text of each page, its white space made single spaces."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (Debian's poppler-utils) is not installed")
     path = tmp_path / "briefing.pdf"
@@ -161,7 +179,11 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
         check=True,
         text=True,
     )
-    return " ".join(result.stdout.split())
+    return [" ".join(page.split()) for page in result.stdout.split("\f") if page.strip()]
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    return " ".join(pdf_pages(pdf, tmp_path))
 
 
 def test_pdf_holds_every_selected_title_and_summary_and_nothing_hidden(client, tmp_path):
@@ -183,6 +205,16 @@ def test_member_pdf_of_a_search_holds_members_entries(member, tmp_path):
     words = pdf_text(response.content, tmp_path)
     assert MEMBERS["title"] in words and MEMBERS["summary"] in words
     assert "Narwhal" not in words
+
+
+def test_every_page_of_a_pdf_holding_entries_not_public_says_so(client, member, tmp_path):
+    marking = "not public: do not pass on outside the network"
+    pages = pdf_pages(member.get("/en/briefing.pdf", {"formats": "chat"}).content, tmp_path)
+    assert len(pages) == 4  # the figures, then one page an entry
+    for page in pages:
+        assert marking in page.lower()
+    public = pdf_text(client.get("/en/briefing.pdf", {"formats": "chat"}).content, tmp_path)
+    assert "not public" not in public.lower()
 
 
 def test_pdf_of_an_unknown_selection_is_the_not_found_page(client):
@@ -216,6 +248,9 @@ def test_comparison_shows_safety_only_to_members(client, member):
     assert "shared with members of the network only" in anonymous
     members = text(compare(member, PUBLIC_GOOD, PUBLIC_LESS_GOOD, MEMBERS))
     assert "Zebra" in members and MEMBERS["title"] in members
+    # The column of the entry that is not public says so, and only that one.
+    heads = members.split("</thead>")[0].split('<th scope="col">')[2:]
+    assert ["badge--restricted" in head for head in heads] == [False, False, True]
     assert "shared with members of the network only" not in members
 
 

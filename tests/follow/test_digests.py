@@ -112,6 +112,17 @@ class DigestBehaviour:
             "4 entries matching your saved search “Chat” are new or updated", message.body
         )
         self.assertIn("/en/organisations/alpha/new-chat/", message.body)
+        # What is not public says so, so that the e-mail is not passed on unread.
+        lines = {line for line in message.body.splitlines() if line.startswith("- ")}
+        self.assertEqual(
+            {line for line in lines if "[not public: " in line},
+            {
+                "- Members chat safety checklist (Beta Beratung) "
+                "[not public: Members of any organisation]",
+                "- Alpha internal chat supervision (Alpha Exit Network) "
+                "[not public: Publishing organisation only]",
+            },
+        )
         self.assertIn("List-Unsubscribe", message.extra_headers)
         saved.refresh_from_db()
         self.assertIsNotNone(saved.last_sent_at)

@@ -5,6 +5,7 @@ answers, and the parameters of the operations that read the query string themsel
 
 from ninja import NinjaAPI
 
+from entries.models import Visibility
 from entries.selectors import FILTER_NAMES, MAX_FILTER_VALUES
 from search.api import (
     DEFAULT_PAGE_SIZE,
@@ -213,8 +214,24 @@ _HIT = {
             "is hidden from them): the versions of one entry in several languages share it "
             "(every version is a result of its own).",
         },
+        "visibility": {
+            "type": "string",
+            "enum": list(Visibility.values),
+            "description": "Who may read the entry, as in the interchange format: a "
+            "system that receives a result that is not public must not publish it.",
+        },
     },
-    "required": ["organisation", "id", "kind", "language", "title", "summary", "url", "group"],
+    "required": [
+        "organisation",
+        "id",
+        "kind",
+        "language",
+        "title",
+        "summary",
+        "url",
+        "group",
+        "visibility",
+    ],
 }
 SEARCH_OPENAPI = {
     "security": READ_SECURITY,

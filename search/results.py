@@ -115,6 +115,7 @@ class SearchHit:
             "url": self.url,
             "highlight": self.highlight,
             "group": self.group,
+            "visibility": self.visibility,
         }
 
 

@@ -174,10 +174,12 @@ def test_search_answers_name_a_group_after_no_original_the_caller_may_not_see(cl
 
     member = membership_set(username="reader", organisation_id="other", role="member").user
     client.force_login(member)
-    groups = {
-        hit["id"]: hit["group"] for hit in client.get("/api/v1/search/?q=chat").json()["results"]
-    }
-    assert groups["chat-rules-fr"] == groups["lotse-original"] == "test-org/lotse-original"
+    hits = {hit["id"]: hit for hit in client.get("/api/v1/search/?q=chat").json()["results"]}
+    assert hits["chat-rules-fr"]["group"] == hits["lotse-original"]["group"]
+    assert hits["lotse-original"]["group"] == "test-org/lotse-original"
+    # Each result says who may read it: a partner system must not publish the others.
+    assert hits["lotse-original"]["visibility"] == "members"
+    assert hits["chat-rules-fr"]["visibility"] == "public"
 
 
 def test_answers_to_a_token_are_private_and_every_answer_varies_by_authorization(client):

@@ -124,9 +124,11 @@ def test_search_api_answers_the_contract(client):
         "url",
         "highlight",
         "group",
+        "visibility",
     }
     # Every version is a result of its own; the group names the entry they translate.
     assert result["group"] == f"{result['organisation']}/{result['id']}"
+    assert result["visibility"] == "public"
     formats = {value["term"]: value for value in answer["facets"]["formats"]}
     assert formats["search-advertising"]["selected"] is True
     assert formats["search-advertising"]["label"] == "Search advertising"

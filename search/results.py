@@ -100,10 +100,6 @@ class SearchHit:
     # In a search that shows each group once: its other versions the reader may see.
     other_versions: tuple[EntryVersion, ...] = ()
 
-    @property
-    def visibility_label(self) -> str:
-        return Visibility(self.visibility).label
-
     def as_contract(self) -> dict:
         return {
             "organisation": self.organisation,

@@ -6,6 +6,7 @@ from django import template
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from entries.models import Visibility
 from entries.pages import OrganisationProfile, organisation_profile
 from entries.selectors import organisation_list
 from entries.visibility import reader_for
@@ -19,6 +20,12 @@ register = template.Library()
 @register.filter
 def kind_label(kind: str) -> str:
     return dict(Kind.choices).get(kind, kind)
+
+
+@register.filter
+def visibility_label(visibility: str) -> str:
+    """Who may read an entry of this visibility ("Members of any organisation")."""
+    return Visibility(visibility).label
 
 
 @register.filter

@@ -136,6 +136,17 @@ def test_more_from_the_organisation_shows_its_members_what_they_may_read(client)
     # The newest first: the organisation's own and members' notes came last.
     assert {"Own note", "Members note"} <= set(more)
     assert "Public note 1" not in more
+    # Each says who may read it; the public ones say nothing.
+    items = section(html, 'id="more-from-heading"', "</section>").split("<li>")[1:]
+    badges = {
+        re.search(r'lang="en">([^<]+)</a>', item).group(1): re.findall(
+            r'badge--restricted">([^<]+)<', item
+        )
+        for item in items
+    }
+    assert badges["Members note"] == ["Members of any organisation"]
+    assert badges["Own note"] == ["Publishing organisation only"]
+    assert all(not found for title, found in badges.items() if title.startswith("Public"))
 
 
 @pytest.mark.django_db

@@ -33,6 +33,7 @@ from django.conf import settings
 
 from entries.models import EntryPage
 from entries.selectors import translation_versions
+from entries.translations import translation_group_name
 from entries.visibility import Reader
 from search.backends.base import BackendUnavailable, SearchBackend, SearchBusy
 from search.backends.base import CrossCounts as RawCrossCounts
@@ -158,13 +159,18 @@ def _groups_as_seen(reader: Reader, hits: list[SearchHit]) -> list[SearchHit]:
     after the first of its versions (by id) they may see. A group's name would otherwise
     tell that a hidden entry exists, and its id. Only groups whose original is not on the
     page are looked up (most entries are their own group's original)."""
-    on_page = {f"{hit.organisation}/{hit.id}" for hit in hits}
+    on_page = {
+        translation_group_name(organisation=hit.organisation, original=hit.id) for hit in hits
+    }
     unsure = {hit.group for hit in hits if hit.group not in on_page}
     if reader.sees_everything or not unsure:
         return hits
     names = {}
     for group, versions in translation_versions(reader=reader, groups=unsure).items():
-        seen = {f"{version.organisation.slug}/{version.slug}" for version in versions}
+        seen = {
+            translation_group_name(organisation=version.organisation.slug, original=version.slug)
+            for version in versions
+        }
         if seen and group not in seen:
             names[group] = min(seen)
     return [dataclasses.replace(hit, group=names.get(hit.group, hit.group)) for hit in hits]

@@ -9,7 +9,7 @@ from taggit.models import Tag
 from wagtail.models import Orderable
 
 from entries.import_rights import organisations_creatable_by, organisations_known
-from entries.interchange import CHOICE_FACETS
+from entries.interchange import CHOICE_FACETS, related_entry
 from entries.lines import updated_at
 from entries.markdown import markdown_to_html
 from entries.models import (
@@ -50,10 +50,8 @@ def file_lookups() -> FileLookups:
 
 
 def _related(reference: str, organisation_id: str) -> EntryRelation:
-    target_organisation, _, target_id = reference.rpartition("/")
-    return EntryRelation(
-        target_organisation=target_organisation or organisation_id, target_id=target_id
-    )
+    target_organisation, target_id = related_entry(reference, organisation_id)
+    return EntryRelation(target_organisation=target_organisation, target_id=target_id)
 
 
 def _in_order(items: Iterable[Orderable]) -> list[Orderable]:

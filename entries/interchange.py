@@ -71,6 +71,13 @@ def _text_fields(entry: EntryPage, names: list[str]) -> dict:
     return {name: getattr(entry, name) for name in names if getattr(entry, name)}
 
 
+def related_entry(reference: str, organisation_id: str) -> tuple[str, str]:
+    """The (organisation id, entry id) a line's `related` reference names: "id" in the
+    line's own organisation, or "organisation/id"."""
+    target_organisation, _, target_id = reference.rpartition("/")
+    return (target_organisation or organisation_id, target_id)
+
+
 def entry_to_interchange(entry: EntryPage) -> dict:
     """One entry as a line of the interchange format, valid against the schema.
 

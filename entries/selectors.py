@@ -10,7 +10,7 @@ from itertools import islice
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
-from entries.interchange import INTERCHANGE_RELATIONS, entry_to_interchange
+from entries.interchange import INTERCHANGE_RELATIONS, entry_to_interchange, related_entry
 from entries.models import EntryPage
 from entries.translations import (
     entries_one_per_group,
@@ -343,18 +343,11 @@ def entries_holding_terms(facet: str, terms: Iterable[int]) -> QuerySet:
 INTERCHANGE_BATCH = 500
 
 
-def _related_entry(own: str, reference: str) -> tuple[str, str]:
-    """The (organisation id, entry id) of a related entry: "id" in the line's own
-    organisation, or "organisation/id"."""
-    organisation, _, entry_id = reference.rpartition("/")
-    return (organisation or own, entry_id)
-
-
 def _named_entries(data: dict) -> list[tuple[str, str]]:
     """The (organisation id, entry id) of each entry an interchange line names: its related
     entries and the original it translates."""
     own = data["organisation"]["id"]
-    named = [_related_entry(own, reference) for reference in data.get("related", [])]
+    named = [related_entry(reference, own) for reference in data.get("related", [])]
     if "translation_of" in data:
         named.append((own, data["translation_of"]))
     return named
@@ -386,7 +379,7 @@ def _without_hidden(data: dict, hidden: set[tuple[str, str]]) -> dict:
         data["related"] = [
             reference
             for reference in data["related"]
-            if _related_entry(own, reference) not in hidden
+            if related_entry(reference, own) not in hidden
         ]
         if not data["related"]:
             del data["related"]

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from tests.briefings.corpus import PUBLIC, corpus_create
+from tests.briefings.corpus import PUBLIC, corpus_create, key
 from tests.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,3 +129,20 @@ def test_three_entries_added_across_searches_lead_to_their_comparison_and_briefi
     titles = page.locator(".briefing-entry h2").all_inner_texts()
     assert [title.split(". ", 1)[1] for title in titles] == [first, second, third]
     accessible(browser, page, axe)
+
+
+def test_a_comparison_on_a_phone_keeps_every_entry_in_view_and_no_word_cut(portal, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{portal}/en/compare/?" + "&".join(f"e={key(entry)}" for entry in PUBLIC))
+    # The aspects and the three entries; the aspects on which all agree fold below.
+    assert page.locator(".compare").first.locator("thead th").count() == 4
+    region = page.get_by_role("region", name="Comparison").first
+    assert region.evaluate("element => element.scrollWidth <= element.clientWidth")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.compare th, .compare td')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent.trim())"""
+    )
+    assert cut == []
+    context.close()

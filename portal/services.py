@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop
@@ -31,7 +33,15 @@ def site_ensure() -> OrganisationIndexPage:
         for placeholder in root.get_children().filter(slug="home"):
             placeholder.delete()
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO))
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        Site.objects.create(root_page=home, is_default_site=True, **_public_address())
+    # The sitemap and every full page address are made from this record: it follows the
+    # portal's public address (BASE_URL) each time the database is migrated.
+    # (Saved, not updated, so that Wagtail forgets the site's root paths it cached.)
+    for site in Site.objects.filter(root_page=home, is_default_site=True):
+        address = _public_address()
+        if (site.hostname, site.port) != (address["hostname"], address["port"]):
+            site.hostname, site.port = address["hostname"], address["port"]
+            site.save()
     # The admin names its site after this record ("localhost" when it has no name).
     Site.objects.filter(root_page=home, site_name="").update(site_name=settings.WAGTAIL_SITE_NAME)
     index = OrganisationIndexPage.objects.first()
@@ -40,6 +50,14 @@ def site_ensure() -> OrganisationIndexPage:
             instance=OrganisationIndexPage(title=ORGANISATIONS_TITLE, slug="organisations")
         )
     return index
+
+
+def _public_address() -> dict:
+    """The host and port of BASE_URL, as Wagtail's Site holds them (its root URL is https
+    on port 443)."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if address.scheme == "https" else 80
+    return {"hostname": address.hostname, "port": address.port or default_port}
 
 
 def _tree_root() -> Page:

@@ -93,7 +93,14 @@ def search_page(request):
         # The form of the error page carries the rest of the search, not what was wrong,
         # cleaned as the search reads it (no control characters, no empty values).
         kept = [(key, clean_text(value).strip()) for key, value in params]
-        context.update(error=error, params=[(k, v) for k, v in kept if v and k != error.parameter])
+        kept = [(key, value) for key, value in kept if value and key != error.parameter]
+        context.update(
+            error=error,
+            params=kept,
+            # The box keeps the words, so that correcting the search is not typing it again.
+            text=next((value for key, value in kept if key == "q"), ""),
+            retry_url=reverse("search") + _url(kept),
+        )
         return render(request, "search/search.html", context, status=400)
     # A value that names nothing would empty the page: it is left out, and said so once.
     query, unrecognised = query_recognised(query)

@@ -31,3 +31,12 @@ def test_organisations_without_their_index_page_ask_for_a_migrate():
     OrganisationIndexPage.objects.all().delete()
     with pytest.raises(NoOrganisationIndexError, match="manage.py migrate"):
         organisation_upsert(id="new-org", name="New organisation")
+
+
+@pytest.mark.django_db
+def test_the_sitemap_names_pages_at_the_portals_public_address(client, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://portal.example.org"
+    call_command("migrate", verbosity=0)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://portal.example.org/en/</loc>" in sitemap
+    assert "localhost" not in sitemap

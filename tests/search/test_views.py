@@ -99,6 +99,16 @@ def test_the_error_page_searches_again_without_the_bad_parameter(client):
     assert '<a href="/en/search/">start a new search</a>' in html
 
 
+def test_the_error_page_keeps_the_words_and_links_the_search_without_the_bad_parameter(client):
+    response = client.get("/en/search/", {"q": "online chat", "formats": "chat", "page": "abc"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'<input id="search-q" type="search" name="q" value="online chat"', html)
+    retry = re.search(r'<a href="([^"]+)">Search again without it</a>', html).group(1)
+    assert retry.replace("&amp;", "&") == "/en/search/?q=online+chat&formats=chat"
+    assert client.get(retry.replace("&amp;", "&")).status_code == 200
+
+
 def test_a_page_past_the_last_links_to_the_last(client):
     html = client.get("/en/search/", {"page_size": 10, "page": 40}).content.decode()
     last = re.search(r'<a href="([^"]+)">Go to the last page</a>', html).group(1)

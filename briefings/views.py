@@ -54,6 +54,11 @@ def _briefing_context(request) -> tuple[dict, int]:
     params = [
         (key, value) for key, values in request.GET.lists() if key in PARAMETERS for value in values
     ]
+    if not keys and not params:
+        # An address naming nothing briefs on the reader's selection, as the comparison
+        # does; without one, on every entry (the unfiltered search).
+        shown = selection_shown(reader=reader, session=request.session)
+        keys = [entry_key(entry) for entry in shown.entries]
     context = {
         "today": timezone.localdate(),
         "max_entries": MAX_BRIEFING_ENTRIES,

@@ -375,3 +375,21 @@ def test_the_selection_speaks_the_reader_language(client, language, add_label, t
     stored(client, PUBLIC_GOOD)
     html = text(client.get(f"/{language}/organisations/org-b/"))
     assert add_label in html and tray_label in tray(html)
+
+
+def test_the_briefing_without_an_address_briefs_on_the_selection(client):
+    stored(client, PUBLIC_LESS_GOOD, MEMBERS, PUBLIC_GOOD)
+    html = text(client.get("/en/briefing/"))
+    assert "A selection of 2 entries chosen by hand." in html
+    assert html.index(PUBLIC_LESS_GOOD["title"]) < html.index(PUBLIC_GOOD["title"])
+    assert MEMBERS["title"] not in html and PUBLIC_PROMISING["title"] not in html
+    assert 'href="/en/briefing.pdf?e=org-b%2Fvideo-less-good&amp;e=org-a%2Fchat-good"' in html
+    pdf = client.get("/en/briefing.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # A search's briefing stays the search's.
+    assert "chosen by hand" not in text(client.get("/en/briefing/", {"formats": "chat"}))
+
+
+def test_the_briefing_without_a_selection_briefs_on_every_entry(client):
+    html = text(client.get("/en/briefing/"))
+    assert "chosen by hand" not in html and PUBLIC_PROMISING["title"] in html

@@ -81,12 +81,18 @@ def language_versions(
 ) -> list[LanguageVersion]:
     """The page the request shows, in each language of the portal: its path and query, or,
     for a page whose links carry only its own parameters (the search), those `params`."""
-    current = translation.get_language()
     here = request.get_full_path()
     if params is not None:
         here = escape_uri_path(request.path) + (f"?{urlencode(params)}" if params else "")
+    return versions_of(here)
+
+
+def versions_of(url: str) -> list[LanguageVersion]:
+    """The address (a path and query, in any language or none) in each language of the
+    portal, each language named in its own words."""
+    current = translation.get_language()
     return [
-        LanguageVersion(code, name, url_in_language(here, code), code == current)
+        LanguageVersion(code, name, url_in_language(url, code), code == current)
         for code, name in settings.LANGUAGES
     ]
 

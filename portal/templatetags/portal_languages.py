@@ -18,6 +18,13 @@ def language_versions(context) -> list[languages.LanguageVersion]:
     return _versions(context) if "request" in context else []
 
 
+@register.simple_tag
+def language_links(url: str) -> list[languages.LanguageVersion]:
+    """An address in each language, for the pages that link the languages rather than
+    show the switcher's form (which needs the page's address and a per-request token)."""
+    return languages.versions_of(url)
+
+
 # Crawlers and the sitemap protocol take addresses of up to 2,048 characters: a longer one
 # (a search of a hundred filters) names no page worth listing, and is not repeated.
 ALTERNATE_MAX_LENGTH = 2048

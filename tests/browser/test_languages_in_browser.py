@@ -108,3 +108,16 @@ def test_a_reader_switches_to_french_and_stays_in_it_from_search_to_entry(
     # The choice is remembered: an address without a language opens in English now.
     page.goto(portal + "/search/")
     assert_in_language(page, "en")
+
+
+def test_a_reader_whose_browser_keeps_no_cookies_still_reaches_another_language(portal, page, axe):
+    page.goto(portal + "/en/search/?q=chat")
+    # As a browser blocking this site's cookies: the switcher's form arrives without the
+    # token's cookie, and is refused with a page that links the languages instead.
+    page.context.clear_cookies()
+    page.locator(".language-switcher").get_by_role("button", name="Deutsch").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "The form could not be sent"
+    assert_accessible(axe, page)
+    page.locator("main").get_by_role("link", name="Deutsch").click()
+    assert page.url == portal + "/de/search/?q=chat"
+    assert_in_language(page, "de")

@@ -1,8 +1,11 @@
 """The error pages: in the portal's layout and the reader's language, and a 404 that never
 tells whether an entry exists."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 from django.utils import translation
 
 from entries.models import EntryPage
@@ -78,3 +81,39 @@ def test_the_server_error_page_has_the_navigation_and_needs_no_request():
         html = render_to_string("500.html")
     in_layout(html, "fr")
     assert "Un problème est survenu" in html
+
+
+def language_links(html: str) -> dict[str, str]:
+    """The language switcher's links (a nav of links, not the form), by the name shown."""
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
+    return {name: url for url, name in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)}
+
+
+def test_a_missing_page_names_each_language_in_its_own_words(client):
+    html = client.get("/fr/no-such-page/").content.decode()
+    assert language_links(html) == {"English": "/en/", "Français": "/fr/", "Deutsch": "/de/"}
+
+
+def test_a_refused_form_says_what_to_do_in_the_portals_layout():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/fr/compare/add/", {"e": "test-org/x", "next": "/fr/search/?q=chat"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    in_layout(html, "fr")
+    assert "Le formulaire n’a pas pu être envoyé" in html
+    assert '<a href="/fr/search/?q=chat">Revenez à la page</a>' in html
+    assert "CSRF" not in html
+
+
+def test_a_reader_without_cookies_can_still_change_language():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/language/", {"language": "de", "next": "/en/search/?q=chat"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert language_links(html)["Deutsch"] == "/de/search/?q=chat"
+    assert re.search(
+        r'<a href="/de/search/\?q=chat" lang="de" hreflang="de">Deutsch</a></li>', html
+    )
+    # A page of another site is not linked.
+    elsewhere = client.post("/language/", {"language": "de", "next": "https://example.org/"})
+    assert "example.org" not in elsewhere.content.decode()

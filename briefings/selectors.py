@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from entries.models import EntryPage, Visibility
 from entries.selectors import ID_RE, entries_visible
 from entries.visibility import Reader, withheld_fields
-from search.api import SearchQuery, search_entries
+from search.api import YEAR_FILTERS, SearchQuery, search_entries
 from vocabulary.facets import FACETS, FACETS_BY_NAME, TERM_FACETS, Assessment
 from vocabulary.selectors import country_name
 
@@ -180,10 +180,11 @@ def briefing_of_search(*, reader: Reader, query: SearchQuery) -> Briefing:
         for value in results.facets.get(facet.name, [])
         if value.selected
     ]
-    if query.year_from:
-        filters.append(("", gettext("Active from %(year)s") % {"year": query.year_from}))
-    if query.year_to:
-        filters.append(("", gettext("Active until %(year)s") % {"year": query.year_to}))
+    filters += [
+        ("", label % {"year": getattr(query, name)})
+        for name, label in YEAR_FILTERS.items()
+        if getattr(query, name)
+    ]
     return Briefing(
         entries=entries_selected(reader=reader, keys=keys).entries,
         total=results.count,

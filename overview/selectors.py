@@ -20,11 +20,11 @@ from overview.tables import (
     search_url,
     years_table,
 )
-from search.api import FacetCounts, SearchHit, SearchQuery, figures
+from search.api import YEAR_FILTERS, FacetCounts, SearchHit, SearchQuery, figures
 from vocabulary.facets import FACETS_BY_NAME, Assessment, Evaluation, Kind
 
 # The search parameters an overview reads and passes on to the search it links to.
-FILTER_PARAMETERS = ("q", "year_from", "year_to", *FACETS_BY_NAME)
+FILTER_PARAMETERS = ("q", *YEAR_FILTERS, *FACETS_BY_NAME)
 # The latest less good entries shown under "What did not work".
 SETBACKS_SHOWN = 5
 
@@ -81,6 +81,7 @@ def _setbacks_query(query: SearchQuery) -> SearchQuery:
         sort="newest",
         year_from=query.year_from,
         year_to=query.year_to,
+        started=query.started,
         language=query.language,
     )
 

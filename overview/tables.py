@@ -138,9 +138,8 @@ def columns_by_total(counts: CrossCounts) -> list[str]:
 
 
 def years_table(counts: CrossCounts, params: list[tuple[str, str]]) -> Table:
-    """Entries by the year they started, practices and lessons apart. The search filters
-    by the years an entry is active, so a year's link finds the entries active that year
-    (those that started in it among them)."""
+    """Entries by the year they started, practices and lessons apart, each count linking to
+    the search for those entries."""
     kinds = [kind for kind in Kind.values if any(kind in row for row in counts.cells.values())]
     rows = tuple(
         Row(
@@ -149,7 +148,7 @@ def years_table(counts: CrossCounts, params: list[tuple[str, str]]) -> Table:
             cells=tuple(
                 Cell(
                     counts.cells[year].get(kind, 0),
-                    search_url(params, year_from=[year], year_to=[year], kind=[kind]),
+                    search_url(params, started=[year], kind=[kind]),
                 )
                 for kind in kinds
             ),

@@ -8,16 +8,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
 
 from entries.visibility import reader_for
 from overview.charts import bar_chart, chart_svg, heat_map
 from overview.selectors import FILTER_PARAMETERS, Overview, overview_get
 from overview.tables import table_rows_html
-from search.api import SearchParameterError, query_recognised, search_query_from_params
+from search.api import (
+    YEAR_FILTERS,
+    SearchParameterError,
+    query_recognised,
+    search_query_from_params,
+)
 from vocabulary.facets import SIDEBAR
 
-YEAR_CHIPS = {"year_from": _("Active from %(year)s"), "year_to": _("Active until %(year)s")}
 # Spreadsheets run a cell that starts so as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,7 +78,7 @@ def _chips(overview: Overview, params: list[tuple[str, str]]) -> list[dict]:
                         "url": _without(params, facet.name, value.term),
                     }
                 )
-    for name, label in YEAR_CHIPS.items():
+    for name, label in YEAR_FILTERS.items():
         for key, value in params:
             if key == name:
                 chips.append(

@@ -270,6 +270,11 @@ SEARCH_OPENAPI = {
             "Entries started in this year or earlier.",
             {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
         ),
+        _query_parameter(
+            "started",
+            "Entries started in this year.",
+            {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        ),
         *_facet_parameters(FACET_NAMES),
     ],
     "responses": {
@@ -317,7 +322,7 @@ SEARCH_OPENAPI = {
 
 SEARCH_DESCRIPTION = (
     f"Parameters: q, page, page_size (1-{MAX_PAGE_SIZE}), sort ({' or '.join(SORTS)}), "
-    f"year_from, year_to, and the facets {', '.join(FACET_NAMES)} (repeat a facet for several "
-    "values: OR within a facet, AND across facets). Facet counts are disjunctive. The answer "
-    f"says which engine answered: {', '.join(ENGINE_NAMES[:-1])}, or {ENGINE_NAMES[-1]}."
+    f"year_from, year_to, started, and the facets {', '.join(FACET_NAMES)} (repeat a facet "
+    "for several values: OR within a facet, AND across facets). Facet counts are disjunctive. "
+    f"The answer says which engine answered: {', '.join(ENGINE_NAMES[:-1])}, or {ENGINE_NAMES[-1]}."
 )

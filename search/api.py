@@ -57,6 +57,7 @@ from search.query import (
     MIN_YEAR,
     PARAMETERS,
     SORTS,
+    YEAR_FILTERS,
     SearchParameterError,
     SearchQuery,
     clean_text,
@@ -85,6 +86,7 @@ __all__ = [
     "PARAMETERS",
     "RETRY_BUSY_SECONDS",
     "SORTS",
+    "YEAR_FILTERS",
     "Completion",
     "CrossCounts",
     "EntryVersion",
@@ -283,10 +285,8 @@ def figures(
     finds (without their other versions; none without hits_query). hits_query has the
     query's words and years, its own filters, sort and page."""
     pairs = _pairs_checked(pairs)
-    if hits_query is not None and (hits_query.text, hits_query.year_from, hits_query.year_to) != (
-        query.text,
-        query.year_from,
-        query.year_to,
+    if hits_query is not None and any(
+        getattr(hits_query, name) != getattr(query, name) for name in ("text", *YEAR_FILTERS)
     ):
         raise ValueError("the hits' query must have the counted query's words and years")
     engine, (count, counts, crossed, hits) = _answer(

@@ -64,8 +64,11 @@ def visibility_filter(reader: Reader) -> Query | None:
 
 def year_filters(query: SearchQuery) -> list[Query]:
     """Entries active at some point of [year_from, year_to]: started by its end, and not
-    ended before its start. Entries without a start year are left out of a year search."""
+    ended before its start; and those that started in `started`. Entries without a start
+    year are left out of a year search."""
     filters = []
+    if query.started:
+        filters.append(Q("term", started=query.started))
     if query.year_from or query.year_to:
         filters.append(Q("exists", field="started"))
     if query.year_to:

@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from entries.selectors import MAX_FILTER_VALUES
 from search.words import STOP_WORDS, fold
@@ -17,7 +18,13 @@ from vocabulary.facets import FACET_NAMES
 
 SORTS = ("relevance", "newest")
 # Every parameter a search reads; anything else in a URL is ignored.
-PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", *FACET_NAMES)
+PARAMETERS = ("q", "page", "page_size", "sort", "year_from", "year_to", "started", *FACET_NAMES)
+# The filters by year, and how a chip or a briefing names each (with the year).
+YEAR_FILTERS = {
+    "year_from": gettext_lazy("Active from %(year)s"),
+    "year_to": gettext_lazy("Active until %(year)s"),
+    "started": gettext_lazy("Started in %(year)s"),
+}
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 500
@@ -77,6 +84,8 @@ class SearchQuery:
     sort: str = "relevance"
     year_from: int | None = None
     year_to: int | None = None
+    # Entries that started in this year (the overview's figures by year started link so).
+    started: int | None = None
     # Language of facet labels (the interface language), not a filter.
     language: str = "en"
     # Only these entries (page ids), when given: set by code, never read from a URL (the
@@ -104,6 +113,7 @@ class SearchQuery:
             for name, value, default in (
                 ("year_from", self.year_from, None),
                 ("year_to", self.year_to, None),
+                ("started", self.started, None),
                 ("sort", self.sort, "relevance"),
                 ("page_size", self.page_size, DEFAULT_PAGE_SIZE),
                 ("page", self.page, 1),
@@ -145,7 +155,7 @@ def _check(query: SearchQuery) -> None:
             _("too many filter values: at most %(most)d in one search, not %(given)d")
             % {"most": MAX_FILTER_VALUES, "given": given},
         )
-    for name in ("year_from", "year_to"):
+    for name in YEAR_FILTERS:
         year = getattr(query, name)
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             raise SearchParameterError(
@@ -218,5 +228,6 @@ def search_query_from_params(
         sort=_one(params, "sort", "relevance"),
         year_from=_integer(params, "year_from", None),
         year_to=_integer(params, "year_to", None),
+        started=_integer(params, "started", None),
         language=language,
     )

@@ -16,6 +16,7 @@ from entries.visibility import reader_for
 from search.api import (
     PARAMETERS,
     RETRY_BUSY_SECONDS,
+    YEAR_FILTERS,
     SearchBusy,
     SearchParameterError,
     autocomplete,
@@ -26,7 +27,6 @@ from search.api import (
 )
 from vocabulary.facets import FACETS_BY_NAME, SIDEBAR
 
-YEAR_CHIPS = {"year_from": _("Active from %(year)s"), "year_to": _("Active until %(year)s")}
 YEARS_HEADING = _("Years")
 # What a search keeps when its filters are cleared: the words, the order, the page size.
 NOT_FILTERS = ("q", "sort", "page_size")
@@ -52,7 +52,7 @@ def _chips(params, query, results) -> tuple[list[dict], int]:
         for value in results.facets.get(facet.name, [])
         if value.selected
     ]
-    for name, label in YEAR_CHIPS.items():
+    for name, label in YEAR_FILTERS.items():
         year = getattr(query, name)
         if year:
             selected.append((label % {"year": year}, YEARS_HEADING, lambda k, v, n=name: k == n))

@@ -51,6 +51,9 @@ def ids_parameter(ids: list[int]) -> RawSQL:
 
 
 def _years(entries: QuerySet[EntryPage], query: SearchQuery) -> QuerySet[EntryPage]:
+    """As search.facets.year_filters says."""
+    if query.started:
+        entries = entries.filter(started=query.started)
     if query.year_from or query.year_to:
         entries = entries.filter(started__isnull=False)
     if query.year_to:

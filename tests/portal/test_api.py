@@ -74,9 +74,9 @@ def test_openapi_describes_the_search_parameters_and_its_answer(client, settings
     make_entry(title="Anonymous chat for leavers", formats=["chat"])
     operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search/"]["get"]
     described = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert set(described) == {"q", "page", "page_size", "sort", "year_from", "year_to"} | set(
-        CONTRACT_FACETS
-    )
+    # The contract's, and `started`, which the overview's figures by year started link with.
+    contract = {"q", "page", "page_size", "sort", "year_from", "year_to"} | set(CONTRACT_FACETS)
+    assert set(described) == contract | {"started"}
     assert described["formats"]["explode"] is True
     assert described["sort"]["schema"]["enum"] == ["relevance", "newest"]
     # The answer is what the description says it is.

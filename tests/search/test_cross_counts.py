@@ -9,7 +9,7 @@ from django.utils import translation
 from entries.models import EntryPage
 from entries.visibility import ANONYMOUS, Reader
 from portal.services import site_ensure
-from search.api import cross_counts, search_entries, search_query_from_params
+from search.api import MIN_YEAR, cross_counts, search_entries, search_query_from_params
 from search.builders import cross_counts_body
 from tests.search.corpus import corpus_create
 from tests.search.live import LiveEngineMixin
@@ -102,24 +102,37 @@ class CrossCountsBehaviour:
                                 )
 
     def found(self, reader, filters, rows, row, columns, column) -> int:
-        """What the search finds for the cell; a year: among the entries active that year
-        (what the search filters by), those that started in it."""
-        if rows != "started":
-            params = {**filters, rows: [row], columns: [column]}
-            results = search_entries(
-                reader=reader, query=search_query_from_params(params), grouped=True
-            )
-            self.assertEqual(results.engine, self.engine_name)
-            return results.count
-        params = {**filters, columns: [column], "year_from": [row], "year_to": [row]}
+        """What the search finds for the cell (a year: the entries started in it)."""
+        params = {**filters, rows: [row], columns: [column]}
         results = search_entries(
-            reader=reader,
-            query=search_query_from_params({**params, "page_size": ["100"]}),
-            grouped=True,
+            reader=reader, query=search_query_from_params(params), grouped=True
         )
-        return sum(
-            1 for hit in results.results if self.started[hit.organisation, hit.id] == int(row)
-        )
+        self.assertEqual(results.engine, self.engine_name)
+        return results.count
+
+    def test_the_started_filter_finds_the_entries_started_that_year(self):
+        years = sorted({year for year in self.started.values() if year})
+        for reader in (ANONYMOUS, MEMBER):
+            with self.subTest(reader=reader):
+                counted = 0
+                for year in years:
+                    params = {"started": [str(year)], "page_size": ["100"]}
+                    results = search_entries(
+                        reader=reader, query=search_query_from_params(params), grouped=True
+                    )
+                    self.assertEqual(
+                        {self.started[hit.organisation, hit.id] for hit in results.results},
+                        {year} if results.count else set(),
+                    )
+                    counted += results.count
+                # Each entry with a start year is found under exactly one year.
+                dated = search_entries(
+                    reader=reader,
+                    query=search_query_from_params({"year_from": [str(MIN_YEAR)]}),
+                    grouped=True,
+                )
+                self.assertEqual(counted, dated.count)
+                self.assertGreater(counted, 0)
 
     def test_hidden_entries_are_counted_only_for_those_who_may_read_them(self):
         query = search_query_from_params({})

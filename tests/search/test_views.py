@@ -90,6 +90,16 @@ def test_year_range_is_a_filter_with_a_chip_and_outlives_ticking_a_facet(client)
     assert clear == "?sort=newest&page_size=5"
 
 
+def test_a_search_of_the_entries_started_in_a_year_shows_it_and_keeps_it(client):
+    html = client.get("/fr/search/", {"started": 2015, "formats": "chat"}).content.decode()
+    chip = re.search(r'<a href="([^"]+)" aria-label="[^"]*Commencée en 2015"', html)
+    assert chip.group(1).replace("&amp;", "&") == "?formats=chat"
+    facet_form = html[
+        html.index("data-facet-form") : html.index("</form>", html.index("data-facet-form"))
+    ]
+    assert '<input type="hidden" name="started" value="2015">' in facet_form
+
+
 def test_the_error_page_searches_again_without_the_bad_parameter(client):
     response = client.get("/en/search/", {"sort": "oldest", "formats": "chat"})
     assert response.status_code == 400

@@ -1,4 +1,4 @@
-"""Response headers of the API, and the answer of a page whose search is busy."""
+"""Who may keep an answer (private answers), and the answer of a page whose search is busy."""
 
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -6,22 +6,23 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from search.api import RETRY_BUSY_SECONDS, SearchBusy
 
 
-class ApiCallerHeadersMiddleware:
-    """An API answer depends on who asks: a token or a session may show members-only
-    entries. Shared caches must neither serve one caller's answer to another nor keep an
-    authenticated one."""
+class PrivateAnswersMiddleware:
+    """What a signed-in reader or an API token is answered may hold members-only entries:
+    shared caches must not keep it (Cache-Control: private), on pages as on the API. An
+    API answer depends on who asks by token as well as by session, so it varies by
+    Authorization too (a page's session already makes it vary by Cookie)."""
 
-    prefix = "/api/"
+    api_prefix = "/api/"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(self.prefix):
+        if request.path.startswith(self.api_prefix):
             patch_vary_headers(response, ("Authorization",))
-            if request.headers.get("Authorization") or request.user.is_authenticated:
-                patch_cache_control(response, private=True)
+        if request.headers.get("Authorization") or request.user.is_authenticated:
+            patch_cache_control(response, private=True)
         return response
 
 

@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "portal.languages.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "portal.middleware.ApiCallerHeadersMiddleware",
+    "portal.middleware.PrivateAnswersMiddleware",
     "portal.middleware.SearchBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -3,9 +3,11 @@ import re
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.utils.formats import date_format
 
 from entries.imports import entries_import
+from organisations.services import membership_set
 from portal.languages import url_in_language
 from tests.conftest import shared_data
 from tests.factories import fixture_lines, make_entry
@@ -229,3 +231,16 @@ def test_safety_details_of_a_public_entry_are_for_members_only(client):
     member = membership_set(username="member", organisation_id="other-org", role="member").user
     client.force_login(member)
     assert "pseudonyms and a separate phone" in text_of(client.get(entry.url))
+
+
+def test_pages_shown_to_a_member_are_kept_by_no_shared_cache(client):
+    make_entry(id="members-plan", visibility="members")
+    member = Client()
+    member.force_login(
+        membership_set(username="member", organisation_id="test-org", role="member").user
+    )
+    for path in ("/en/", "/en/search/?q=plan", "/en/organisations/test-org/members-plan/"):
+        answer = member.get(path)
+        assert answer.status_code == 200, path
+        assert "private" in answer["Cache-Control"], path
+    assert "private" not in client.get("/en/").get("Cache-Control", "")

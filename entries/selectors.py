@@ -213,7 +213,9 @@ def entries_with_other_versions(*, reader: Reader, entries: Iterable[EntryPage])
 
 def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     """Entries this one names as related, and those that name it: a relation reads both
-    ways, whoever recorded it."""
+    ways, whoever recorded it. The entry's own versions are its translations, not related
+    to it, even when a relation names them."""
+    own_versions = group_member_ids([entry_group(entry)], translation_chains())
     named = Q(pk__in=[])
     for relation in entry.relations.all():
         named |= Q(organisation__slug=relation.target_organisation, slug=relation.target_id)
@@ -223,7 +225,7 @@ def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     return list(
         entries_visible(reader=reader)
         .filter(named | naming)
-        .exclude(pk=entry.pk)
+        .exclude(pk__in=own_versions | {entry.pk})
         .select_related("organisation")
         .distinct()
         .order_by("title")

@@ -193,6 +193,23 @@ def test_related_entries_show_in_both_directions(client):
     assert "First entry title" in text_of(client.get(second.url))
 
 
+def test_an_entrys_own_translation_is_not_listed_as_related(client):
+    make_entry(id="guide", title="Guide in English", related=["other-entry"])
+    french = make_entry(
+        id="guide-fr",
+        language="fr",
+        title="Guide en français",
+        translation_of="guide",
+        related=["guide", "other-entry"],
+    )
+    make_entry(id="other-entry", title="Other entry title")
+    html = client.get(french.url).content.decode()
+    related = html[html.index('id="related-heading"') :]
+    related = related[: related.index("</section>")]
+    assert "Other entry title" in related
+    assert "Guide in English" not in related
+
+
 def test_related_members_only_entry_is_not_listed_to_anonymous(client):
     first = make_entry(id="first-entry", related=["hidden-entry"])
     make_entry(id="hidden-entry", title="Hidden entry title", visibility="members")

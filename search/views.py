@@ -260,6 +260,11 @@ class SearchFeed(Feed):
         _results, query = obj
         return reverse("search") + _url(query.as_params())
 
+    def feed_url(self, obj):
+        # rel="self": this feed's own address, its search included.
+        _results, query = obj
+        return reverse("search_feed") + _url(query.as_params())
+
     def subtitle(self, obj):
         return gettext("Practices and lessons learned shared by member organisations.")
 

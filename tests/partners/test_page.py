@@ -51,8 +51,8 @@ def test_a_need_lists_organisations_ranked_with_what_they_cover_and_miss(client,
     html = page(client, "formats=chat&ideologies=far-right")
     assert partners(html) == ["full-org", "half-org"]
     assert "How the ranking works" in html
-    assert "Covers 2 of 2 aspects" in html
-    assert "Covers 1 of 2 aspects" in html
+    assert "Aspects covered: 2 of 2" in html
+    assert "Aspects covered: 1 of 2" in html
     half = html.split('data-partner="half-org"')[1]
     misses = half.split("data-misses>")[1].split("</ul>")[0]
     assert "Far-right and right-wing extremism" in misses
@@ -102,18 +102,33 @@ def test_the_form_offers_only_countries_and_languages_of_visible_entries(client)
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "ranking", "term"),
+    ("language", "heading", "ranking", "term", "covered"),
     [
-        ("fr", "Trouver des partenaires", "Comment le classement est établi", "Extrême droite"),
-        ("de", "Partner finden", "Wie die Rangfolge entsteht", "Rechtsextremismus"),
+        (
+            "fr",
+            "Trouver des partenaires",
+            "Comment le classement est établi",
+            "Extrême droite",
+            "Aspects couverts\u00a0: 1 sur 2",
+        ),
+        (
+            "de",
+            "Partner finden",
+            "Wie die Rangfolge entsteht",
+            "Rechtsextremismus",
+            "Abgedeckte Aspekte: 1 von 2",
+        ),
     ],
 )
-def test_the_page_speaks_french_and_german(client, entries, language, heading, ranking, term):
+def test_the_page_speaks_french_and_german(
+    client, entries, language, heading, ranking, term, covered
+):
     html = page(client, "formats=chat&ideologies=far-right", language)
     assert f'<html lang="{language}"' in html
     assert f"<h1>{heading}</h1>" in html
     assert ranking in html
     assert term in html
+    assert covered in html
     assert "How the ranking works" not in html
 
 
@@ -123,7 +138,7 @@ def test_unknown_values_are_ignored_with_a_notice(client, entries):
     notice = html.split("data-unrecognised>")[1].split("</p>")[0]
     assert "3 filters were not recognised and were ignored" in notice
     assert "carrier-pigeon" in notice
-    assert "Covers 1 of 1 aspects" in html
+    assert "Aspects covered: 1 of 1" in html
 
 
 def test_too_many_values_answer_400_naming_the_parameter(client, entries):

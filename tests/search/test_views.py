@@ -170,6 +170,10 @@ def test_atom_feed_lists_the_newest_matches(client):
     updated = [entry.findtext(f"{atom}updated") for entry in entries]
     assert all(updated) and root.findtext(f"{atom}updated") == max(updated)
     assert all(entry.findtext(f"{atom}id").startswith("http://testserver/") for entry in entries)
+    # A feed reader follows the feed at its own address: the search's, not all entries'.
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{atom}link")}
+    assert links["self"] == "http://testserver/en/search/feed/?q=redirect&sort=newest"
+    assert links["alternate"] == "http://testserver/en/search/?q=redirect&sort=newest"
 
 
 def test_atom_feed_refuses_a_bad_parameter_by_name(client):

@@ -305,3 +305,22 @@ def test_the_error_page_form_carries_the_rest_of_the_search_cleaned(client):
     assert "\x00" not in html and "\x07" not in html and len(html) < 100_000
     assert '<input type="hidden" name="formats" value="chat"' in html
     assert 'name="page"' not in html and 'name="evaluation"' not in html
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"q": "zzyzx"}, "Nothing matches “zzyzx”. Try fewer or other words."),
+        (
+            {"formats": "chat", "started": 1001},
+            "Nothing matches these filters. Remove one of them.",
+        ),
+        (
+            {"q": "zzyzx", "formats": "chat"},
+            "Nothing matches “zzyzx” with these filters. Try fewer words or remove a filter.",
+        ),
+    ],
+)
+def test_an_empty_result_advises_only_what_the_search_has(client, params, said):
+    html = client.get("/en/search/", params).content.decode()
+    assert said in html.replace("&ldquo;", "“").replace("&rdquo;", "”")

@@ -53,3 +53,25 @@ class TestOverviewOfTheDemoEntries:
             cell.click()
         assert "domains=" in page.url and "formats=" in page.url
         assert page.locator("#results-heading").inner_text().startswith(f"{count} result")
+
+    def test_a_year_leads_to_the_entries_started_that_year(self, portal, page):
+        page.goto(portal + "/en/overview/")
+        bar = page.locator("#years svg a").first
+        count = re.search(r": (\d+) entr", bar.get_attribute("aria-label")).group(1)
+        with page.expect_navigation():
+            bar.click()
+        assert "started=" in page.url
+        assert page.locator("#results-heading").inner_text().startswith(f"{count} result")
+
+    def test_on_a_phone_the_charts_words_stay_readable(self, portal, browser):
+        context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+        page = context.new_page()
+        page.goto(portal + "/en/overview/")
+        # Drawn at their own size (12 px text), each in a figure that scrolls sideways;
+        # the page itself does not.
+        scales = page.evaluate(
+            "() => [...document.querySelectorAll('.chart > svg')].map(svg => svg.getScreenCTM().a)"
+        )
+        assert scales and min(scales) >= 0.99, scales
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        context.close()

@@ -49,6 +49,28 @@ def organisation_upsert(
     return organisation
 
 
+def organisation_profile_fill(
+    *, id: str, description: str = "", languages: str = ""
+) -> OrganisationPage | None:
+    """Give the organisation page a description and its languages where it has none (what
+    an editor wrote stays), as the demo content does; None if there is no such page."""
+    organisation = OrganisationPage.objects.filter(slug=id).first()
+    if organisation is None:
+        return None
+    wanted = {"description": description, "languages": languages}
+    changes = {
+        field: value
+        for field, value in wanted.items()
+        if value and not getattr(organisation, field)
+    }
+    if changes:
+        for field, value in changes.items():
+            setattr(organisation, field, value)
+        organisation.full_clean()
+        organisation.save_revision().publish()
+    return organisation
+
+
 def organisation_changes(
     organisation: OrganisationPage, *, name: str, country: str = "", url: str = ""
 ) -> dict[str, str]:

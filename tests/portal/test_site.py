@@ -1,10 +1,12 @@
 """A migrated or flushed database has the site: the portal app makes it after migrate."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from organisations.models import OrganisationIndexPage
+from organisations.models import OrganisationIndexPage, OrganisationPage
 from organisations.services import NoOrganisationIndexError, organisation_upsert
 from portal.models import HomePage
 
@@ -40,3 +42,18 @@ def test_the_sitemap_names_pages_at_the_portals_public_address(client, settings)
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "<loc>https://portal.example.org/en/</loc>" in sitemap
     assert "localhost" not in sitemap
+
+
+@pytest.mark.django_db
+def test_the_demo_organisations_say_who_they_are_and_keep_an_editors_words(client, settings):
+    settings.SEARCH_URL = None
+    call_command("load_initial_data", stdout=io.StringIO())
+    page = client.get("/en/organisations/querweg/").content.decode()
+    assert "Demo organisation (fictional)." in page
+    querweg = OrganisationPage.objects.get(slug="querweg")
+    querweg.description = "Our own words."
+    querweg.save_revision().publish()
+    call_command("load_initial_data", stdout=io.StringIO())
+    assert OrganisationPage.objects.get(slug="querweg").description == "Our own words."
+    described = OrganisationPage.objects.exclude(description="")
+    assert described.count() == OrganisationPage.objects.count() == 22

@@ -125,6 +125,9 @@ def compare_page(request):
         keys = [entry_key(entry) for entry in shown.entries]
     context = {
         "keys": keys,
+        # A shared address of another shape (?entries=...) is said to name nothing, rather
+        # than shown as an empty comparison without a word.
+        "ignored": sorted({name[:40] for name in request.GET if name != "e"})[:5],
         "min": MIN_COMPARED,
         "max": MAX_COMPARED,
         "error": None,

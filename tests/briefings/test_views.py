@@ -278,3 +278,9 @@ def test_comparison_needs_two_to_four_entries(client):
     assert empty.status_code == 200 and "Put 2 to 4 practices or lessons side by side" in text(
         empty
     )
+
+
+def test_an_address_of_another_shape_is_said_to_name_no_entries(client):
+    html = text(client.get("/en/compare/", {"entries": key(PUBLIC_GOOD)}))
+    assert "This address names no entries: the comparison does not read entries." in html
+    assert "This address names no entries" not in text(client.get("/en/compare/"))

@@ -1,5 +1,7 @@
-"""What the admin names or lists to a user: the rule, and the admin views Wagtail gives no
-hook for, overridden at their own addresses (portal/urls.py puts these first).
+"""What the admin names or lists to a user: the rule; a middleware that answers 404 for
+every admin address naming a page the user may not see; and the admin views that list
+pages and that Wagtail gives no hook for, overridden at their own addresses (portal/urls.py
+puts these first).
 
 An editor of one organisation must not learn, through a chooser, a bulk action or a report,
 the title, status or existence of another organisation's hidden entries or drafts.
@@ -12,7 +14,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.views.chooser import BrowseView, ChosenMultipleView
+from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
 from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
 from wagtail.admin.views.pages.bulk_actions.publish import PublishBulkAction
@@ -49,15 +51,32 @@ def _visible_ids(user, ids: list) -> set[int]:
     return set(visible.values_list("pk", flat=True))
 
 
-class BrowseVisibleParent(BrowseView):
-    """The page chooser opened on a page: a hidden page answers 404, like a missing one
-    (its children are filtered by the construct_page_chooser_queryset hook)."""
+# The names Wagtail's admin addresses give a page they act on or show.
+PAGE_URL_KWARGS = ("page_id", "parent_page_id", "page_pk")
 
-    def get(self, request, parent_page_id=None):
-        visible = Page.objects.filter(pages_admin_visible_to(request.user))
-        if parent_page_id is not None and not visible.filter(pk=parent_page_id).exists():
+
+class HiddenPagesAdminMiddleware:
+    """Every admin address that names a page the user may not see answers 404, like a
+    missing page, before its view runs: Wagtail's views refuse such a page, but some say
+    first what they refused (the workflow views name the page's latest title in their
+    message, or answer whether it awaits moderation). One rule for every such address,
+    those of later Wagtail versions too, rather than an override per view."""
+
+    prefix = "/admin/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.path.startswith(self.prefix) or not request.user.is_authenticated:
+            return None
+        named = [view_kwargs[name] for name in PAGE_URL_KWARGS if name in view_kwargs]
+        if named and len(_visible_ids(request.user, named)) < len(set(named)):
             raise Http404
-        return super().get(request, parent_page_id)
+        return None
 
 
 class ChosenVisibleMultiple(ChosenMultipleView):
@@ -168,7 +187,6 @@ def _admin_view(view):
 
 # Wagtail's own addresses, unnamed so that reverse() still finds Wagtail's names.
 overriding_urls = [
-    path("choose-page/<int:parent_page_id>/", _admin_view(BrowseVisibleParent.as_view())),
     path("choose-page/chosen-multiple/", _admin_view(ChosenVisibleMultiple.as_view())),
     path("tag-autocomplete/", _admin_view(tag_autocomplete)),
     path("tag-autocomplete/<slug:app_name>/<slug:model_name>/", _admin_view(tag_autocomplete)),

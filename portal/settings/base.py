@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "entries.middleware.VisibleRedirectMiddleware",
+    "entries.admin_visibility.HiddenPagesAdminMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

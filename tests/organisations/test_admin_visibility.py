@@ -168,6 +168,14 @@ class AdminVisibilityTests(TestCase):
             revision = Page.objects.get(pk=pk).latest_revision
             urls.append(f"/admin/pages/{pk}/revisions/{revision.pk}/view/")
             urls.append(f"/admin/pages/{pk}/revisions/{revision.pk}/revert/")
+        # The workflow's views of a page that awaits no moderation (they used to name it in
+        # the message of the page they send the user back to).
+        for pk in (org, pending):
+            urls += [
+                f"/admin/pages/workflow/action/{pk}/approve/{task_state.pk}/",
+                f"/admin/pages/workflow/collect_action_data/{pk}/approve/{task_state.pk}/",
+                f"/admin/pages/workflow/preview/{pk}/{task_state.task_id}/",
+            ]
         urls += [
             f"/admin/pages/{draft}/workflow_history/detail/{self.state.pk}/",
             f"/admin/pages/workflow/preview/{draft}/{task_state.task_id}/",
@@ -176,8 +184,8 @@ class AdminVisibilityTests(TestCase):
         ]
         return urls
 
-    def read(self, url: str) -> tuple[int, str]:
-        response = self.client.get(url)
+    def read(self, url: str, follow: bool = False) -> tuple[int, str]:
+        response = self.client.get(url, follow=follow)
         return response.status_code, response.content.decode()
 
     def as_caller(self, caller: str):
@@ -188,7 +196,8 @@ class AdminVisibilityTests(TestCase):
             self.as_caller(caller)
             for url in self.urls():
                 with self.subTest(caller=caller, url=url):
-                    status, body = self.read(url)
+                    # Followed: a message on the page a view sends the user to counts too.
+                    status, body = self.read(url, follow=True)
                     self.assertLess(status, 500)
                     for name, canary in CANARIES.items():
                         self.assertNotIn(canary, body, f"{name} entry named")
@@ -215,6 +224,15 @@ class AdminVisibilityTests(TestCase):
                 ):
                     with self.subTest(caller=caller, url=url):
                         self.assertIn(self.read(url)[0], refused)
+
+    def test_the_workflow_does_not_tell_another_organisation_what_awaits_moderation(self):
+        # A's draft awaits moderation, its organisation-only entry does not: both answer
+        # as a missing page would.
+        self.as_caller("editor_b")
+        for name in ("draft", "org"):
+            with self.subTest(page=name):
+                url = f"/admin/pages/workflow/confirm_cancellation/{self.pages[name].pk}/"
+                self.assertEqual(self.read(url)[0], 404)
 
     def test_the_organisation_own_editor_still_finds_its_hidden_pages_and_drafts(self):
         self.as_caller("editor_a")

@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from entries.completeness import publication_gaps
 from entries.models import EntryPage, Language
+from organisations.models import ID_MAX_LENGTH
 from vocabulary.facets import COUNTRIES
 from vocabulary.selectors import country_name
 from vocabulary.services import country_term_get_or_create
@@ -32,6 +33,16 @@ class EntryPageForm(WagtailAdminPageForm):
             # the tree); known now, the preview of the unsaved entry reads as its page will.
             self.instance.organisation_id = self.parent_page.pk
         self.fields["language"] = self._language_field(self.fields["language"])
+        if "slug" in self.fields:
+            # The slug is the entry's id, in its address and in the interchange format.
+            slug = self.fields["slug"]
+            slug.max_length = ID_MAX_LENGTH
+            slug.widget.attrs["maxlength"] = ID_MAX_LENGTH
+            slug.help_text = gettext(
+                "The entry's id in its address and in exchanges with partner systems: 2 to "
+                "100 lowercase letters, digits or hyphens. Made from the title; change it "
+                "only before the entry is first published."
+            )
         field = self.fields["translation_of"]
         self.fields["translation_of"] = forms.ChoiceField(
             label=field.label,

@@ -17,7 +17,7 @@ from taggit.models import TaggedItemBase
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from organisations.models import OrganisationPage, country_validator, id_validator
+from organisations.models import OrganisationPage, country_validator, id_validator, slug_validate
 from vocabulary.facets import TERM_FACETS, Assessment, Evaluation, FacetDefinition, Kind, Status
 
 BODY_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
@@ -128,7 +128,7 @@ class EntryPage(Page):
 
     source_title = models.CharField(max_length=500, blank=True)
     source_date = models.DateField(null=True, blank=True)
-    source_url = models.URLField(max_length=2000, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=2000, blank=True)
     published_date = models.DateField(
         null=True, blank=True, help_text=_("When the publishing organisation first published it.")
     )
@@ -156,7 +156,7 @@ class EntryPage(Page):
 
     def clean(self):
         super().clean()
-        id_validator(self.slug)
+        slug_validate(self.slug)
         if self.started and self.ended and self.ended < self.started:
             raise ValidationError({"ended": _("The end year comes before the start year.")})
 

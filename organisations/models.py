@@ -8,11 +8,23 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,99}$"
+ID_MAX_LENGTH = 100
+ID_PATTERN = rf"^[a-z0-9][a-z0-9-]{{1,{ID_MAX_LENGTH - 1}}}$"
 id_validator = RegexValidator(
     ID_PATTERN,
     _("Use 2 to 100 lowercase letters, digits or hyphens, starting with a letter or digit."),
 )
+
+
+def slug_validate(slug: str) -> None:
+    """A page's slug is its id in the interchange format: an invalid one is said on the
+    slug field (the admin's Promote tab), not as an error of the whole form."""
+    try:
+        id_validator(slug)
+    except ValidationError as error:
+        raise ValidationError({"slug": error.messages}) from error
+
+
 country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code such as FR."))
 
 
@@ -125,7 +137,7 @@ class OrganisationPage(Page):
 
     def clean(self):
         super().clean()
-        id_validator(self.slug)
+        slug_validate(self.slug)
 
 
 # Network staff review across organisations; on the site they read what members read, and

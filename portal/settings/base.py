@@ -125,6 +125,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Online Exit Work Practices"
+# A page's slug is its id in the interchange format, ASCII only: the admin makes one from a
+# title such as "Über Umwege" by transliterating it ("uber-umwege").
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = ENV.base_url or "http://127.0.0.1:8000"
 # Wagtail's own search serves the admin; the public search has its own index (search/).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "nadia@example.org"
 PASSWORD = "plum-harbour-lantern-42"
-TITLE = "Closing chat counselling with a farewell letter"
+# Accented, as many titles are: the admin makes the entry's id (its slug) in ASCII.
+TITLE = "Closing chat counselling with a farewell letter (Abschiedsbrief für Klienten)"
 RECOMMENDATION = "Write the letter together."
 NEEDS_RECOMMENDATION = (
     "A lesson needs at least one recommendation before it is submitted or published."
@@ -142,6 +143,7 @@ def test_an_invited_person_publishes_a_lesson_that_a_moderator_approves(
     submit_for_review(page)
     page.wait_for_url(f"{portal}/admin/pages/{organisation.pk}/", timeout=SLOW)
     lesson = EntryPage.objects.get(title=TITLE)
+    assert lesson.slug.isascii() and "abschiedsbrief-f" in lesson.slug, lesson.slug
     assert lesson.workflow_in_progress
     assert not lesson.live
 

@@ -2,6 +2,8 @@
 serves, filled in and sent with one of its buttons (tests/conftest.py signs the editor in
 with the second factor)."""
 
+import re
+
 import pytest
 from wagtail.admin.localization import get_available_admin_languages
 from wagtail.models import Page
@@ -226,3 +228,18 @@ def test_a_moderator_cannot_approve_an_incomplete_lesson_from_the_form(client):
 
     assert NEEDS_RECOMMENDATION in response.content.decode()
     assert not EntryPage.objects.get(pk=lesson.pk).live
+
+
+def test_a_slug_the_interchange_cannot_carry_is_refused_on_the_slug_field(client, editor):
+    url = add_url(editor, "practice")
+    served = client.get(url).content.decode()
+    slug_input = re.search(r'<input[^>]*name="slug"[^>]*>', served).group(0)
+    # The admin makes ASCII slugs from a title (Über → uber) and allows 100 characters.
+    assert 'maxlength="100"' in slug_input
+    assert 'data-w-slug-allow-unicode-value="true"' not in slug_input
+    for slug in ("über-umwege", "a" * 101):
+        data = filled_form(client, url, title="Über Umwege", slug=slug, summary="Kurz.")
+        response = client.post(url, data)
+        assert response.status_code == 200, slug
+        assert "slug" in response.context["form"].errors, slug
+        assert not EntryPage.objects.filter(title="Über Umwege").exists()

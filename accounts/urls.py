@@ -6,13 +6,7 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import segno
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -66,6 +66,17 @@ WITHDRAWN = (
     _("This invitation has been withdrawn"),
     _("Your moderator withdrew it. Please ask them for a new one if you should still join."),
 )
+
+
+class SignInView(LoginView):
+    """Django's sign-in, which returns to `next`; without one, to the home page in the
+    language the sign-in page was read in (rather than to /, which picks the browser's)."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("wagtail_serve", args=[""])
 
 
 def _unusable(request, error: InvitationUnusable):

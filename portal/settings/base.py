@@ -229,4 +229,3 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Members sign in on the site; the admin has its own login page.
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"

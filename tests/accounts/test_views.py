@@ -227,6 +227,22 @@ def test_a_member_signs_in_on_the_site_and_reads_members_entries(client, portal_
     assert client.get(entry.url).status_code == 404
 
 
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_signing_in_without_a_next_page_stays_in_the_pages_language(client, portal_db, language):
+    from organisations.services import membership_set
+
+    user = membership_set(username="reader", organisation_id="org-a", role="member").user
+    user.set_password("a long passphrase for tests")
+    user.save()
+    response = client.post(
+        f"/{language}/accounts/login/",
+        {"username": "reader", "password": "a long passphrase for tests"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/{language}/"
+    # Signed in already, the sign-in page sends the reader on in the same way.
+    assert client.get(f"/{language}/accounts/login/")["Location"] == f"/{language}/"
+
+
 def test_a_wrong_password_on_the_site_says_so(client, portal_db):
     response = client.post("/en/accounts/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200

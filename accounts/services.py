@@ -79,6 +79,29 @@ def invitation_create(
                 % {"email": email, "organisation": organisation.title}
             }
         )
+    pending = Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at=None,
+        withdrawn_at=None,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if pending is not None:
+        # Two links for one person would make two ways in; the first one still works.
+        raise ValidationError(
+            {
+                "email": gettext(
+                    "%(email)s already has an invitation to %(organisation)s that has not "
+                    "been accepted yet (it expires on %(expires)s). Withdraw it first to send "
+                    "a new one."
+                )
+                % {
+                    "email": email,
+                    "organisation": organisation.title,
+                    "expires": date_format(timezone.localtime(pending.expires_at)),
+                }
+            }
+        )
     raw_token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,

@@ -72,6 +72,16 @@ def test_inviting_an_existing_member_is_refused(moderator, org_a):
         invite(org_a, moderator, email="MONA@example.org")
 
 
+def test_inviting_someone_whose_invitation_is_pending_is_refused_until_withdrawn(moderator, org_a):
+    first, _token = invite(org_a, moderator)
+    with pytest.raises(ValidationError, match="already has an invitation to .* Withdraw it"):
+        invite(org_a, moderator, email="NEW@example.org", role=Role.MEMBER)
+    assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
+    invitation_withdraw(invitation=first, withdrawn_by=moderator)
+    invite(org_a, moderator)
+    assert len(mail.outbox) == 2
+
+
 def test_accepting_makes_the_account_and_the_membership_once(moderator, org_a):
     invitation, raw_token = invite(org_a, moderator, role=Role.EDITOR)
     user = invitation_accept(raw_token=raw_token, username="newbie", password=STRONG)

@@ -3,6 +3,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import get_language
@@ -87,6 +88,17 @@ class SignInCodeForm(forms.Form):
 
 class SetPasswordForm(DjangoSetPasswordForm):
     """Django's form, with the portal's words on the rules instead of a list in the help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = InvitationPasswordForm.base_fields[
+            "password"
+        ].help_text
+
+
+class ChangePasswordForm(DjangoPasswordChangeForm):
+    """Django's form (the current password, then the new one twice), with the portal's
+    words on the rules."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),

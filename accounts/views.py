@@ -5,9 +5,10 @@ from base64 import b32encode
 from urllib.parse import urlencode
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetConfirmView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
 from accounts.forms import (
+    ChangePasswordForm,
     InvitationAcceptForm,
     InvitationPasswordForm,
     OneTimeCodeForm,
@@ -180,6 +182,22 @@ class SetPasswordView(PasswordResetConfirmView):
     post_reset_login = True
     post_reset_login_backend = MODEL_BACKEND
     success_url = reverse_lazy("accounts:welcome")
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(login_required, name="dispatch")
+class ChangePasswordView(PasswordChangeView):
+    """A signed-in reader changes their password on the site (members have no admin to do
+    it in); the session stays signed in, and the page says it is done."""
+
+    form_class = ChangePasswordForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext("Your password has been changed."))
+        return response
 
 
 @login_required(login_url=ADMIN_LOGIN)

@@ -77,3 +77,29 @@ def test_invitation_page_is_accessible_with_and_without_errors(
     assert "too short" in page.get_by_role("alert").inner_text()
     assert_accessible(axe, page)
     assert csp_violations == []
+
+
+def test_a_member_changes_their_password_from_the_menu(
+    live_server, org_a, make_user, page, axe, csp_violations
+):
+    make_user("meg", org=org_a, role=Role.MEMBER)
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.get_by_label("Username").fill("meg")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/en/")
+    page.get_by_role("navigation").get_by_role("link", name="Password").click()
+    assert page.locator("h1").inner_text() == "Change your password"
+    assert_accessible(axe, page)
+    page.get_by_label("Old password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill("a new long passphrase, mine")
+    page.get_by_label("New password confirmation").fill("a new long passphrase, mine")
+    page.get_by_role("button", name="Change my password").click()
+    assert "incorrectly" in page.get_by_role("alert").inner_text()
+    assert_accessible(axe, page)
+    page.get_by_label("Old password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a new long passphrase, mine")
+    page.get_by_label("New password confirmation").fill("a new long passphrase, mine")
+    page.get_by_role("button", name="Change my password").click()
+    assert page.get_by_role("status").inner_text() == "Your password has been changed."
+    assert csp_violations == []

@@ -247,3 +247,31 @@ def test_a_wrong_password_on_the_site_says_so(client, portal_db):
     response = client.post("/en/accounts/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_a_member_changes_their_password_on_the_site(client, portal_db):
+    from organisations.services import membership_set
+
+    assert client.get("/en/accounts/password/")["Location"].startswith("/en/accounts/login/")
+    user = membership_set(username="reader", organisation_id="org-a", role="member").user
+    user.set_password("a long passphrase for tests")
+    user.save()
+    client.force_login(user)
+    assert 'href="/fr/accounts/password/"' in client.get("/fr/").content.decode()
+    new = "another long passphrase, mine"
+    wrong = client.post(
+        "/fr/accounts/password/",
+        {"old_password": "not it", "new_password1": new, "new_password2": new},
+    )
+    assert wrong.status_code == 200 and "old_password" in wrong.context["form"].errors
+    done = client.post(
+        "/fr/accounts/password/",
+        {"old_password": "a long passphrase for tests", "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == "/fr/accounts/password/"
+    assert "Votre mot de passe a été changé." in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new)
+    # Still signed in, in this browser.
+    assert done.context["user"].is_authenticated

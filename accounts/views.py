@@ -47,6 +47,7 @@ from accounts.services import (
     totp_device_confirm,
     totp_device_pending,
 )
+from organisations.models import Role
 
 ADMIN_LOGIN = reverse_lazy("wagtailadmin_login")
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -200,12 +201,14 @@ class ChangePasswordView(PasswordChangeView):
         return response
 
 
-@login_required(login_url=ADMIN_LOGIN)
+@login_required
 def welcome(request):
-    memberships = request.user.memberships.select_related("organisation").order_by(
-        "organisation__title"
+    memberships = list(
+        request.user.memberships.select_related("organisation").order_by("organisation__title")
     )
-    return render(request, "accounts/welcome.html", {"memberships": memberships})
+    # The editing area is offered to those who may write or review, not to every member.
+    writes = request.user.is_staff or any(m.role != Role.MEMBER for m in memberships)
+    return render(request, "accounts/welcome.html", {"memberships": memberships, "writes": writes})
 
 
 def _next_url(request) -> str:

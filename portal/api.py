@@ -27,6 +27,7 @@ from portal.openapi import (
     ENTRY_EXPORT_OPENAPI,
     SEARCH_DESCRIPTION,
     SEARCH_OPENAPI,
+    TOKEN_REFUSED,
     PortalAPI,
     entry_import_openapi,
 )
@@ -44,13 +45,25 @@ api = PortalAPI(
     description=(
         "Entries in the interchange format. The format is described by "
         "[entry.schema.json](/api/v1/schema/entry.schema.json) and its controlled terms by "
-        "[vocabulary.json](/api/v1/vocabulary.json). Members' systems authenticate with "
-        "`Authorization: Bearer <token>` (`manage.py issue_api_token USERNAME`); a token "
-        "carries its user's rights."
+        "[vocabulary.json](/api/v1/vocabulary.json). Member organisations' systems "
+        "authenticate with `Authorization: Bearer <token>`: editors and moderators make "
+        'tokens under "My API tokens" in the editing area, staff with `manage.py '
+        "issue_api_token USERNAME`. A token carries its user's rights."
     ),
     docs_url=None,
     urls_namespace="api-v1",
 )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error: HttpError):
+    """Ninja's answer to an HttpError ({"detail": ...}); a 401 also names the scheme that
+    would be accepted, as HTTP asks (WWW-Authenticate)."""
+    response = api.create_response(request, {"detail": str(error)}, status=error.status_code)
+    if error.status_code == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -61,7 +74,7 @@ def _caller(request: HttpRequest):
     if request.headers.get("Authorization"):
         user = user_for_bearer(request)
         if user is None:
-            raise HttpError(401, _("The API token is unknown, revoked or malformed."))
+            raise HttpError(401, _(TOKEN_REFUSED))
         return user
     return request.user
 

@@ -3,6 +3,7 @@ reads from the endpoints' signatures: the bearer scheme, who may call each opera
 answers, and the parameters of the operations that read the query string themselves.
 """
 
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
 from entries.models import Visibility
@@ -32,7 +33,11 @@ class PortalAPI(NinjaAPI):
             BEARER: {
                 "type": "http",
                 "scheme": "bearer",
-                "description": "An API token (`manage.py issue_api_token USERNAME`).",
+                "description": (
+                    'An API token: editors and moderators make theirs under "My API '
+                    'tokens" in the editing area; staff with `manage.py issue_api_token '
+                    "USERNAME`."
+                ),
             }
         }
         return schema
@@ -87,7 +92,9 @@ def _error_response(description: str) -> dict:
     }
 
 
-UNAUTHORISED = _error_response("The bearer token is unknown, revoked or malformed.")
+# What a request with a token the portal does not accept is told (translated at answer time).
+TOKEN_REFUSED = gettext_noop("The API token is unknown, revoked or malformed.")
+UNAUTHORISED = _error_response(TOKEN_REFUSED)
 # Reads are open to anonymous callers; a token shows what its user may read.
 READ_SECURITY = [{}, {BEARER: []}]
 ENTRY_DETAIL_OPENAPI = {

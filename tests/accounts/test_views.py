@@ -33,6 +33,21 @@ def accept(client, url, **overrides):
     return client.post(url, data)
 
 
+def test_a_new_members_welcome_leads_home_in_their_language_and_not_to_the_editing_area(
+    client, make_user, org_a
+):
+    moderator = make_user("mona", org=org_a, role=Role.MODERATOR)
+    _, raw_token = invitation_create(
+        organisation=org_a, email="new@example.org", role=Role.MEMBER, invited_by=moderator
+    )
+    accepted = accept(client, f"/fr/accounts/invitation/{raw_token}/")
+    html = client.get(accepted["Location"]).content.decode()
+    assert '<a href="/fr/">' in html
+    assert "/admin/" not in html.split("<main", 1)[1]
+    client.logout()
+    assert client.get("/fr/accounts/welcome/")["Location"].startswith("/fr/accounts/login/")
+
+
 def test_invitation_page_shows_organisation_role_and_a_labelled_form(client, invitation):
     _, url = invitation
     response = client.get(url)

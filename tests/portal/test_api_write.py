@@ -94,8 +94,11 @@ def test_import_needs_a_valid_token(client):
         "/api/v1/entries.jsonl", data=entry_line(), content_type="application/x-ndjson"
     )
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
     response = post(client, "not-a-real-token", [entry_line()])
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json() == {"detail": "The API token is unknown, revoked or malformed."}
     assert not EntryPage.objects.exists()
 
 

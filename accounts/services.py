@@ -79,6 +79,9 @@ def invitation_create(
                 % {"email": email, "organisation": organisation.title}
             }
         )
+    # Locks the organisation's row: two invitations sent at once (a double click) cannot
+    # both pass the check below.
+    OrganisationPage.objects.select_for_update().filter(pk=organisation.pk).first()
     pending = Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,

@@ -341,7 +341,7 @@ def test_the_comparison_without_an_address_compares_the_selection(client):
     )
     # Removing a column removes it from the selection and comes back here.
     assert re.search(
-        r'action="/en/compare/remove/" class="compare__remove">.*?name="next" value="/en/compare/"',
+        r'action="/en/compare/remove/" class="compare__remove">.*?name="next" value="/en/compare/#main"',
         html,
     )
     client.post("/en/compare/remove/", {"e": key(PUBLIC_PROMISING), "next": "/en/compare/"})

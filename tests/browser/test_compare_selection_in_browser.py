@@ -170,3 +170,38 @@ def test_a_comparison_on_a_phone_scrolls_in_its_region_and_cuts_no_word(portal, 
     )
     assert broken == []
     context.close()
+
+
+def test_after_a_removal_the_keyboard_goes_on_from_the_tray_or_the_content(portal, page):
+    page.goto(portal + "/en/search/?sort=newest&page_size=3")
+    for title in card_titles(page):
+        add(page, title)
+    in_main = "document.activeElement.closest('main') !== null"
+
+    # Remove a column on the comparison, by keyboard: the next Tab is in the page's content,
+    # not back at the top of the page.
+    page.goto(portal + "/en/compare/")
+    page.get_by_role("button", name=re.compile("^Remove “")).first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Comparison (2)" in tray(page).inner_text()
+    page.keyboard.press("Tab")
+    assert page.evaluate(in_main)
+
+    # Remove one from the tray: the next Tab stays in the tray.
+    tray(page).locator("summary").focus()
+    page.keyboard.press("Enter")
+    tray(page).get_by_role("button", name=re.compile("^Remove ")).first.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Comparison (1)" in tray(page).inner_text()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#comparison-tray') !== null")
+
+    # Clearing goes on from the content: the tray is gone.
+    tray(page).get_by_role("button", name="Clear").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert tray(page).count() == 0
+    page.keyboard.press("Tab")
+    assert page.evaluate(in_main)

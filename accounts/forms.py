@@ -86,8 +86,9 @@ class SignInCodeForm(forms.Form):
         return backup_code_normalise(self.cleaned_data["code"])
 
 
-class SetPasswordForm(DjangoSetPasswordForm):
-    """Django's form, with the portal's words on the rules instead of a list in the help."""
+class PasswordRulesInWords:
+    """For Django's password forms: the portal's words on the rules instead of a list in
+    the help of the new password."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,15 +97,12 @@ class SetPasswordForm(DjangoSetPasswordForm):
         ].help_text
 
 
-class ChangePasswordForm(DjangoPasswordChangeForm):
-    """Django's form (the current password, then the new one twice), with the portal's
-    words on the rules."""
+class SetPasswordForm(PasswordRulesInWords, DjangoSetPasswordForm):
+    """A new password, typed twice."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = InvitationPasswordForm.base_fields[
-            "password"
-        ].help_text
+
+class ChangePasswordForm(PasswordRulesInWords, DjangoPasswordChangeForm):
+    """The current password, then the new one twice."""
 
 
 class InviteForm(forms.Form):

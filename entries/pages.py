@@ -102,6 +102,7 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
     peer_reviews = (
         list(entry.peer_reviews.select_related("reviewer_organisation")) if entry.pk else []
     )
+    translations = entry_translations(reader=reader, entry=entry)
     return {
         "reader": reader,
         "withheld": withheld_fields(
@@ -109,8 +110,8 @@ def entry_detail_context(*, reader: Reader, entry: EntryPage) -> dict:
         ),
         "terms": entry_terms(entry),
         "value_searches": entry_value_searches(entry),
-        "translations": entry_translations(reader=reader, entry=entry),
-        "related_entries": entry_related(reader=reader, entry=entry),
+        "translations": translations,
+        "related_entries": entry_related(reader=reader, entry=entry, versions=translations),
         "more_from_organisation": entry_more_from_organisation(reader=reader, entry=entry),
         "partners": partners,
         # Partners that are not member organisations: names only, with no page to link.

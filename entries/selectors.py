@@ -211,11 +211,15 @@ def entries_with_other_versions(*, reader: Reader, entries: Iterable[EntryPage])
     return entries
 
 
-def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
+def entry_related(
+    *, reader: Reader, entry: EntryPage, versions: Iterable[EntryPage] | None = None
+) -> list[EntryPage]:
     """Entries this one names as related, and those that name it: a relation reads both
-    ways, whoever recorded it. The entry's own versions are its translations, not related
-    to it, even when a relation names them."""
-    own_versions = group_member_ids([entry_group(entry)], translation_chains())
+    ways, whoever recorded it. The entry's own versions the reader may see (`versions`,
+    entry_translations, which a page that shows them has already read) are its
+    translations, not related to it, even when a relation names them."""
+    if versions is None:
+        versions = entry_translations(reader=reader, entry=entry)
     named = Q(pk__in=[])
     for relation in entry.relations.all():
         named |= Q(organisation__slug=relation.target_organisation, slug=relation.target_id)
@@ -225,7 +229,7 @@ def entry_related(*, reader: Reader, entry: EntryPage) -> list[EntryPage]:
     return list(
         entries_visible(reader=reader)
         .filter(named | naming)
-        .exclude(pk__in=own_versions | {entry.pk})
+        .exclude(pk__in=[entry.pk, *(version.pk for version in versions)])
         .select_related("organisation")
         .distinct()
         .order_by("title")

@@ -26,6 +26,7 @@ def site_ensure() -> OrganisationIndexPage:
     Wagtail's first migration leaves a placeholder page under the root; it is replaced by
     the portal's home page the first time this runs.
     """
+    hostname, port = _public_address()
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node() or _tree_root()
@@ -33,15 +34,16 @@ def site_ensure() -> OrganisationIndexPage:
         for placeholder in root.get_children().filter(slug="home"):
             placeholder.delete()
         home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home", intro=HOME_INTRO))
-        Site.objects.create(root_page=home, is_default_site=True, **_public_address())
+        Site.objects.create(root_page=home, is_default_site=True, hostname=hostname, port=port)
     # The sitemap and every full page address are made from this record: it follows the
     # portal's public address (BASE_URL) each time the database is migrated.
     # (Saved, not updated, so that Wagtail forgets the site's root paths it cached.)
-    for site in Site.objects.filter(root_page=home, is_default_site=True):
-        address = _public_address()
-        if (site.hostname, site.port) != (address["hostname"], address["port"]):
-            site.hostname, site.port = address["hostname"], address["port"]
-            site.save()
+    moved = Site.objects.filter(root_page=home, is_default_site=True).exclude(
+        hostname=hostname, port=port
+    )
+    for site in moved:
+        site.hostname, site.port = hostname, port
+        site.save()
     # The admin names its site after this record ("localhost" when it has no name).
     Site.objects.filter(root_page=home, site_name="").update(site_name=settings.WAGTAIL_SITE_NAME)
     index = OrganisationIndexPage.objects.first()
@@ -52,12 +54,11 @@ def site_ensure() -> OrganisationIndexPage:
     return index
 
 
-def _public_address() -> dict:
+def _public_address() -> tuple[str, int]:
     """The host and port of BASE_URL, as Wagtail's Site holds them (its root URL is https
     on port 443)."""
     address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-    default_port = 443 if address.scheme == "https" else 80
-    return {"hostname": address.hostname, "port": address.port or default_port}
+    return address.hostname, address.port or (443 if address.scheme == "https" else 80)
 
 
 def _tree_root() -> Page:
